@@ -1,0 +1,161 @@
+// Package layouts holds the look of bulletin: page geometry, fonts, sizes,
+// colours and the EPUB style sheet. The default layout is embedded in the
+// binary; a project may override it file by file from a folder of its own.
+package layouts
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed default
+var embedded embed.FS
+
+// Default returns the built-in layout.
+func Default() (*Layout, error) { return Load("") }
+
+// Load reads the layout, taking each file from dir when it is there and from
+// the built-in default otherwise. An empty dir means the default alone.
+func Load(dir string) (*Layout, error) {
+	base, err := fs.Sub(embedded, "default")
+	if err != nil {
+		return nil, fmt.Errorf("layouts: %w", err)
+	}
+	files := overlay{base: base}
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("layouts: open %s: %w", dir, err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("layouts: %s is not a folder", dir)
+		}
+		files.top = os.DirFS(dir)
+	}
+	raw, err := fs.ReadFile(files, "layout.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("layouts: read layout.yaml: %w", err)
+	}
+	var l Layout
+	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&l); err != nil {
+		return nil, fmt.Errorf("layouts: layout.yaml: %w", err)
+	}
+	l.files = files
+	if err := l.validate(); err != nil {
+		return nil, fmt.Errorf("layouts: layout.yaml: %w", err)
+	}
+	return &l, nil
+}
+
+// Layout is the parsed layout.yaml plus access to the files it names.
+type Layout struct {
+	Page struct {
+		Size         string  `yaml:"size"`
+		MarginTop    float64 `yaml:"margin_top"`
+		MarginBottom float64 `yaml:"margin_bottom"`
+		MarginLeft   float64 `yaml:"margin_left"`
+		MarginRight  float64 `yaml:"margin_right"`
+	} `yaml:"page"`
+	Fonts struct {
+		Text    Face `yaml:"text"`
+		Heading Face `yaml:"heading"`
+	} `yaml:"fonts"`
+	Sizes struct {
+		Body    float64 `yaml:"body"`
+		Leading float64 `yaml:"leading"`
+		Title   float64 `yaml:"title"`
+		H1      float64 `yaml:"h1"`
+		H2      float64 `yaml:"h2"`
+		H3      float64 `yaml:"h3"`
+		Small   float64 `yaml:"small"`
+	} `yaml:"sizes"`
+	Colours struct {
+		Text   Colour `yaml:"text"`
+		Accent Colour `yaml:"accent"`
+		Muted  Colour `yaml:"muted"`
+		Rule   Colour `yaml:"rule"`
+	} `yaml:"colours"`
+	EPUBCSS string `yaml:"epub_css"`
+
+	files fs.FS
+}
+
+// Face names the font files of one family; empty styles fall back to regular.
+type Face struct {
+	Regular    string `yaml:"regular"`
+	Bold       string `yaml:"bold"`
+	Italic     string `yaml:"italic"`
+	BoldItalic string `yaml:"bold_italic"`
+}
+
+// Colour is an sRGB colour written "#rrggbb".
+type Colour struct{ R, G, B int }
+
+// UnmarshalYAML reads "#rrggbb".
+func (c *Colour) UnmarshalYAML(n *yaml.Node) error {
+	s := strings.TrimPrefix(n.Value, "#")
+	v, err := strconv.ParseUint(s, 16, 32)
+	if len(s) != 6 || err != nil {
+		return fmt.Errorf("line %d: colour %q: want #rrggbb", n.Line, n.Value)
+	}
+	*c = Colour{int(v >> 16 & 0xff), int(v >> 8 & 0xff), int(v & 0xff)}
+	return nil
+}
+
+// Hex is the colour as "#rrggbb".
+func (c Colour) Hex() string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+
+// ReadFile reads a file named in the layout (a font, the style sheet).
+func (l *Layout) ReadFile(name string) ([]byte, error) {
+	b, err := fs.ReadFile(l.files, name)
+	if err != nil {
+		return nil, fmt.Errorf("layouts: read %s: %w", name, err)
+	}
+	return b, nil
+}
+
+func (l *Layout) validate() error {
+	switch strings.ToUpper(l.Page.Size) {
+	case "A4", "LETTER":
+	default:
+		return fmt.Errorf("page size %q: use A4 or Letter", l.Page.Size)
+	}
+	if l.Sizes.Body <= 0 || l.Sizes.Leading <= 0 {
+		return errors.New("sizes.body and sizes.leading must be positive")
+	}
+	for _, f := range []string{l.Fonts.Text.Regular, l.Fonts.Heading.Regular, l.EPUBCSS} {
+		if f == "" {
+			return errors.New("fonts.text.regular, fonts.heading.regular and epub_css are required")
+		}
+		if _, err := fs.Stat(l.files, f); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return nil
+}
+
+// overlay serves files from top when present there, else from base.
+type overlay struct{ base, top fs.FS }
+
+func (o overlay) Open(name string) (fs.File, error) {
+	if o.top != nil {
+		f, err := o.top.Open(path.Clean(name))
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return o.base.Open(name)
+}

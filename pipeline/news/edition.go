@@ -1,0 +1,92 @@
+package news
+
+import "time"
+
+// Counter is a running count of days since an event, shown on covers.
+type Counter struct {
+	Key    string // identity of the event, for merging sightings
+	Origin Date   // day of the event
+	// Template is the sentence with {n} for the number of days and
+	// {one|other} (English) or {one|few|many} (Russian) plural choices,
+	// e.g. "{n} {day|days} {has|have} passed since the Salisbury incident".
+	Template string
+	Lang     string
+	From     Origin // where it was configured or inferred
+}
+
+// TypeGroup is the items of one type within a month, in display order.
+type TypeGroup struct {
+	Type  string // key, "statement"
+	Name  string // display name, "Statements"
+	Items []Item
+}
+
+// Month is one month's items grouped by type.
+type Month struct {
+	Key   MonthKey
+	Title string // display name, "June 2020" or "Undated"
+	Types []TypeGroup
+}
+
+// Count is the number of items in the month.
+func (m Month) Count() int {
+	n := 0
+	for _, t := range m.Types {
+		n += len(t.Items)
+	}
+	return n
+}
+
+// Clock is the time in a named place at publication, as on the sample page.
+type Clock struct {
+	Place string
+	Time  string // "02:18"
+}
+
+// TypeCount is one line of the cover's tally.
+type TypeCount struct {
+	Name  string
+	Count int
+}
+
+// Cover is what every cover shows, PDF and EPUB alike, already worded.
+type Cover struct {
+	Publisher string
+	Title     string   // bulletin title
+	Period    string   // "June 2020", or "May – July 2020" for a collection
+	Published string   // "6 July 2020"
+	Clocks    []Clock  // at the publication instant
+	Contact   []string // lines of the contact block
+	Counters  []string // sentences valued at the publication date
+	Tally     []TypeCount
+	Total     int
+}
+
+// Meta is document metadata shared by the renderers.
+type Meta struct {
+	Title     string
+	Author    string // the publisher
+	Subject   string
+	Keywords  []string
+	Lang      string
+	Published time.Time // creation date of the documents
+	// Labels are interface words in the document language.
+	Labels Labels
+}
+
+// Labels are the few words a renderer prints itself.
+type Labels struct {
+	Contents  string // "Contents"
+	Page      string // "Page %d of %d"
+	Published string // "Published"
+	Items     string // "items"
+	Undated   string // "Undated"
+}
+
+// Edition is one rendered document's content: a month for a PDF bulletin,
+// all months for the EPUB collection.
+type Edition struct {
+	Meta   Meta
+	Cover  Cover
+	Months []Month
+}

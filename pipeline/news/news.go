@@ -1,0 +1,175 @@
+// Package news holds the domain of bulletin: the items a press office
+// published, the counters on its cover, and the editions rendered from them.
+// It has no dependencies on readers or renderers, so every stage can share it.
+package news
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a calendar day in the publisher's time zone. Items are dated by
+// day, never by instant, so a plain triple avoids time-zone surprises.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// IsZero reports whether d is the zero Date (no date known).
+func (d Date) IsZero() bool { return d.Year == 0 && d.Month == 0 && d.Day == 0 }
+
+// String formats d as ISO 8601 (2020-07-06).
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
+
+// Time is midnight of d in loc.
+func (d Date) Time(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// Before reports whether d is earlier than e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after e.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return sign(d.Year - e.Year)
+	case d.Month != e.Month:
+		return sign(int(d.Month) - int(e.Month))
+	default:
+		return sign(d.Day - e.Day)
+	}
+}
+
+// AddDays returns d moved by n calendar days.
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// DaysUntil is the number of calendar days from d to e (negative if e is earlier).
+func (d Date) DaysUntil(e Date) int {
+	a := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
+	b := time.Date(e.Year, e.Month, e.Day, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
+}
+
+// DateOf is the calendar day of t in t's own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// MakeDate validates y-m-d and returns the Date, or an error naming what is
+// impossible about it (31.02.2020 has no such day).
+func MakeDate(y int, m time.Month, d int) (Date, error) {
+	if m < 1 || m > 12 {
+		return Date{}, fmt.Errorf("month %d does not exist", int(m))
+	}
+	if y < 1 || y > 9999 {
+		return Date{}, fmt.Errorf("year %d is out of range", y)
+	}
+	t := time.Date(y, m, d, 12, 0, 0, 0, time.UTC)
+	if d < 1 || t.Day() != d {
+		return Date{}, fmt.Errorf("%s %d has no day %d", m, y, d)
+	}
+	return Date{y, m, d}, nil
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
+
+// MonthKey names a calendar month, "2020-06"; the zero key stands for items
+// with no date at all ("Undated").
+type MonthKey struct {
+	Year  int
+	Month time.Month
+}
+
+// String is "2020-06", or "undated" for the zero key.
+func (k MonthKey) String() string {
+	if k.Year == 0 {
+		return "undated"
+	}
+	return fmt.Sprintf("%04d-%02d", k.Year, int(k.Month))
+}
+
+// Origin says where an item or a problem came from.
+type Origin struct {
+	File string // path relative to the sources folder, slash-separated
+	Line int    // 1-based; 0 when the whole file is meant
+}
+
+func (o Origin) String() string {
+	if o.Line > 0 {
+		return fmt.Sprintf("%s:%d", o.File, o.Line)
+	}
+	return o.File
+}
+
+// Item is one published news item after reading. Body is Markdown.
+type Item struct {
+	ID    string // stable, XML-safe identifier derived from date and title
+	Title string
+	Date  Date // zero when undated
+	// DateNote explains a date not given by the item itself, for example
+	// "no date of its own: dated by the capture date of home.txt".
+	DateNote string
+	Type     string // a type key from the configuration ("statement")
+	// TypeExplicit is true when the source named the type.
+	TypeExplicit bool
+	Summary      string
+	Body         string
+	Lang         string
+	Author       string
+	Origins      []Origin
+}
+
+// Month returns the month the item belongs to (the zero key when undated).
+func (it Item) Month() MonthKey {
+	if it.Date.IsZero() {
+		return MonthKey{}
+	}
+	return MonthKey{it.Date.Year, it.Date.Month}
+}
+
+// Severity of a Problem.
+type Severity int
+
+const (
+	Warning Severity = iota // reported; the build goes on
+	Error                   // reported; nothing is rendered
+)
+
+func (s Severity) String() string {
+	if s == Error {
+		return "error"
+	}
+	return "warning"
+}
+
+// Problem is something wrong with an input, with where it is and what to do.
+type Problem struct {
+	Severity Severity
+	At       Origin
+	Msg      string // what is wrong, and what to do about it
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.At, p.Severity, p.Msg) }
+
+// HasErrors reports whether any problem is an Error.
+func HasErrors(ps []Problem) bool {
+	for _, p := range ps {
+		if p.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
