@@ -1,0 +1,309 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"bulletin/layouts"
+	"bulletin/pipeline"
+	"bulletin/pipeline/config"
+	"bulletin/pipeline/counter"
+	"bulletin/pipeline/dates"
+	"bulletin/pipeline/news"
+	"bulletin/pipeline/outdir"
+)
+
+// Exit codes of the CLI contract.
+const (
+	exitOK      = 0
+	exitSources = 1 // a source has errors, or the build failed
+	exitUsage   = 2
+)
+
+// env is everything run needs from the outside world, so tests can run the
+// CLI in-process.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time
+}
+
+const usage = `bulletin turns a press office's news items into monthly PDF bulletins and an EPUB collection.
+
+Usage:
+  bulletin build  [--config FILE] [--sources DIR] [--layouts DIR] [--out DIR]
+                  [--date DATE] [--month YYYY-MM]... [--from YYYY-MM] [--to YYYY-MM]
+  bulletin check  [--config FILE] [--sources DIR]   read and normalise, report every problem, render nothing
+  bulletin list   [--config FILE] [--sources DIR]   the items, grouped by month and type
+  bulletin version
+
+DATE is YYYY-MM-DD or RFC 3339; without --date, SOURCE_DATE_EPOCH, else now.
+Exit status: 0 success, 1 a source has errors (nothing rendered), 2 usage error.
+`
+
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build", "check", "list":
+		return runPipeline(ctx, cmd, rest, e)
+	case "version", "--version":
+		fmt.Fprintf(e.stdout, "bulletin %s\n", pipeline.Version)
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "bulletin: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+// flags of build, check and list.
+type flags struct {
+	config, sources, layouts, out string
+	date                          string
+	months                        monthList
+	from, to                      string
+}
+
+func parseFlags(cmd string, args []string, e env) (*flags, error) {
+	fs := flag.NewFlagSet("bulletin "+cmd, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	f := &flags{}
+	fs.StringVar(&f.config, "config", "", "configuration file (default bulletin.yaml when present)")
+	fs.StringVar(&f.sources, "sources", "sources", "folder of source files")
+	fs.StringVar(&f.layouts, "layouts", "", "folder overriding files of the default layout")
+	fs.StringVar(&f.out, "out", "out", "output folder")
+	fs.StringVar(&f.date, "date", "", "publication date, YYYY-MM-DD or RFC 3339")
+	fs.Var(&f.months, "month", "build only this month, YYYY-MM (repeatable)")
+	fs.StringVar(&f.from, "from", "", "first month to build, YYYY-MM")
+	fs.StringVar(&f.to, "to", "", "last month to build, YYYY-MM")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return f, nil
+}
+
+func runPipeline(ctx context.Context, cmd string, args []string, e env) int {
+	f, err := parseFlags(cmd, args, e)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	opts, err := f.options(cfg, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	if st, err := os.Stat(f.sources); err != nil || !st.IsDir() {
+		fmt.Fprintf(e.stderr, "bulletin %s: sources folder %s not found; run from your project folder or pass --sources DIR\n", cmd, f.sources)
+		return exitUsage
+	}
+	switch cmd {
+	case "check", "list":
+		cat, err := pipeline.Collect(ctx, opts)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
+			return exitSources
+		}
+		if cmd == "list" {
+			printList(e.stdout, cat, opts)
+		} else {
+			fmt.Fprintf(e.stdout, "%d files, %d items read, %d kept, %d months\n", len(cat.Files), cat.Read, len(cat.Items), len(cat.Months))
+		}
+		return report(e.stderr, cat.Problems, "")
+	}
+	return build(ctx, f, opts, e)
+}
+
+func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
+	lay, err := layouts.Load(f.layouts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bulletin build: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(e.stderr, "bulletin: building from %s for %s\n", f.sources, dates.Format(pipeline.PublicationDay(opts), "en"))
+	res, err := pipeline.Build(ctx, opts, lay)
+	if res != nil && res.Catalogue != nil {
+		if code := report(e.stderr, res.Catalogue.Problems, "nothing was rendered"); code != exitOK {
+			return code
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bulletin build: %v; nothing was written\n", err)
+		return exitSources
+	}
+	if err := ctx.Err(); err != nil {
+		fmt.Fprintf(e.stderr, "bulletin build: interrupted; nothing was written\n")
+		return exitSources
+	}
+	if err := outdir.Write(f.out, res.Outputs); err != nil {
+		fmt.Fprintf(e.stderr, "bulletin build: %v\n", err)
+		return exitSources
+	}
+	for _, w := range res.Manifest.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	for _, mf := range res.Manifest.Files {
+		fmt.Fprintf(e.stdout, "%s\t%d items\t%d bytes\n", filepath.Join(f.out, mf.Path), mf.Items, mf.Bytes)
+	}
+	fmt.Fprintf(e.stdout, "%s\n", filepath.Join(f.out, "manifest.json"))
+	return exitOK
+}
+
+// report prints every problem with its place and returns exitSources when
+// any is an error.
+func report(w io.Writer, problems []news.Problem, onError string) int {
+	var errs, warns int
+	for _, p := range problems {
+		fmt.Fprintln(w, p)
+		if p.Severity == news.Error {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	if errs > 0 {
+		msg := fmt.Sprintf("%d %s, %d %s", errs, plural(errs, "error", "errors"), warns, plural(warns, "warning", "warnings"))
+		if onError != "" {
+			msg += ": " + onError
+		}
+		fmt.Fprintln(w, msg)
+		return exitSources
+	}
+	return exitOK
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func printList(w io.Writer, cat *pipeline.Catalogue, opts pipeline.Options) {
+	lang := opts.Config.Language
+	for _, m := range cat.Months {
+		fmt.Fprintf(w, "%s (%d)\n", m.Title, m.Count())
+		for _, t := range m.Types {
+			fmt.Fprintf(w, "  %s (%d)\n", t.Name, len(t.Items))
+			for _, it := range t.Items {
+				fmt.Fprintf(w, "    %s  %s  [%s]\n", it.Date, it.Title, it.Origins[0])
+			}
+		}
+	}
+	pub := pipeline.PublicationDay(opts)
+	if len(cat.Counters) > 0 {
+		fmt.Fprintf(w, "Counters as of %s:\n", dates.Format(pub, lang))
+		for _, c := range cat.Counters {
+			fmt.Fprintf(w, "  %s\n", counter.Describe(c, pub, lang))
+		}
+	}
+}
+
+// loadConfig reads name, or bulletin.yaml when present, or the defaults.
+func loadConfig(name string) (*config.Config, error) {
+	if name == "" {
+		if _, err := os.Stat("bulletin.yaml"); err != nil {
+			return config.Default(), nil
+		}
+		name = "bulletin.yaml"
+	}
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	defer fh.Close()
+	return config.Load(name, fh)
+}
+
+func (f *flags) options(cfg *config.Config, e env) (pipeline.Options, error) {
+	opts := pipeline.Options{Config: cfg, Sources: os.DirFS(f.sources), SourcesDir: filepath.ToSlash(filepath.Clean(f.sources)), Months: f.months}
+	pub, err := publication(f.date, cfg.Location, e)
+	if err != nil {
+		return opts, err
+	}
+	opts.Published = pub
+	if opts.From, err = parseMonth(f.from, "--from"); err != nil {
+		return opts, err
+	}
+	if opts.To, err = parseMonth(f.to, "--to"); err != nil {
+		return opts, err
+	}
+	return opts, nil
+}
+
+// publication is the publication instant: --date, else SOURCE_DATE_EPOCH,
+// else now. A bare date is midnight in the publisher's time zone.
+func publication(date string, loc *time.Location, e env) (time.Time, error) {
+	if date != "" {
+		t, err := dates.ParseInstant(date, loc)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("--date %q: write it as YYYY-MM-DD or RFC 3339 (2020-07-06T09:00:00+01:00)", date)
+		}
+		return t, nil
+	}
+	if s := e.getenv("SOURCE_DATE_EPOCH"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH %q is not a number of seconds", s)
+		}
+		return time.Unix(n, 0).In(loc), nil
+	}
+	return e.now().In(loc), nil
+}
+
+func parseMonth(s, flagName string) (news.MonthKey, error) {
+	if s == "" {
+		return news.MonthKey{}, nil
+	}
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return news.MonthKey{}, fmt.Errorf("%s %q: write the month as YYYY-MM", flagName, s)
+	}
+	return news.MonthKey{Year: t.Year(), Month: t.Month()}, nil
+}
+
+// monthList is a repeatable --month flag.
+type monthList []news.MonthKey
+
+func (m *monthList) String() string {
+	var s []string
+	for _, k := range *m {
+		s = append(s, k.String())
+	}
+	return strings.Join(s, ",")
+}
+
+func (m *monthList) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		k, err := parseMonth(strings.TrimSpace(part), "--month")
+		if err != nil {
+			return err
+		}
+		*m = append(*m, k)
+	}
+	return nil
+}

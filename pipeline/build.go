@@ -1,0 +1,150 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"bulletin/layouts"
+	"bulletin/pipeline/markup"
+	"bulletin/pipeline/news"
+	"bulletin/pipeline/outdir"
+	"bulletin/pipeline/render/epub"
+	"bulletin/pipeline/render/manifest"
+	"bulletin/pipeline/render/pdf"
+)
+
+// Version is bulletin's version, written into the manifest.
+const Version = "0.1.0"
+
+// Result is a build's outputs and everything it had to say.
+type Result struct {
+	Catalogue *Catalogue
+	Outputs   []outdir.File // PDFs, the EPUB, then manifest.json
+	Manifest  manifest.Manifest
+}
+
+// Build collects the catalogue and renders it. When a source has errors it
+// returns the catalogue with ErrSources and renders nothing.
+func Build(ctx context.Context, opts Options, lay *layouts.Layout) (*Result, error) {
+	cat, err := Collect(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Catalogue: cat}
+	if news.HasErrors(cat.Problems) {
+		return res, ErrSources
+	}
+	cfg := opts.Config
+	md := markup.New(cfg.AllowHTML)
+	pdfs, err := pdf.New(lay, md, cfg.PageSize)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+
+	type rendered struct {
+		file     outdir.File
+		warnings []news.Problem
+		err      error
+	}
+	results := make([]rendered, len(cat.Months))
+	// Months are independent: render them on every core.
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, m := range cat.Months {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var buf bytes.Buffer
+			warnings, err := pdfs.Render(ctx, &buf, cat.edition(opts, []news.Month{m}))
+			results[i] = rendered{outdir.File{Name: "bulletin-" + m.Key.String() + ".pdf", Data: buf.Bytes()}, warnings, err}
+		}()
+	}
+	var buf bytes.Buffer
+	epubErr := epub.New(lay, md).Render(ctx, &buf, cat.edition(opts, cat.Months))
+	wg.Wait()
+
+	man := manifest.Manifest{
+		Generator:  "bulletin " + Version,
+		Published:  opts.Published.In(cfg.Location).Format("2006-01-02T15:04:05Z07:00"),
+		MailBudget: int(cfg.Mail.BudgetMB * 1e6),
+	}
+	for i, r := range results {
+		if r.err != nil {
+			return nil, fmt.Errorf("pipeline: render %s: %w", r.file.Name, r.err)
+		}
+		cat.Problems = append(cat.Problems, r.warnings...)
+		res.Outputs = append(res.Outputs, r.file)
+		man.Files = append(man.Files, describe(r.file, "application/pdf", cat.Months[i:i+1], man.MailBudget))
+	}
+	if epubErr != nil {
+		return nil, fmt.Errorf("pipeline: render collection.epub: %w", epubErr)
+	}
+	ep := outdir.File{Name: "collection.epub", Data: buf.Bytes()}
+	res.Outputs = append(res.Outputs, ep)
+	man.Files = append(man.Files, describe(ep, "application/epub+zip", cat.Months, man.MailBudget))
+	man.Warn()
+	var mbuf bytes.Buffer
+	if err := manifest.Encode(&mbuf, man); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	res.Outputs = append(res.Outputs, outdir.File{Name: "manifest.json", Data: mbuf.Bytes()})
+	res.Manifest = man
+	return res, nil
+}
+
+func (cat *Catalogue) edition(opts Options, months []news.Month) news.Edition {
+	cfg := opts.Config
+	cover := cat.Cover(opts, months)
+	var keywords []string
+	for _, t := range cover.Tally {
+		keywords = append(keywords, t.Name)
+	}
+	return news.Edition{
+		Meta: news.Meta{
+			Title:     cfg.Title + " — " + cover.Period,
+			Author:    cfg.Publisher,
+			Subject:   fmt.Sprintf("%s: %d %s, %s", cfg.Title, cover.Total, Labels(cfg.Language).Items, cover.Period),
+			Keywords:  keywords,
+			Lang:      cfg.Language,
+			Published: opts.Published.In(cfg.Location),
+			Labels:    Labels(cfg.Language),
+		},
+		Cover:  cover,
+		Months: months,
+	}
+}
+
+func describe(f outdir.File, mediaType string, months []news.Month, budget int) manifest.File {
+	mf := manifest.File{Path: f.Name, MediaType: mediaType}
+	counts := map[string]int{}
+	var order []string
+	for _, m := range months {
+		mf.Months = append(mf.Months, m.Key.String())
+		mf.Items += m.Count()
+		for _, t := range m.Types {
+			if _, ok := counts[t.Type]; !ok {
+				order = append(order, t.Type)
+			}
+			counts[t.Type] += len(t.Items)
+		}
+	}
+	for _, t := range order {
+		mf.ItemsByType = append(mf.ItemsByType, manifest.Count{Type: t, Items: counts[t]})
+	}
+	return manifest.Describe(mf, f.Data, budget)
+}
+
+// Summary is a one-line account of a result for the terminal.
+func (r *Result) Summary() string {
+	var names []string
+	for _, f := range r.Outputs {
+		names = append(names, f.Name)
+	}
+	return fmt.Sprintf("%d items in %d months → %s", len(r.Catalogue.Items), len(r.Catalogue.Months), strings.Join(names, ", "))
+}

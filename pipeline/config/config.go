@@ -1,0 +1,267 @@
+// Package config reads bulletin.yaml: who publishes, in which language and
+// time zone, the clocks and contact on the cover, the counters, and the type
+// vocabulary. Every key has a built-in default; unknown keys are errors.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"bulletin/pipeline/dates"
+	"bulletin/pipeline/news"
+)
+
+// Config is the parsed configuration with defaults applied.
+type Config struct {
+	Publisher string    `yaml:"publisher"`
+	Title     string    `yaml:"title"`
+	Language  string    `yaml:"language"`
+	TimeZone  string    `yaml:"timezone"`
+	Clocks    []Clock   `yaml:"clocks"`
+	Contact   []string  `yaml:"contact"`
+	PageSize  string    `yaml:"page_size"`
+	AllowHTML bool      `yaml:"allow_html"`
+	Counters  []Counter `yaml:"counters"`
+	Types     []Type    `yaml:"types"`
+	Mail      Mail      `yaml:"mail"`
+
+	// Location is TimeZone loaded; set by Parse.
+	Location *time.Location `yaml:"-"`
+	// File is where the configuration came from ("" for built-in defaults).
+	File string `yaml:"-"`
+}
+
+// Clock is a place whose time the cover shows.
+type Clock struct {
+	Place string `yaml:"place"`
+	Zone  string `yaml:"zone"`
+}
+
+// Counter is a configured day counter.
+type Counter struct {
+	// Event identifies the counter; sightings in captures with the same
+	// event are the same counter. Defaults to the text after "since".
+	Event    string `yaml:"event"`
+	Origin   string `yaml:"origin"`   // YYYY-MM-DD
+	Template string `yaml:"template"` // "{n} {day|days} {has|have} passed since …"
+	Language string `yaml:"language"`
+	line     int
+}
+
+// Type is one entry of the type vocabulary, in display order.
+type Type struct {
+	Key      string   `yaml:"key"`
+	Name     string   `yaml:"name"`     // display name, plural: "Statements"
+	Keywords []string `yaml:"keywords"` // word prefixes matched in titles, any language
+}
+
+// Mail holds mailing settings (credentials never live here).
+type Mail struct {
+	From       string   `yaml:"from"`
+	To         []string `yaml:"to"`
+	ToFile     string   `yaml:"to_file"`
+	Subject    string   `yaml:"subject"`
+	BudgetMB   float64  `yaml:"budget_mb"`
+	RatePerMin int      `yaml:"rate_per_minute"`
+}
+
+// Default returns the built-in configuration.
+func Default() *Config {
+	c, err := Parse("", nil)
+	if err != nil {
+		panic("config: built-in defaults are invalid: " + err.Error())
+	}
+	return c
+}
+
+// DefaultTypes is the built-in vocabulary: English and Russian word stems.
+// "news" has no keywords: it is the fallback.
+func DefaultTypes() []Type {
+	return []Type{
+		{"statement", "Statements", []string{"statement", "заявлени"}},
+		{"speech", "Speeches", []string{"speech", "address", "выступлени", "речь"}},
+		{"remarks", "Remarks", []string{"remarks"}},
+		{"interview", "Interviews", []string{"interview", "интервью"}},
+		{"article", "Articles", []string{"article", "op-ed", "статья", "статьи", "статью"}},
+		{"comment", "Comments", []string{"comment", "комментари"}},
+		{"press-release", "Press releases", []string{"press release", "пресс-релиз"}},
+		{"appeal", "Appeals", []string{"appeal", "обращени"}},
+		{"briefing", "Briefings", []string{"briefing", "брифинг"}},
+		{"news", "News", nil},
+	}
+}
+
+// Load reads configuration from r; name is used in error messages.
+func Load(name string, r io.Reader) (*Config, error) {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("config: read %s: %w", name, err)
+	}
+	return Parse(name, raw)
+}
+
+// Parse reads raw YAML (nil for none) and applies defaults.
+func Parse(name string, raw []byte) (*Config, error) {
+	c := &Config{File: name}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		var doc yaml.Node
+		dec := yaml.NewDecoder(bytes.NewReader(raw))
+		dec.KnownFields(true)
+		if err := dec.Decode(c); err != nil {
+			return nil, fmt.Errorf("config: %s: %w (see the README's Configuration section for the keys)", name, err)
+		}
+		// A second pass over the node tree records each counter's line.
+		if err := yaml.Unmarshal(raw, &doc); err == nil {
+			recordCounterLines(&doc, c)
+		}
+	}
+	if err := c.applyDefaults(); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", name, err)
+	}
+	return c, nil
+}
+
+func (c *Config) applyDefaults() error {
+	if c.Publisher == "" {
+		c.Publisher = "Press Office"
+	}
+	if c.Title == "" {
+		c.Title = "Monthly Bulletin"
+	}
+	if c.Language == "" {
+		c.Language = "en"
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = "UTC"
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return fmt.Errorf("timezone %q: %w; use an IANA name such as Europe/London", c.TimeZone, err)
+	}
+	c.Location = loc
+	for _, cl := range c.Clocks {
+		if cl.Place == "" {
+			return errors.New("clocks: every clock needs a place")
+		}
+		if _, err := time.LoadLocation(cl.Zone); err != nil || cl.Zone == "" {
+			return fmt.Errorf("clocks: %s: zone %q is not an IANA time zone such as Europe/Moscow", cl.Place, cl.Zone)
+		}
+	}
+	switch strings.ToUpper(c.PageSize) {
+	case "":
+	case "A4":
+		c.PageSize = "A4"
+	case "LETTER":
+		c.PageSize = "Letter"
+	default:
+		return fmt.Errorf("page_size %q: use A4 or Letter", c.PageSize)
+	}
+	if len(c.Types) == 0 {
+		c.Types = DefaultTypes()
+	}
+	seen := map[string]bool{}
+	for i, t := range c.Types {
+		if t.Key == "" {
+			return fmt.Errorf("types[%d]: a type needs a key", i)
+		}
+		if seen[t.Key] {
+			return fmt.Errorf("types: key %q appears twice", t.Key)
+		}
+		seen[t.Key] = true
+		if t.Name == "" {
+			c.Types[i].Name = t.Key
+		}
+	}
+	for i, k := range c.Counters {
+		if _, err := dates.Parse(k.Origin, time.UTC); err != nil {
+			return fmt.Errorf("counters[%d] (line %d): origin %q: %w; write it as YYYY-MM-DD", i, k.line, k.Origin, err)
+		}
+		if !strings.Contains(k.Template, "{n}") {
+			return fmt.Errorf("counters[%d] (line %d): template must contain {n} for the number of days", i, k.line)
+		}
+		if k.Language == "" {
+			c.Counters[i].Language = c.Language
+		}
+	}
+	if c.Mail.BudgetMB == 0 {
+		c.Mail.BudgetMB = 10
+	}
+	return nil
+}
+
+// NewsCounters returns the configured counters in the domain's form.
+func (c *Config) NewsCounters() []news.Counter {
+	out := make([]news.Counter, 0, len(c.Counters))
+	for _, k := range c.Counters {
+		origin, _ := dates.Parse(k.Origin, time.UTC) // validated in applyDefaults
+		event := k.Event
+		if event == "" {
+			event = EventOf(k.Template)
+		}
+		file := c.File
+		if file == "" {
+			file = "built-in configuration"
+		}
+		out = append(out, news.Counter{
+			Key: EventKey(event), Origin: origin, Template: k.Template, Lang: k.Language,
+			From: news.Origin{File: file, Line: k.line},
+		})
+	}
+	return out
+}
+
+// EventOf is the event a counter sentence counts from: the text after
+// "since" (or Russian " с ") up to a " - " tail.
+func EventOf(sentence string) string {
+	s := sentence
+	for _, marker := range []string{" since ", " с ", " со "} {
+		if i := strings.Index(s, marker); i >= 0 {
+			s = s[i+len(marker):]
+			break
+		}
+	}
+	for _, sep := range []string{" - ", " – ", " — "} {
+		if i := strings.Index(s, sep); i >= 0 {
+			s = s[:i]
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+// EventKey normalises an event for comparison.
+func EventKey(event string) string {
+	return strings.ToLower(strings.Join(strings.Fields(event), " "))
+}
+
+// Lookup returns the vocabulary entry for key.
+func (c *Config) Lookup(key string) (Type, bool) {
+	for _, t := range c.Types {
+		if t.Key == key {
+			return t, true
+		}
+	}
+	return Type{}, false
+}
+
+func recordCounterLines(doc *yaml.Node, c *Config) {
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != "counters" {
+			continue
+		}
+		for j, n := range m.Content[i+1].Content {
+			if j < len(c.Counters) {
+				c.Counters[j].line = n.Line
+			}
+		}
+	}
+}

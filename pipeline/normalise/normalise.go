@@ -1,0 +1,282 @@
+// Package normalise cleans items read from sources: Unicode NFC, collapsed
+// whitespace, a type for every item, a date rule for undated ones, stable
+// IDs, and one item where two sources published the same thing.
+package normalise
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"bulletin/pipeline/config"
+	"bulletin/pipeline/news"
+)
+
+// Normaliser applies the configuration's vocabulary.
+type Normaliser struct {
+	types    []config.Type
+	fallback string
+}
+
+// New returns a Normaliser for cfg's type vocabulary. The last type without
+// keywords (by default "news") is the fallback; failing that, the last type.
+func New(cfg *config.Config) *Normaliser {
+	n := &Normaliser{types: cfg.Types}
+	for _, t := range cfg.Types {
+		if len(t.Keywords) == 0 {
+			n.fallback = t.Key
+		}
+	}
+	if n.fallback == "" {
+		n.fallback = cfg.Types[len(cfg.Types)-1].Key
+	}
+	return n
+}
+
+// Items normalises items and merges duplicates. It returns the kept items
+// in a deterministic order, and a problem for every merge and every
+// explicit type the vocabulary does not know.
+func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
+	var problems []news.Problem
+	out := make([]news.Item, 0, len(items))
+	for _, it := range items {
+		it.Title = Text(it.Title)
+		it.Summary = Text(it.Summary)
+		it.Body = Body(it.Body)
+		it.Author = Text(it.Author)
+		if it.TypeExplicit {
+			key, ok := n.typeKey(it.Type)
+			if !ok {
+				problems = append(problems, news.Problem{Severity: news.Warning, At: first(it.Origins), Msg: fmt.Sprintf(
+					"type %q is not in the vocabulary; classified by its title instead (add it under types: in bulletin.yaml)", it.Type)})
+				it.TypeExplicit = false
+			} else {
+				it.Type = key
+			}
+		}
+		if !it.TypeExplicit {
+			it.Type = n.Classify(it.Title)
+		}
+		out = append(out, it)
+	}
+	out, merged := mergeDuplicates(out)
+	problems = append(problems, merged...)
+	assignIDs(out)
+	return out, problems
+}
+
+// Classify returns the type whose keyword occurs earliest in title, so
+// "Comment by … on US Officials' Statements" is a comment. Keywords match
+// at the start of a word, case-insensitively.
+func (n *Normaliser) Classify(title string) string {
+	lower := strings.ToLower(title)
+	best, bestAt := n.fallback, len(lower)+1
+	for _, t := range n.types {
+		for _, kw := range t.Keywords {
+			if at := wordIndex(lower, strings.ToLower(kw)); at >= 0 && at < bestAt {
+				best, bestAt = t.Key, at
+			}
+		}
+	}
+	return best
+}
+
+func (n *Normaliser) typeKey(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, t := range n.types {
+		if t.Key == s || strings.ToLower(t.Name) == s {
+			return t.Key, true
+		}
+	}
+	return "", false
+}
+
+// wordIndex finds kw in s where it starts a word.
+func wordIndex(s, kw string) int {
+	for from := 0; from < len(s); {
+		i := strings.Index(s[from:], kw)
+		if i < 0 {
+			return -1
+		}
+		at := from + i
+		if at == 0 || !isWordRune(lastRune(s[:at])) {
+			return at
+		}
+		from = at + len(kw)
+	}
+	return -1
+}
+
+func lastRune(s string) rune {
+	r := []rune(s)
+	return r[len(r)-1]
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// Text is NFC with runs of whitespace collapsed to one space. NBSP is kept:
+// it is a typographic choice, not layout noise.
+func Text(s string) string {
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if r != '\u00a0' && unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if unicode.IsControl(r) {
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Body is NFC with line ends unified and trailing spaces dropped; Markdown
+// structure (blank lines, indentation) is kept.
+func Body(s string) string {
+	s = norm.NFC.String(strings.ReplaceAll(s, "\r\n", "\n"))
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t")
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// TitleKey is the form of a title used to spot duplicates: lower case,
+// letters and digits only.
+func TitleKey(title string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(norm.NFC.String(title)) {
+		if isWordRune(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// mergeDuplicates keeps one item per (date, title) pair: the one with the
+// fuller text, with the origins of both.
+func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
+	type key struct {
+		d news.Date
+		t string
+	}
+	var problems []news.Problem
+	index := map[key]int{}
+	out := items[:0]
+	for _, it := range items {
+		k := key{it.Date, TitleKey(it.Title)}
+		i, dup := index[k]
+		if !dup {
+			index[k] = len(out)
+			out = append(out, it)
+			continue
+		}
+		kept := out[i]
+		problems = append(problems, news.Problem{Severity: news.Warning, At: first(it.Origins), Msg: fmt.Sprintf(
+			"same date and title as %s: merged into one item, keeping the fuller text", first(kept.Origins))})
+		if len(it.Body)+len(it.Summary) > len(kept.Body)+len(kept.Summary) {
+			it.Origins = append(append([]news.Origin{}, kept.Origins...), it.Origins...)
+			out[i] = it
+		} else {
+			out[i].Origins = append(out[i].Origins, it.Origins...)
+		}
+	}
+	return out, problems
+}
+
+// assignIDs gives every item an ID from its date and title, unique and
+// valid as an XML id, whatever the order the items were read in.
+func assignIDs(items []news.Item) {
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := items[order[a]], items[order[b]]
+		if c := x.Date.Compare(y.Date); c != 0 {
+			return c < 0
+		}
+		if x.Title != y.Title {
+			return x.Title < y.Title
+		}
+		return first(x.Origins).String() < first(y.Origins).String()
+	})
+	used := map[string]bool{}
+	for _, i := range order {
+		base := "i-undated-" + slug(items[i].Title)
+		if !items[i].Date.IsZero() {
+			d := items[i].Date
+			base = fmt.Sprintf("i%04d%02d%02d-%s", d.Year, int(d.Month), d.Day, slug(items[i].Title))
+		}
+		id := base
+		for n := 2; used[id]; n++ {
+			id = fmt.Sprintf("%s-%d", base, n)
+		}
+		used[id] = true
+		items[i].ID = id
+	}
+}
+
+// slug keeps up to six words of ASCII letters and digits, transliterating
+// Cyrillic, so IDs stay readable in links.
+func slug(title string) string {
+	var words []string
+	var w strings.Builder
+	flush := func() {
+		if w.Len() > 0 {
+			words = append(words, w.String())
+			w.Reset()
+		}
+	}
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			w.WriteRune(r)
+		case inTranslit(r):
+			w.WriteString(translit[r])
+		case r == '\'' || r == '’':
+		default:
+			flush()
+		}
+		if len(words) == 6 {
+			break
+		}
+	}
+	flush()
+	if len(words) > 6 {
+		words = words[:6]
+	}
+	if len(words) == 0 {
+		return "item"
+	}
+	return strings.Join(words, "-")
+}
+
+var translit = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z", 'и': "i",
+	'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t",
+	'у': "u", 'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ъ': "", 'ы': "y", 'ь': "",
+	'э': "e", 'ю': "yu", 'я': "ya",
+}
+
+func inTranslit(r rune) bool {
+	_, ok := translit[r]
+	return ok
+}
+
+func first(os []news.Origin) news.Origin {
+	if len(os) == 0 {
+		return news.Origin{}
+	}
+	return os[0]
+}

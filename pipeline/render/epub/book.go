@@ -1,0 +1,178 @@
+package epub
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strings"
+
+	"bulletin/pipeline/news"
+)
+
+// File names inside EPUB/ as go-epub lays them out.
+const (
+	cssFile   = "epub.css"
+	coverFile = "cover.xhtml"
+	navFile   = "nav.xhtml"
+	ncxFile   = "toc.ncx"
+	xhtmlDir  = "xhtml/"
+)
+
+// book is the edition resolved into everything the EPUB files share: names,
+// anchors and metadata, computed once so content, nav, NCX and package file
+// cannot disagree.
+type book struct {
+	ed          news.Edition
+	title       string
+	coverTitle  string
+	lang        string
+	author      string
+	description string
+	identifier  string
+	contents    string // heading of the table of contents
+	subjects    []string
+	months      []month
+}
+
+type month struct {
+	src   news.Month
+	file  string // "m2020-06.xhtml"
+	title string
+	types []typeGroup
+}
+
+type typeGroup struct {
+	src    news.TypeGroup
+	anchor string // "m2020-06-statement"
+	name   string
+}
+
+func newBook(ed news.Edition) (*book, error) {
+	b := &book{
+		ed:         ed,
+		title:      firstNonEmpty(ed.Meta.Title, ed.Cover.Title, "Bulletin"),
+		lang:       firstNonEmpty(ed.Meta.Lang, "en"),
+		author:     strings.TrimSpace(ed.Meta.Author),
+		contents:   firstNonEmpty(ed.Meta.Labels.Contents, "Contents"),
+		identifier: identifier(ed),
+	}
+	b.coverTitle = firstNonEmpty(ed.Cover.Title, b.title)
+	seenItem := map[string]bool{}
+	seenSubject := map[string]bool{}
+	for _, m := range ed.Months {
+		bm, err := newMonth(ed, m)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range bm.types {
+			if !seenSubject[t.name] {
+				seenSubject[t.name] = true
+				b.subjects = append(b.subjects, t.name)
+			}
+			for _, it := range t.src.Items {
+				// Item IDs become element ids; a repeat would make an invalid document.
+				if seenItem[it.ID] {
+					return nil, fmt.Errorf("epub: item id %q occurs twice", it.ID)
+				}
+				seenItem[it.ID] = true
+			}
+		}
+		b.months = append(b.months, bm)
+	}
+	b.description = description(b)
+	return b, nil
+}
+
+func newMonth(ed news.Edition, m news.Month) (month, error) {
+	prefix := "m" + m.Key.String() // never starts with a digit: it is also a manifest id
+	if m.Key == (news.MonthKey{}) {
+		prefix = "undated"
+	}
+	bm := month{
+		src:   m,
+		file:  prefix + ".xhtml",
+		title: firstNonEmpty(m.Title, undatedOr(ed, m.Key)),
+	}
+	seen := map[string]bool{}
+	for _, t := range m.Types {
+		anchor := prefix + "-" + idPart(firstNonEmpty(t.Type, t.Name, "type"))
+		if seen[anchor] {
+			return month{}, fmt.Errorf("epub: month %s has type %q twice", m.Key, t.Type)
+		}
+		seen[anchor] = true
+		for _, it := range t.Items {
+			if it.ID == "" {
+				return month{}, fmt.Errorf("epub: item %q has no id", it.Title)
+			}
+		}
+		bm.types = append(bm.types, typeGroup{src: t, anchor: anchor, name: firstNonEmpty(t.Name, t.Type)})
+	}
+	return bm, nil
+}
+
+func undatedOr(ed news.Edition, k news.MonthKey) string {
+	if k == (news.MonthKey{}) {
+		return firstNonEmpty(ed.Meta.Labels.Undated, "Undated")
+	}
+	return k.String()
+}
+
+// identifier is a urn:uuid derived from every item's ID, date and title, so
+// the same collection keeps its identifier from build to build. The hash is
+// shaped as an RFC 9562 version 8 (custom) UUID.
+func identifier(ed news.Edition) string {
+	h := sha256.New()
+	for _, m := range ed.Months {
+		for _, t := range m.Types {
+			for _, it := range t.Items {
+				fmt.Fprintf(h, "%s\x00%s\x00%s\x00", it.ID, it.Date, it.Title)
+			}
+		}
+	}
+	s := h.Sum(nil)[:16]
+	s[6] = s[6]&0x0f | 0x80 // version 8
+	s[8] = s[8]&0x3f | 0x80 // RFC 9562 variant
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", s[0:4], s[4:6], s[6:8], s[8:10], s[10:16])
+}
+
+// description lists the items, as readers show it on the book's card.
+func description(b *book) string {
+	var titles []string
+	for _, m := range b.months {
+		for _, t := range m.types {
+			for _, it := range t.src.Items {
+				titles = append(titles, strings.TrimSpace(it.Title))
+			}
+		}
+	}
+	head := strings.TrimSpace(b.ed.Cover.Period)
+	if head == "" {
+		head = b.title
+	}
+	if len(titles) == 0 {
+		return head
+	}
+	return head + ": " + strings.Join(titles, "; ")
+}
+
+// idPart reduces a type key to characters safe in an XML id.
+func idPart(s string) string {
+	var sb strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			sb.WriteRune(r)
+		default:
+			sb.WriteByte('-')
+		}
+	}
+	return sb.String()
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if t := strings.TrimSpace(s); t != "" {
+			return t
+		}
+	}
+	return ""
+}

@@ -1,0 +1,233 @@
+package epub
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"bulletin/pipeline/news"
+)
+
+// coverBody is the cover page: the same words as the PDF cover.
+func coverBody(b *book) string {
+	c := b.ed.Cover
+	var s strings.Builder
+	s.WriteString(`<section class="cover" epub:type="cover">` + "\n")
+	if c.Publisher != "" {
+		fmt.Fprintf(&s, "<p class=\"publisher\">%s</p>\n", esc(c.Publisher))
+	}
+	fmt.Fprintf(&s, "<h1>%s</h1>\n", esc(b.coverTitle))
+	if c.Period != "" {
+		fmt.Fprintf(&s, "<p class=\"period\">%s</p>\n", esc(c.Period))
+	}
+	if c.Published != "" {
+		label := firstNonEmpty(b.ed.Meta.Labels.Published, "Published")
+		fmt.Fprintf(&s, "<p class=\"published\">%s %s</p>\n", esc(label), esc(c.Published))
+	}
+	if len(c.Clocks) > 0 {
+		clocks := make([]string, len(c.Clocks))
+		for i, k := range c.Clocks {
+			clocks[i] = esc(k.Place + " " + k.Time)
+		}
+		fmt.Fprintf(&s, "<p class=\"clocks\">%s</p>\n", strings.Join(clocks, " · "))
+	}
+	if len(c.Contact) > 0 {
+		lines := make([]string, len(c.Contact))
+		for i, l := range c.Contact {
+			lines[i] = esc(l)
+		}
+		fmt.Fprintf(&s, "<p class=\"contact\">%s</p>\n", strings.Join(lines, "<br />"))
+	}
+	for _, k := range c.Counters {
+		fmt.Fprintf(&s, "<p class=\"counter\">%s</p>\n", esc(k))
+	}
+	writeTally(&s, b)
+	s.WriteString("</section>")
+	return s.String()
+}
+
+func writeTally(s *strings.Builder, b *book) {
+	c := b.ed.Cover
+	if len(c.Tally) == 0 {
+		return
+	}
+	s.WriteString("<table class=\"tally\">\n<tbody>\n")
+	for _, t := range c.Tally {
+		fmt.Fprintf(s, "<tr><td>%s</td><td>%d</td></tr>\n", esc(t.Name), t.Count)
+	}
+	s.WriteString("</tbody>\n</table>\n")
+	items := firstNonEmpty(b.ed.Meta.Labels.Items, "items")
+	fmt.Fprintf(s, "<p class=\"total\">%d %s</p>\n", c.Total, esc(items))
+}
+
+// monthBody is one month's file: month title, a heading per type, the items.
+func (r *Renderer) monthBody(b *book, m month) (string, error) {
+	var s strings.Builder
+	fmt.Fprintf(&s, "<h1>%s</h1>\n", esc(m.title))
+	for _, t := range m.types {
+		fmt.Fprintf(&s, "<section class=\"type\" id=\"%s\">\n<h2>%s</h2>\n", t.anchor, esc(t.name))
+		for _, it := range t.src.Items {
+			if err := r.writeItem(&s, b, t, it); err != nil {
+				return "", err
+			}
+		}
+		s.WriteString("</section>\n")
+	}
+	return s.String(), nil
+}
+
+func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.Item) error {
+	body, err := r.md.XHTML([]byte(it.Body))
+	if err != nil {
+		return fmt.Errorf("epub: item %s: %w", it.ID, err)
+	}
+	fmt.Fprintf(s, "<section class=\"item\" id=\"%s\"%s>\n", esc(it.ID), langAttrs(it.Lang, b.lang))
+	fmt.Fprintf(s, "<h3>%s</h3>\n", esc(firstNonEmpty(it.Title, it.ID)))
+	s.WriteString("<p class=\"meta\">")
+	if !it.Date.IsZero() {
+		fmt.Fprintf(s, "<time datetime=\"%s\">%s</time> · ", it.Date, esc(formatDate(it.Date, b.lang)))
+	}
+	fmt.Fprintf(s, "%s</p>\n", esc(t.name))
+	if it.DateNote != "" {
+		fmt.Fprintf(s, "<p class=\"note\">%s</p>\n", esc(it.DateNote))
+	}
+	if showSummary(it.Summary, it.Body) {
+		fmt.Fprintf(s, "<p class=\"summary\">%s</p>\n", esc(strings.TrimSpace(it.Summary)))
+	}
+	s.WriteString(cleanBody(string(body), it.ID))
+	s.WriteString("</section>\n")
+	return nil
+}
+
+// langAttrs marks an item written in another language than the book, so
+// reading systems hyphenate and voice it correctly.
+func langAttrs(lang, bookLang string) string {
+	lang = strings.TrimSpace(lang)
+	if lang == "" || strings.EqualFold(lang, bookLang) {
+		return ""
+	}
+	return fmt.Sprintf(` xml:lang="%s" lang="%s"`, esc(lang), esc(lang))
+}
+
+var ruMonths = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня",
+	"июля", "августа", "сентября", "октября", "ноября", "декабря"}
+
+// formatDate writes "6 July 2020", or "6 июля 2020" (genitive) in Russian.
+func formatDate(d news.Date, lang string) string {
+	name := d.Month.String()
+	if strings.HasPrefix(strings.ToLower(lang), "ru") && d.Month >= 1 && d.Month <= 12 {
+		name = ruMonths[d.Month-1]
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, name, d.Year)
+}
+
+// showSummary is false when the summary merely repeats the opening of the
+// body (feeds often make the summary that way), so it is not read twice.
+func showSummary(summary, body string) bool {
+	sum := comparable(strings.TrimRight(strings.TrimSpace(summary), ".…"))
+	if sum == "" {
+		return false
+	}
+	return !strings.HasPrefix(comparable(body), sum)
+}
+
+// comparable strips Markdown punctuation and collapses spaces.
+func comparable(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune("*_`#>", r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+var (
+	headingTag = regexp.MustCompile(`<(/?)h([1-6])\b`)
+	idAttr     = regexp.MustCompile(` id="([^"]*)"`)
+	imgTag     = regexp.MustCompile(`<img\b[^>]*?\balt="([^"]*)"[^>]*/>|<img\b[^>]*/>`)
+	anchorOpen = regexp.MustCompile(`<a href="([^"]*)"[^>]*>`)
+)
+
+// cleanBody fits the converter's fragment into a section of many items.
+// Raw HTML is off, so every tag matched here was written by goldmark, and
+// literal text never contains an unescaped '<' or '"'.
+func cleanBody(body, itemID string) string {
+	body = stripInvalidXMLChars(body)
+	// Item headings are h3: body headings go below them.
+	body = headingTag.ReplaceAllStringFunc(body, func(m string) string {
+		sub := headingTag.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(sub[2])
+		return "<" + sub[1] + "h" + strconv.Itoa(min(n+3, 6))
+	})
+	// Heading ids repeat from item to item ("background"): scope them.
+	body = idAttr.ReplaceAllString(body, ` id="`+itemID+`-$1"`)
+	// Images would be remote or missing resources (EPUBCheck RSC-006/007): keep the alt text.
+	body = imgTag.ReplaceAllString(body, `<span class="image-alt">$1</span>`)
+	return unwrapLocalLinks(body)
+}
+
+// unwrapLocalLinks keeps links to the web and mail, and turns any other
+// link (relative paths of the source site, fragments) into plain text:
+// their targets are not in the book. Anchors never nest in goldmark output.
+func unwrapLocalLinks(body string) string {
+	var out strings.Builder
+	for {
+		loc := anchorOpen.FindStringSubmatchIndex(body)
+		if loc == nil {
+			out.WriteString(body)
+			return out.String()
+		}
+		href := html.UnescapeString(body[loc[2]:loc[3]])
+		end := strings.Index(body[loc[1]:], "</a>")
+		if isExternal(href) || end < 0 {
+			out.WriteString(body[:loc[1]])
+			body = body[loc[1]:]
+			continue
+		}
+		out.WriteString(body[:loc[0]])
+		out.WriteString(body[loc[1] : loc[1]+end])
+		body = body[loc[1]+end+len("</a>"):]
+	}
+}
+
+func isExternal(href string) bool {
+	h := strings.ToLower(strings.TrimSpace(href))
+	return strings.HasPrefix(h, "http://") || strings.HasPrefix(h, "https://") || strings.HasPrefix(h, "mailto:")
+}
+
+// esc escapes text for XHTML with the five XML escapes only (never named
+// HTML entities, which are fatal in EPUB) and drops characters XML forbids.
+func esc(s string) string { return html.EscapeString(stripInvalidXMLChars(s)) }
+
+func stripInvalidXMLChars(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF:
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// checkWellFormed parses doc strictly: unknown entities and bad nesting fail.
+func checkWellFormed(doc string) error {
+	d := xml.NewDecoder(strings.NewReader(doc))
+	d.Strict = true
+	for {
+		_, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,154 @@
+// Package epub renders an edition as the EPUB 3 collection (collection.epub).
+//
+// go-epub writes the container, the sections and a first package file; its
+// output is then rewritten (see repack) because go-epub alone is neither
+// reproducible nor able to express nested navigation, landmarks, xml:lang or
+// the Dublin Core fields the product needs.
+package epub
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+
+	goepub "github.com/go-shiori/go-epub"
+
+	"bulletin/layouts"
+	"bulletin/pipeline/markup"
+	"bulletin/pipeline/news"
+)
+
+// Renderer turns an edition into an EPUB. It holds no mutable state.
+type Renderer struct {
+	lay *layouts.Layout
+	md  *markup.Converter
+}
+
+// New returns a Renderer using the layout's style sheet and md for bodies.
+func New(lay *layouts.Layout, md *markup.Converter) *Renderer {
+	return &Renderer{lay: lay, md: md}
+}
+
+// go-epub stages files in a package-level storage. Its in-memory storage
+// avoids temporary files but is an unsynchronised map shared by every Epub,
+// so it is selected once and every WriteTo is serialised.
+var (
+	storageOnce sync.Once
+	storageErr  error
+	writeMu     sync.Mutex
+)
+
+// noNetwork refuses every request: go-epub fetches media sources that look
+// like URLs, and an offline, reproducible build must never do that.
+var noNetwork = &http.Client{Transport: refuseTransport{}}
+
+type refuseTransport struct{}
+
+func (refuseTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("epub: network access is disabled")
+}
+
+// Render writes the EPUB 3 collection of all ed.Months to w.
+func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("epub: %w", err)
+	}
+	if ed.Meta.Published.IsZero() {
+		return errors.New("epub: Meta.Published is required (it dates the package and the zip entries)")
+	}
+	b, err := newBook(ed)
+	if err != nil {
+		return err
+	}
+	docs, err := r.documents(ctx, b)
+	if err != nil {
+		return err
+	}
+	raw, err := r.writeGoEpub(b, docs)
+	if err != nil {
+		return err
+	}
+	out, err := repack(raw, b)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(out); err != nil {
+		return fmt.Errorf("epub: write: %w", err)
+	}
+	return nil
+}
+
+// documents renders the cover and month XHTML bodies, checking each one is
+// well-formed because go-epub only logs what it cannot write.
+func (r *Renderer) documents(ctx context.Context, b *book) ([]section, error) {
+	cover := section{file: coverFile, title: b.coverTitle, body: coverBody(b)}
+	docs := []section{cover}
+	for _, m := range b.months {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("epub: %w", err)
+		}
+		body, err := r.monthBody(b, m)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, section{file: m.file, title: m.title, body: body})
+	}
+	for _, d := range docs {
+		if err := checkWellFormed("<body>" + d.body + "</body>"); err != nil {
+			return nil, fmt.Errorf("epub: section %s is not well-formed XHTML: %w", d.file, err)
+		}
+	}
+	return docs, nil
+}
+
+// section is one XHTML file handed to go-epub.
+type section struct {
+	file, title, body string
+}
+
+// writeGoEpub builds the book with go-epub and returns its zip bytes.
+func (r *Renderer) writeGoEpub(b *book, docs []section) ([]byte, error) {
+	storageOnce.Do(func() { storageErr = goepub.Use(goepub.MemoryFS) })
+	if storageErr != nil {
+		return nil, fmt.Errorf("epub: select memory storage: %w", storageErr)
+	}
+	e, err := goepub.NewEpub(b.title)
+	if err != nil {
+		return nil, fmt.Errorf("epub: new book: %w", err)
+	}
+	e.Client = noNetwork
+	e.SetTitle(b.title)
+	e.SetIdentifier(b.identifier)
+	e.SetLang(b.lang)
+	e.SetDescription(b.description)
+	if b.author != "" {
+		e.SetAuthor(b.author)
+	}
+	css, err := r.lay.ReadFile(r.lay.EPUBCSS)
+	if err != nil {
+		return nil, fmt.Errorf("epub: read style sheet: %w", err)
+	}
+	// A data URL keeps the style sheet in memory: no temporary file, no fetch.
+	cssPath, err := e.AddCSS("data:text/css;base64,"+base64.StdEncoding.EncodeToString(css), cssFile)
+	if err != nil {
+		return nil, fmt.Errorf("epub: add style sheet: %w", err)
+	}
+	for _, d := range docs {
+		if _, err := e.AddSection(d.body, d.title, d.file, cssPath); err != nil {
+			return nil, fmt.Errorf("epub: add section %s: %w", d.file, err)
+		}
+	}
+	var buf bytes.Buffer
+	writeMu.Lock()
+	_, err = e.WriteTo(&buf)
+	writeMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("epub: write book: %w", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,161 @@
+package epub
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+const (
+	mimetypeName = "mimetype"
+	containerDir = "EPUB/"
+	htmlOpenTag  = `<html xmlns="http://www.w3.org/1999/xhtml"`
+)
+
+// repack reads go-epub's archive, replaces the package file, nav and NCX,
+// declares the language of every section, and writes a new archive with
+// `mimetype` first and stored, then all other entries deflated in name order
+// with fixed times: the same edition gives the same bytes.
+func repack(raw []byte, b *book) ([]byte, error) {
+	files, err := readZip(raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := rewrite(files, b); err != nil {
+		return nil, err
+	}
+	return writeZip(files, b)
+}
+
+func readZip(raw []byte) (map[string][]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		return nil, fmt.Errorf("epub: read go-epub archive: %w", err)
+	}
+	files := make(map[string][]byte, len(zr.File))
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("epub: open %s: %w", f.Name, err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("epub: read %s: %w", f.Name, err)
+		}
+		files[f.Name] = data
+	}
+	return files, nil
+}
+
+func rewrite(files map[string][]byte, b *book) error {
+	opfName := containerDir + "package.opf"
+	raw, ok := files[opfName]
+	if !ok {
+		return fmt.Errorf("epub: go-epub wrote no %s", opfName)
+	}
+	opf, err := packageDocument(raw, b)
+	if err != nil {
+		return err
+	}
+	files[opfName] = []byte(opf)
+	files[containerDir+navFile] = []byte(navDocument(b))
+	files[containerDir+ncxFile] = []byte(ncxDocument(b))
+
+	sections := []string{coverFile}
+	for _, m := range b.months {
+		sections = append(sections, m.file)
+	}
+	for _, name := range sections {
+		if err := declareLang(files, containerDir+xhtmlDir+name, b.lang); err != nil {
+			return err
+		}
+	}
+	for name, data := range files {
+		if strings.HasSuffix(name, ".xhtml") {
+			if err := checkWellFormed(string(data)); err != nil {
+				return fmt.Errorf("epub: %s is not well-formed: %w", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// declareLang adds xml:lang and lang to a section's <html>: go-epub's
+// template has neither, and reading systems need it for hyphenation and voice.
+func declareLang(files map[string][]byte, name, lang string) error {
+	data, ok := files[name]
+	if !ok {
+		return fmt.Errorf("epub: go-epub wrote no %s (its errors are only logged)", name)
+	}
+	doc := string(data)
+	if !strings.Contains(doc, htmlOpenTag) {
+		return fmt.Errorf("epub: %s: unexpected <html> start tag from go-epub", name)
+	}
+	attrs := fmt.Sprintf(` xml:lang="%s" lang="%s"`, esc(lang), esc(lang))
+	files[name] = []byte(strings.Replace(doc, htmlOpenTag, htmlOpenTag+attrs, 1))
+	return nil
+}
+
+func writeZip(files map[string][]byte, b *book) ([]byte, error) {
+	mt, ok := files[mimetypeName]
+	if !ok || string(mt) != "application/epub+zip" {
+		return nil, fmt.Errorf("epub: go-epub wrote no valid mimetype entry")
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		if name != mimetypeName {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	// The OCF container requires mimetype first and uncompressed.
+	if err := addEntry(zw, mimetypeName, mt, zip.Store, b); err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if err := addEntry(zw, name, files[name], zip.Deflate, b); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("epub: finish archive: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func addEntry(zw *zip.Writer, name string, data []byte, method uint16, b *book) error {
+	h := &zip.FileHeader{Name: name, Method: method}
+	// MS-DOS fields only: setting Modified would add an extra field, which
+	// the mimetype entry must not have (EPUBCheck PKG-005).
+	h.ModifiedDate, h.ModifiedTime = msDosTime(zipTime(b))
+	w, err := zw.CreateHeader(h)
+	if err != nil {
+		return fmt.Errorf("epub: add %s to archive: %w", name, err)
+	}
+	if _, err := w.Write(data); err != nil {
+		return fmt.Errorf("epub: write %s to archive: %w", name, err)
+	}
+	return nil
+}
+
+// msDosTime encodes t in the zip format's MS-DOS date and time (two-second
+// resolution, years 1980–2107 — clamped, as earlier dates cannot be stored).
+func msDosTime(t time.Time) (date, clock uint16) {
+	if t.Year() < 1980 {
+		t = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	date = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
+	clock = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
+	return date, clock
+}

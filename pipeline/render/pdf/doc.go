@@ -1,0 +1,364 @@
+package pdf
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"bulletin/layouts"
+	"bulletin/pipeline/news"
+)
+
+const ptToMM = 25.4 / 72
+
+// pageInfo is what the first layout pass learnt.
+type pageInfo struct {
+	total     int
+	itemPages []int // by item position in the month, 1-based pages
+}
+
+// builder lays out one pass of one document.
+type builder struct {
+	r     *Renderer
+	f     *fpdf.Fpdf
+	lay   *layouts.Layout
+	ed    news.Edition
+	month news.Month
+	known *pageInfo // nil in the first pass
+
+	itemPages []int // recorded in this pass
+	links     []int // internal link per item
+
+	// where/at name the text being cleaned, for warnings.
+	where    string
+	at       news.Origin
+	seen     map[string]bool
+	warnings []news.Problem
+
+	inl inline // state while writing Markdown inlines
+}
+
+func newBuilder(r *Renderer, ed news.Edition, known *pageInfo) *builder {
+	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{}}
+}
+
+// build lays out the whole document.
+func (b *builder) build(ctx context.Context) error {
+	b.setup()
+	b.where = "cover"
+	b.cover()
+	b.contents()
+	n := 0
+	for _, g := range b.month.Types {
+		b.where, b.at = "type "+strconv.Quote(g.Name), news.Origin{}
+		b.typeHeading(g)
+		for i, it := range g.Items {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("pdf: render: %w", err)
+			}
+			b.item(n, it, g, i == 0)
+			n++
+		}
+	}
+	if err := b.f.Error(); err != nil {
+		return fmt.Errorf("pdf: layout: %w", err)
+	}
+	return nil
+}
+
+// setup creates the document, fonts, metadata and page furniture.
+func (b *builder) setup() {
+	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: b.r.pageSize})
+	b.f = f
+	for _, ff := range b.r.fonts {
+		f.AddUTF8FontFromBytes(ff.family, ff.style, ff.data)
+	}
+	p := b.lay.Page
+	f.SetMargins(p.MarginLeft, p.MarginTop, p.MarginRight)
+	f.SetAutoPageBreak(true, p.MarginBottom)
+	f.SetCellMargin(0)
+
+	m := b.ed.Meta
+	f.SetTitle(m.Title, true)
+	f.SetAuthor(m.Author, true)
+	f.SetSubject(m.Subject, true)
+	f.SetKeywords(strings.Join(m.Keywords, ", "), true)
+	f.SetCreator("bulletin", true)
+	f.SetLang(m.Lang)
+	// Fixed dates and sorted catalogue: the same edition gives the same bytes.
+	f.SetCreationDate(m.Published)
+	f.SetModificationDate(m.Published)
+	f.SetCatalogSort(true)
+	f.SetCompression(true)
+
+	f.SetHeaderFuncMode(b.header, true)
+	f.SetFooterFunc(b.footer)
+
+	for range b.month.Count() {
+		b.links = append(b.links, f.AddLink())
+	}
+	b.itemPages = make([]int, b.month.Count())
+}
+
+// Geometry helpers, all in millimetres.
+
+func (b *builder) pageW() float64 { w, _ := b.f.GetPageSize(); return w }
+func (b *builder) pageH() float64 { _, h := b.f.GetPageSize(); return h }
+func (b *builder) left() float64  { return b.lay.Page.MarginLeft }
+func (b *builder) textW() float64 {
+	return b.pageW() - b.lay.Page.MarginLeft - b.lay.Page.MarginRight
+}
+func (b *builder) bottom() float64 { return b.pageH() - b.lay.Page.MarginBottom }
+
+// lineH is the line height for a font size in points.
+func (b *builder) lineH(sizePt float64) float64 { return sizePt * b.lay.Sizes.Leading * ptToMM }
+
+func (b *builder) font(face, style string, sizePt float64) { b.f.SetFont(face, style, sizePt) }
+
+func (b *builder) colour(c layouts.Colour) { b.f.SetTextColor(c.R, c.G, c.B) }
+func (b *builder) drawColour(c layouts.Colour) {
+	b.f.SetDrawColor(c.R, c.G, c.B)
+}
+func (b *builder) fillColour(c layouts.Colour) { b.f.SetFillColor(c.R, c.G, c.B) }
+
+// needSpace starts a new page unless h millimetres are left on this one.
+func (b *builder) needSpace(h float64) {
+	if b.f.GetY()+h > b.bottom() {
+		b.f.AddPage()
+	}
+}
+
+// rule draws a horizontal line across the text width at the current y.
+func (b *builder) rule(c layouts.Colour, widthMM float64) {
+	b.drawColour(c)
+	b.f.SetLineWidth(widthMM)
+	y := b.f.GetY()
+	b.f.Line(b.left(), y, b.left()+b.textW(), y)
+}
+
+// header is the running head: publisher · period over a hairline.
+func (b *builder) header() {
+	if b.f.PageNo() == 1 {
+		return
+	}
+	top := b.lay.Page.MarginTop
+	b.font(faceHeading, "", b.lay.Sizes.Small)
+	b.colour(b.lay.Colours.Muted)
+	parts := []string{}
+	for _, s := range []string{b.ed.Cover.Publisher, b.period()} {
+		if s = strings.TrimSpace(b.clean(s)); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	b.f.SetXY(b.left(), top-13)
+	b.f.CellFormat(b.textW(), 5, strings.Join(parts, "  ·  "), "", 0, "L", false, 0, "")
+	b.f.SetY(top - 7)
+	b.rule(b.lay.Colours.Rule, 0.15)
+}
+
+// footer prints "Page N of M"; the first pass does not know M yet, and
+// prints a placeholder of the same kind (the footer never moves text).
+func (b *builder) footer() {
+	if b.f.PageNo() == 1 {
+		return
+	}
+	total := b.f.PageNo()
+	if b.known != nil {
+		total = b.known.total
+	}
+	format := b.ed.Meta.Labels.Page
+	if !strings.Contains(format, "%d") {
+		format = "Page %d of %d"
+	}
+	b.font(faceHeading, "", b.lay.Sizes.Small)
+	b.colour(b.lay.Colours.Muted)
+	b.f.SetXY(b.left(), b.bottom()+8)
+	b.f.CellFormat(b.textW(), 5, b.clean(fmt.Sprintf(format, b.f.PageNo(), total)), "", 0, "C", false, 0, "")
+}
+
+func (b *builder) period() string {
+	if b.ed.Cover.Period != "" {
+		return b.ed.Cover.Period
+	}
+	return b.month.Title
+}
+
+// contents lists the items by type with dot leaders and linked page numbers.
+// Entries never depend on the numbers' values (their column has a fixed
+// width), so the contents fill the same pages in both passes.
+func (b *builder) contents() {
+	b.f.AddPage()
+	b.where, b.at = "contents", news.Origin{}
+	s := b.lay.Sizes
+	b.font(faceHeading, "B", s.H1)
+	b.colour(b.lay.Colours.Accent)
+	label := b.ed.Meta.Labels.Contents
+	if label == "" {
+		label = "Contents"
+	}
+	b.f.CellFormat(b.textW(), b.lineH(s.H1), b.clean(label), "", 1, "L", false, 0, "")
+	b.f.Ln(2)
+	b.rule(b.lay.Colours.Accent, 0.4)
+	b.f.Ln(6)
+
+	n := 0
+	for _, g := range b.month.Types {
+		b.needSpace(b.lineH(s.H3) + 2 + b.lineH(s.Body))
+		b.font(faceHeading, "B", s.H3)
+		b.colour(b.lay.Colours.Accent)
+		b.f.CellFormat(b.textW(), b.lineH(s.H3), b.clean(g.Name), "", 1, "L", false, 0, "")
+		b.f.Ln(1)
+		for _, it := range g.Items {
+			b.where, b.at = "item "+strconv.Quote(it.Title), origin(it)
+			b.contentsEntry(n, it)
+			n++
+		}
+		b.f.Ln(4)
+	}
+}
+
+// contentsEntry prints one wrapped title, leaders and the page number.
+func (b *builder) contentsEntry(n int, it news.Item) {
+	s := b.lay.Sizes
+	lh := b.lineH(s.Body) * 0.92
+	b.font(faceText, "", s.Body)
+	numW := b.f.GetStringWidth("0000")
+	gap := 3.0
+	indent := 4.0
+	lines := b.wrap(b.clean(it.Title), b.textW()-indent-numW-gap)
+	h := float64(len(lines)) * lh
+	b.needSpace(h + 1.5)
+	y0 := b.f.GetY()
+	b.colour(b.lay.Colours.Text)
+	for i, line := range lines {
+		b.f.SetX(b.left() + indent)
+		b.f.CellFormat(b.f.GetStringWidth(line), lh, line, "", 0, "L", false, 0, "")
+		if i < len(lines)-1 {
+			b.f.Ln(lh)
+		}
+	}
+	// Dot leaders from the end of the last line to the number column.
+	x := b.f.GetX() + 1.5
+	end := b.left() + b.textW() - numW - 1.5
+	b.colour(b.lay.Colours.Rule)
+	dot := ". "
+	if dw := b.f.GetStringWidth(dot); dw > 0 && end > x {
+		k := int((end - x) / dw)
+		if k > 0 {
+			b.f.SetX(end - float64(k)*dw)
+			b.f.CellFormat(float64(k)*dw, lh, strings.Repeat(dot, k), "", 0, "L", false, 0, "")
+		}
+	}
+	page := ""
+	if b.known != nil {
+		page = strconv.Itoa(b.known.itemPages[n])
+	}
+	b.colour(b.lay.Colours.Text)
+	b.f.SetX(b.left() + b.textW() - numW)
+	b.f.CellFormat(numW, lh, page, "", 1, "R", false, 0, "")
+	b.f.Link(b.left(), y0, b.textW(), h, b.links[n])
+	b.f.Ln(1.5)
+}
+
+// typeHeading opens a type group on a new page.
+func (b *builder) typeHeading(g news.TypeGroup) {
+	s := b.lay.Sizes
+	b.f.AddPage()
+	b.font(faceHeading, "B", s.H1)
+	b.colour(b.lay.Colours.Accent)
+	name := b.clean(g.Name)
+	b.f.Bookmark(name, 0, -1)
+	for _, line := range b.wrap(name, b.textW()) {
+		b.f.CellFormat(b.textW(), b.lineH(s.H1), line, "", 1, "L", false, 0, "")
+	}
+	b.f.Ln(2)
+	b.rule(b.lay.Colours.Accent, 0.4)
+	b.f.Ln(8)
+}
+
+func origin(it news.Item) news.Origin {
+	if len(it.Origins) > 0 {
+		return it.Origins[0]
+	}
+	return news.Origin{}
+}
+
+// item prints one news item: title, meta line, summary and body; first
+// is true for the first item under its type heading.
+func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
+	b.where, b.at = "item "+strconv.Quote(it.Title), origin(it)
+	s := b.lay.Sizes
+	titleLH := b.lineH(s.H2) * 0.9
+	b.font(faceHeading, "B", s.H2)
+	title := b.clean(it.Title)
+	lines := b.wrap(title, b.textW())
+	// Keep the title with its meta line and the first lines of the body;
+	// items after the first of a page are set off by a short hairline.
+	const sepSpace = 12.0
+	need := float64(len(lines))*titleLH + b.lineH(s.Small) + 3*b.lineH(s.Body) + 4
+	if !first && b.f.GetY()+sepSpace+need <= b.bottom() {
+		b.f.Ln(2)
+		b.drawColour(b.lay.Colours.Rule)
+		b.f.SetLineWidth(0.2)
+		y := b.f.GetY()
+		b.f.Line(b.left(), y, b.left()+20, y)
+		b.f.Ln(sepSpace - 2)
+	} else {
+		b.needSpace(need)
+	}
+
+	b.f.SetLink(b.links[n], b.f.GetY(), b.f.PageNo())
+	b.itemPages[n] = b.f.PageNo()
+	b.f.Bookmark(title, 1, -1)
+	b.colour(b.lay.Colours.Text)
+	for _, line := range lines {
+		b.f.SetX(b.left())
+		b.f.CellFormat(b.textW(), titleLH, line, "", 1, "L", false, 0, "")
+	}
+	b.f.Ln(1)
+	b.metaLine(it, g)
+	b.f.Ln(3)
+
+	if sum := strings.TrimSpace(it.Summary); sum != "" && !strings.HasPrefix(collapse(it.Body), collapse(sum)) {
+		b.summary(sum)
+	}
+	b.markdown(it.Body)
+}
+
+// metaLine prints "6 July 2020 · Statements" and the date note in italic.
+func (b *builder) metaLine(it news.Item, g news.TypeGroup) {
+	s := b.lay.Sizes
+	lh := b.lineH(s.Small)
+	b.f.SetX(b.left())
+	b.colour(b.lay.Colours.Muted)
+	b.font(faceHeading, "", s.Small)
+	undated := b.ed.Meta.Labels.Undated
+	if undated == "" {
+		undated = "Undated"
+	}
+	meta := formatDate(it.Date, b.ed.Meta.Lang, undated)
+	if g.Name != "" {
+		meta += "  ·  " + g.Name
+	}
+	b.f.Write(lh, b.clean(meta))
+	if note := strings.TrimSpace(it.DateNote); note != "" {
+		b.font(faceText, "I", s.Small)
+		b.f.Write(lh, b.clean("  ("+note+")"))
+	}
+	b.f.Ln(lh)
+}
+
+// summary is the item's lead, in italic.
+func (b *builder) summary(sum string) {
+	s := b.lay.Sizes
+	lh := b.lineH(s.Body)
+	b.font(faceText, "I", s.Body)
+	b.colour(b.lay.Colours.Text)
+	b.f.SetX(b.left())
+	b.f.Write(lh, b.clean(collapse(sum)))
+	b.f.Ln(lh)
+	b.f.Ln(lh * 0.5)
+}

@@ -1,0 +1,360 @@
+package pdf
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+
+	"bulletin/layouts"
+)
+
+// inline is the text style while walking Markdown inlines: nested emphasis
+// counts up and down, so **a *b* c** restores the right style.
+type inline struct {
+	src          []byte
+	face         string
+	size         float64 // points
+	lh           float64 // line height, mm
+	bold, italic int
+	code         bool
+	link         string
+	colour       layouts.Colour
+}
+
+// codeFill is the faint background behind code blocks.
+var codeFill = layouts.Colour{R: 244, G: 242, B: 238}
+
+// markdown renders an item body. Text is ragged right: fpdf's Write wraps at
+// spaces and continues at the current position, which lets styles change
+// mid-line.
+func (b *builder) markdown(body string) {
+	src := []byte(body)
+	doc := b.r.md.Parse(src)
+	b.inl = inline{src: src}
+	b.resetInline()
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		b.block(n, 0)
+	}
+}
+
+// resetInline sets the body text style.
+func (b *builder) resetInline() {
+	s := b.lay.Sizes
+	b.inl.face, b.inl.size, b.inl.lh = faceText, s.Body, b.lineH(s.Body)
+	b.inl.colour = b.lay.Colours.Text
+}
+
+func (b *builder) leftMargin() float64 { l, _, _, _ := b.f.GetMargins(); return l }
+
+// block renders one block node starting at the current position and leaves
+// the cursor at the left margin below it, spacing included.
+func (b *builder) block(n ast.Node, depth int) {
+	lh := b.inl.lh
+	switch n := n.(type) {
+	case *ast.Paragraph:
+		b.inlines(n)
+		b.f.Ln(lh)
+		b.f.Ln(lh * 0.45)
+	case *ast.TextBlock: // a tight list item's text
+		b.inlines(n)
+		b.f.Ln(lh)
+		b.f.Ln(lh * 0.1)
+	case *ast.Heading:
+		b.heading(n)
+	case *ast.List:
+		b.list(n, depth)
+		if depth == 0 {
+			b.f.Ln(lh * 0.35)
+		}
+	case *ast.Blockquote:
+		b.blockquote(n, depth)
+	case *ast.FencedCodeBlock:
+		b.codeBlock(n.Lines())
+	case *ast.CodeBlock:
+		b.codeBlock(n.Lines())
+	case *ast.ThematicBreak:
+		b.needSpace(lh)
+		b.f.Ln(lh * 0.4)
+		b.drawColour(b.lay.Colours.Rule)
+		b.f.SetLineWidth(0.2)
+		y := b.f.GetY()
+		b.f.Line(b.leftMargin()+b.textW()/3, y, b.left()+b.textW()*2/3, y)
+		b.f.Ln(lh * 0.8)
+	case *east.Table:
+		b.table(n)
+	case *ast.HTMLBlock:
+		// Raw HTML is not rendered (it is dropped from the EPUB too).
+	default:
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if c.Type() == ast.TypeInline {
+				b.inlines(n)
+				b.f.Ln(lh)
+				return
+			}
+			b.block(c, depth)
+		}
+	}
+}
+
+// heading renders a Markdown heading inside an item, smaller than the
+// item's title: level 1–2 at h3 size, deeper levels in bold body size.
+func (b *builder) heading(h *ast.Heading) {
+	s := b.lay.Sizes
+	saved := b.inl
+	b.inl.face, b.inl.size = faceHeading, s.H3
+	if h.Level > 2 {
+		b.inl.face, b.inl.size = faceText, s.Body
+	}
+	b.inl.lh = b.lineH(b.inl.size)
+	b.inl.bold++
+	b.needSpace(b.inl.lh + 3*saved.lh)
+	b.f.Ln(saved.lh * 0.3)
+	b.inlines(h)
+	b.f.Ln(b.inl.lh)
+	b.f.Ln(saved.lh * 0.2)
+	b.inl = saved
+}
+
+// list renders bullets ("•", then "–" when nested) or numbers, hanging.
+func (b *builder) list(l *ast.List, depth int) {
+	const indent = 6.0
+	lm := b.leftMargin()
+	num := l.Start
+	if num == 0 {
+		num = 1
+	}
+	for it := l.FirstChild(); it != nil; it = it.NextSibling() {
+		marker := "•"
+		switch {
+		case l.IsOrdered():
+			marker = strconv.Itoa(num) + "."
+			num++
+		case depth%2 == 1:
+			marker = "–"
+		}
+		b.needSpace(b.inl.lh)
+		b.f.SetX(lm)
+		b.font(faceText, "", b.inl.size)
+		b.colour(b.lay.Colours.Accent)
+		b.f.CellFormat(indent, b.inl.lh, b.clean(marker), "", 0, "L", false, 0, "")
+		b.f.SetLeftMargin(lm + indent)
+		b.f.SetX(lm + indent)
+		for c := it.FirstChild(); c != nil; c = c.NextSibling() {
+			b.block(c, depth+1)
+		}
+		b.f.SetLeftMargin(lm)
+		b.f.SetX(lm)
+	}
+}
+
+// blockquote indents its blocks in italic, muted, with an accent bar at the
+// left on every page it spans.
+func (b *builder) blockquote(q *ast.Blockquote, depth int) {
+	const indent = 6.0
+	lm := b.leftMargin()
+	saved := b.inl
+	b.inl.italic++
+	b.inl.colour = b.lay.Colours.Muted
+	b.needSpace(b.inl.lh)
+	startPage, startY := b.f.PageNo(), b.f.GetY()
+	b.f.SetLeftMargin(lm + indent)
+	b.f.SetX(lm + indent)
+	for c := q.FirstChild(); c != nil; c = c.NextSibling() {
+		b.block(c, depth)
+	}
+	b.f.SetLeftMargin(lm)
+	b.f.SetX(lm)
+	// The last block left paragraph spacing below; the bar stops above it.
+	endPage, endY := b.f.PageNo(), b.f.GetY()-saved.lh*0.45
+	b.inl = saved
+	b.bar(lm+1, startPage, startY+0.8, endPage, endY)
+}
+
+// bar draws a vertical accent line from (startPage, y0) to (endPage, y1),
+// going back to earlier pages when the quote crossed a page break.
+func (b *builder) bar(x float64, startPage int, y0 float64, endPage int, y1 float64) {
+	top := b.lay.Page.MarginTop
+	for p := startPage; p <= endPage; p++ {
+		from, to := top, b.bottom()
+		if p == startPage {
+			from = y0
+		}
+		if p == endPage {
+			to = y1
+		}
+		if to <= from {
+			continue
+		}
+		b.f.SetPage(p)
+		b.drawColour(b.lay.Colours.Accent)
+		b.f.SetLineWidth(0.6)
+		b.f.Line(x, from, x, to)
+	}
+	b.f.SetPage(endPage)
+}
+
+// codeBlock prints each source line in the heading face on a faint band.
+func (b *builder) codeBlock(lines *text.Segments) {
+	size := b.inl.size * 0.9
+	lh := b.lineH(size) * 0.9
+	lm := b.leftMargin()
+	width := b.left() + b.textW() - lm
+	b.font(faceHeading, "", size)
+	b.colour(b.lay.Colours.Text)
+	b.fillColour(codeFill)
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		raw := strings.TrimRight(string(seg.Value(b.inl.src)), "\r\n")
+		raw = strings.ReplaceAll(raw, "\t", "    ")
+		for _, line := range b.wrap(b.clean(raw), width-4) {
+			b.needSpace(lh)
+			b.f.SetX(lm)
+			b.f.CellFormat(2, lh, "", "", 0, "L", true, 0, "")
+			b.f.CellFormat(width-2, lh, line, "", 1, "L", true, 0, "")
+		}
+	}
+	b.f.Ln(b.inl.lh * 0.45)
+}
+
+// table renders a GFM table simply: one line per row, cells separated by
+// bars, the header row in bold.
+func (b *builder) table(t *east.Table) {
+	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
+		_, header := row.(*east.TableHeader)
+		if header {
+			b.inl.bold++
+		}
+		b.needSpace(b.inl.lh)
+		for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
+			if cell != row.FirstChild() {
+				b.text("  |  ")
+			}
+			b.inlines(cell)
+		}
+		if header {
+			b.inl.bold--
+		}
+		b.f.Ln(b.inl.lh)
+	}
+	b.f.Ln(b.inl.lh * 0.45)
+}
+
+// inlines writes the inline children of n in the current style.
+func (b *builder) inlines(n ast.Node) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		b.inlineNode(c)
+	}
+}
+
+func (b *builder) inlineNode(n ast.Node) {
+	src := b.inl.src
+	switch n := n.(type) {
+	case *ast.Text:
+		b.text(string(n.Segment.Value(src)))
+		switch {
+		case n.HardLineBreak():
+			b.f.Ln(b.inl.lh)
+		case n.SoftLineBreak():
+			b.text(" ")
+		}
+	case *ast.String:
+		b.text(string(n.Value))
+	case *ast.CodeSpan:
+		saved := b.inl.code
+		b.inl.code = true
+		b.inlines(n)
+		b.inl.code = saved
+	case *ast.Emphasis:
+		if n.Level >= 2 {
+			b.inl.bold++
+			defer func() { b.inl.bold-- }()
+		} else {
+			b.inl.italic++
+			defer func() { b.inl.italic-- }()
+		}
+		b.inlines(n)
+	case *ast.Link:
+		b.withLink(string(n.Destination), func() { b.inlines(n) })
+	case *ast.AutoLink:
+		b.withLink(string(n.URL(src)), func() { b.text(string(n.Label(src))) })
+	case *ast.Image:
+		// No images in the bulletin: their alt text stands in, in italic.
+		b.inl.italic++
+		b.inlines(n)
+		b.inl.italic--
+	case *east.TaskCheckBox:
+		if n.IsChecked {
+			b.text("☑ ")
+		} else {
+			b.text("☐ ")
+		}
+	case *ast.RawHTML:
+		// dropped, as in the EPUB
+	default:
+		b.inlines(n)
+	}
+}
+
+func (b *builder) withLink(dest string, write func()) {
+	saved := b.inl.link
+	b.inl.link = dest
+	write()
+	b.inl.link = saved
+}
+
+// text writes s in the current inline style; links are clickable and in the
+// accent colour.
+func (b *builder) text(s string) {
+	s = b.clean(s)
+	if s == "" {
+		return
+	}
+	style := ""
+	if b.inl.bold > 0 {
+		style += "B"
+	}
+	if b.inl.italic > 0 {
+		style += "I"
+	}
+	face, size := b.inl.face, b.inl.size
+	if b.inl.code {
+		face, size = faceHeading, size*0.92
+	}
+	b.font(face, style, size)
+	s = b.breakLongWords(s)
+	if b.inl.link != "" {
+		b.colour(b.lay.Colours.Accent)
+		b.f.WriteLinkString(b.inl.lh, s, b.inl.link)
+		return
+	}
+	b.colour(b.inl.colour)
+	b.f.Write(b.inl.lh, s)
+}
+
+// breakLongWords puts spaces into words wider than a line (long URLs, runs
+// of symbols): fpdf's Write would otherwise run them past the right margin.
+func (b *builder) breakLongWords(s string) string {
+	width := b.left() + b.textW() - b.leftMargin()
+	words := strings.Split(s, " ")
+	changed := false
+	for i, w := range words {
+		if b.f.GetStringWidth(w) <= width {
+			continue
+		}
+		var parts []string
+		for b.f.GetStringWidth(w) > width {
+			head, tail := b.cut(w, width)
+			parts = append(parts, head)
+			w = tail
+		}
+		words[i] = strings.Join(append(parts, w), " ")
+		changed = true
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(words, " ")
+}

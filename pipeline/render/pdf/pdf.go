@@ -1,0 +1,190 @@
+// Package pdf renders one month of news items as a PDF bulletin: a cover,
+// a linked table of contents, the items under type headings, a running
+// header, "Page N of M" footers, an outline and document metadata.
+//
+// The document is laid out twice: the first pass learns the page count and
+// each item's page, the second prints them. fpdf's {nb} alias is not used
+// because its digits can be missing from a subset UTF-8 font.
+package pdf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/image/font/sfnt"
+
+	"bulletin/layouts"
+	"bulletin/pipeline/markup"
+	"bulletin/pipeline/news"
+)
+
+// Font families as registered in every fpdf document.
+const (
+	faceText    = "text"
+	faceHeading = "heading"
+)
+
+// Renderer holds what every document shares: the layout, the Markdown
+// converter and the font bytes. It is read-only after New, so several
+// goroutines may call Render at once.
+type Renderer struct {
+	lay      *layouts.Layout
+	md       *markup.Converter
+	pageSize string // fpdf size name: "A4" or "Letter"
+	fonts    []fontFile
+	cover    *coverage // runes every registered font can draw
+	subst    string    // what a missing rune is printed as
+}
+
+// fontFile is one style of one family, ready for AddUTF8FontFromBytes.
+type fontFile struct {
+	family, style string
+	data          []byte
+}
+
+// New loads the layout's fonts once. pageSize "A4" or "Letter" ("" = layout's).
+func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer, error) {
+	if lay == nil || md == nil {
+		return nil, errors.New("pdf: new: layout and markup converter are required")
+	}
+	if pageSize == "" {
+		pageSize = lay.Page.Size
+	}
+	var size string
+	switch strings.ToUpper(pageSize) {
+	case "A4":
+		size = "A4"
+	case "LETTER":
+		size = "Letter"
+	default:
+		return nil, fmt.Errorf("pdf: new: page size %q: use A4 or Letter", pageSize)
+	}
+	r := &Renderer{lay: lay, md: md, pageSize: size}
+	parsed := map[string][]byte{} // file name -> bytes, each read once
+	for _, fc := range []struct {
+		family string
+		face   layouts.Face
+	}{{faceText, lay.Fonts.Text}, {faceHeading, lay.Fonts.Heading}} {
+		files, err := r.loadFace(fc.family, fc.face, parsed)
+		if err != nil {
+			return nil, err
+		}
+		r.fonts = append(r.fonts, files...)
+	}
+	cov, err := newCoverage(parsed)
+	if err != nil {
+		return nil, err
+	}
+	r.cover = cov
+	// U+25A1 WHITE SQUARE shows plainly that something is missing; fall
+	// back to "?" when the fonts cannot draw it either.
+	r.subst = "?"
+	if cov.has('□') {
+		r.subst = "□"
+	}
+	return r, nil
+}
+
+// loadFace reads the four styles of a family; a missing style falls back to
+// the nearest one given (bold italic to bold, then italic, then regular).
+func (r *Renderer) loadFace(family string, face layouts.Face, cache map[string][]byte) ([]fontFile, error) {
+	read := func(name string) ([]byte, error) {
+		if b, ok := cache[name]; ok {
+			return b, nil
+		}
+		b, err := r.lay.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("pdf: load font %s: %w", name, err)
+		}
+		cache[name] = b
+		return b, nil
+	}
+	pick := func(names ...string) string {
+		for _, n := range names {
+			if n != "" {
+				return n
+			}
+		}
+		return ""
+	}
+	styles := []struct{ style, name string }{
+		{"", face.Regular},
+		{"B", pick(face.Bold, face.Regular)},
+		{"I", pick(face.Italic, face.Regular)},
+		{"BI", pick(face.BoldItalic, face.Bold, face.Italic, face.Regular)},
+	}
+	var out []fontFile
+	for _, s := range styles {
+		if s.name == "" {
+			return nil, fmt.Errorf("pdf: load font: family %s has no regular face", family)
+		}
+		b, err := read(s.name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fontFile{family: family, style: s.style, data: b})
+	}
+	return out, nil
+}
+
+// coverage is a bit set of the runes in the Basic Multilingual Plane that
+// every font has a glyph for. It is computed once so that Render needs no
+// font parser (and no lock).
+type coverage struct{ bits [0x10000 / 64]uint64 }
+
+func (c *coverage) has(r rune) bool {
+	return r >= 0 && r < 0x10000 && c.bits[r/64]&(1<<(uint(r)%64)) != 0
+}
+
+// newCoverage intersects the character maps of all font files.
+func newCoverage(files map[string][]byte) (*coverage, error) {
+	c := &coverage{}
+	for i := range c.bits {
+		c.bits[i] = ^uint64(0)
+	}
+	var buf sfnt.Buffer
+	for name, data := range files {
+		f, err := sfnt.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("pdf: parse font %s: %w", name, err)
+		}
+		for r := rune(0); r < 0x10000; r++ {
+			if !c.has(r) {
+				continue
+			}
+			gi, err := f.GlyphIndex(&buf, r)
+			if err != nil || gi == 0 {
+				c.bits[r/64] &^= 1 << (uint(r) % 64)
+			}
+		}
+	}
+	return c, nil
+}
+
+// Render writes one monthly bulletin: ed.Months has exactly one month (error otherwise).
+// It returns warnings (news.Problem with Severity news.Warning, At = the item's first Origin) e.g. for characters the fonts lack.
+func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]news.Problem, error) {
+	if len(ed.Months) != 1 {
+		return nil, fmt.Errorf("pdf: render: edition has %d months, want exactly one", len(ed.Months))
+	}
+	// First pass: learn the page count and where each item starts.
+	first := newBuilder(r, ed, nil)
+	if err := first.build(ctx); err != nil {
+		return nil, err
+	}
+	// Second pass: same layout, now printing the real numbers.
+	second := newBuilder(r, ed, &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages})
+	if err := second.build(ctx); err != nil {
+		return nil, err
+	}
+	if second.f.PageNo() != first.f.PageNo() {
+		return nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages)", first.f.PageNo(), second.f.PageNo())
+	}
+	if err := second.f.Output(w); err != nil {
+		return nil, fmt.Errorf("pdf: write: %w", err)
+	}
+	return second.warnings, nil
+}

@@ -1,0 +1,124 @@
+package pdf
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"bulletin/pipeline/news"
+)
+
+// invisible are format characters fpdf would print as glyphs (it has no
+// soft hyphenation, no joiners): they are dropped rather than substituted.
+var invisible = map[rune]bool{
+	'\u00ad': true,                                 // soft hyphen
+	'\u200b': true, '\u200c': true, '\u200d': true, // zero width space, joiners
+	'\u2060': true, '\ufeff': true, // word joiner, byte order mark
+	'\ufe0e': true, '\ufe0f': true, // variation selectors (emoji style)
+}
+
+// clean makes s safe to measure and draw: fpdf panics on runes above
+// U+FFFF and draws nothing for runes its font lacks. Whitespace controls
+// become spaces, other controls are dropped, and runes the fonts cannot draw
+// become r.subst with a warning against the current item.
+func (b *builder) clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\ufffd")
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for _, c := range s {
+		switch {
+		case c == '\t' || c == '\n' || c == '\r':
+			sb.WriteByte(' ')
+		case unicode.IsControl(c) || invisible[c]:
+			// dropped
+		case b.r.cover.has(c):
+			sb.WriteRune(c)
+		default:
+			b.missing(c)
+			sb.WriteString(b.r.subst)
+		}
+	}
+	return sb.String()
+}
+
+// missing records one warning per item and character.
+func (b *builder) missing(c rune) {
+	key := fmt.Sprintf("%s\x00%d", b.where, c)
+	if b.seen[key] {
+		return
+	}
+	b.seen[key] = true
+	b.warnings = append(b.warnings, news.Problem{
+		Severity: news.Warning,
+		At:       b.at,
+		Msg: fmt.Sprintf("%s: character U+%04X %q is not in the PDF fonts; printed as %q (use another character or a layout font that has it)",
+			b.where, c, string(c), b.r.subst),
+	})
+}
+
+// wrap breaks s into lines no wider than width in the current font, at ASCII
+// spaces as fpdf's Write does; a word wider than a line is cut between runes.
+func (b *builder) wrap(s string, width float64) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		try := word
+		if line != "" {
+			try = line + " " + word
+		}
+		if b.f.GetStringWidth(try) <= width {
+			line = try
+			continue
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		line = word
+		for b.f.GetStringWidth(line) > width {
+			head, tail := b.cut(line, width)
+			lines = append(lines, head)
+			line = tail
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// cut splits an over-long word at the last rune that still fits (at least one).
+func (b *builder) cut(word string, width float64) (string, string) {
+	rs := []rune(word)
+	n := 1
+	for n < len(rs) && b.f.GetStringWidth(string(rs[:n+1])) <= width {
+		n++
+	}
+	return string(rs[:n]), string(rs[n:])
+}
+
+var (
+	monthsEN = [...]string{"January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December"}
+	// Russian dates use the genitive: "6 июля 2020".
+	monthsRU = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня",
+		"июля", "августа", "сентября", "октября", "ноября", "декабря"}
+)
+
+// formatDate writes d as "6 July 2020" (or "6 июля 2020" for Russian); the
+// zero date is the edition's word for undated.
+func formatDate(d news.Date, lang string, undated string) string {
+	if d.IsZero() || d.Month < 1 || d.Month > 12 {
+		return undated
+	}
+	names := monthsEN
+	if strings.HasPrefix(strings.ToLower(lang), "ru") {
+		names = monthsRU
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, names[d.Month-1], d.Year)
+}
+
+// collapse joins runs of whitespace into single spaces, for comparing texts.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

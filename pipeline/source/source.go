@@ -1,0 +1,226 @@
+// Package source reads the sources folder: it picks a reader for each file
+// by its kind and translates what the reader found into news items and
+// counters. It reads an fs.FS and never the network.
+package source
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"unicode"
+
+	"bulletin/pipeline/config"
+	"bulletin/pipeline/dates"
+	"bulletin/pipeline/news"
+	"bulletin/pipeline/source/listing"
+)
+
+// Result is everything read from a sources folder.
+type Result struct {
+	Items    []news.Item
+	Counters []news.Counter // sightings, not yet merged
+	Contact  []string       // the first contact block found
+	Files    []string       // files read, in reading order
+	Problems []news.Problem
+
+	dir string
+}
+
+// Kind is a source file format.
+type Kind int
+
+const (
+	Unknown Kind = iota
+	Listing      // a text capture of a listing page (.txt)
+)
+
+// KindOf picks the reader for a file name. It is the one place that maps
+// names to readers.
+func KindOf(name string) Kind {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".txt":
+		return Listing
+	}
+	return Unknown
+}
+
+// Read reads every file under fsys in lexical order. Hidden files (".…")
+// are skipped; any other file that no reader takes is reported. dir is the
+// folder's name as the user gave it: origins are named under it.
+func Read(ctx context.Context, fsys fs.FS, dir string) (*Result, error) {
+	res := &Result{dir: dir}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			res.Problems = append(res.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: res.shown(name)},
+				Msg: fmt.Sprintf("cannot read: %v; check that the file exists and is readable", err)})
+			return nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		base := path.Base(name)
+		if name != "." && strings.HasPrefix(base, ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		res.readFile(fsys, name)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("source: read folder: %w", err)
+	}
+	return res, nil
+}
+
+// shown is name as the user knows it, under the sources folder.
+func (res *Result) shown(name string) string { return path.Join(res.dir, name) }
+
+func (res *Result) readFile(fsys fs.FS, name string) {
+	shown := res.shown(name)
+	kind := KindOf(name)
+	if kind == Unknown {
+		res.Problems = append(res.Problems, news.Problem{Severity: news.Warning, At: news.Origin{File: shown},
+			Msg: "not read: bulletin reads listing captures (.txt); rename the file or move it out of the sources folder"})
+		return
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		res.Problems = append(res.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: shown},
+			Msg: fmt.Sprintf("cannot read: %v; check that the file exists and is readable", unwrapPath(err))})
+		return
+	}
+	res.Files = append(res.Files, shown)
+	switch kind {
+	case Listing:
+		capture, problems := listing.Parse(shown, data)
+		res.Problems = append(res.Problems, problems...)
+		if capture != nil && !news.HasErrors(problems) {
+			res.addCapture(capture)
+		}
+	}
+}
+
+func unwrapPath(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// addCapture translates a listing capture into items and counters.
+func (res *Result) addCapture(c *listing.Capture) {
+	if len(res.Contact) == 0 {
+		for _, l := range c.Contact {
+			res.Contact = append(res.Contact, l.Text)
+		}
+	}
+	for _, k := range c.Counters {
+		at := news.Origin{File: c.File, Line: k.Line}
+		if c.Date.IsZero() {
+			res.Problems = append(res.Problems, news.Problem{Severity: news.Warning, At: at,
+				Msg: "a counter needs the capture date to find its origin, and this capture has none; add the date as the first line, or configure the counter in bulletin.yaml"})
+			continue
+		}
+		res.Counters = append(res.Counters, news.Counter{
+			Key:      config.EventKey(k.Event),
+			Origin:   c.Date.AddDays(-k.Days),
+			Template: k.Template,
+			Lang:     langOf(k.Sentence),
+			From:     at,
+		})
+	}
+	for _, e := range c.Entries {
+		it := news.Item{
+			Title:   e.Title,
+			Date:    e.Date,
+			Body:    blocksMarkdown(e.Blocks),
+			Lang:    langOf(e.Title),
+			Origins: []news.Origin{{File: c.File, Line: e.Line}},
+		}
+		if e.Date.IsZero() && !c.Date.IsZero() {
+			it.Date = c.Date
+			it.DateNote = fmt.Sprintf("Undated in the source; dated by its capture date, %s.", dates.Format(c.Date, "en"))
+		}
+		res.Items = append(res.Items, it)
+	}
+}
+
+// langOf guesses "ru" for mostly Cyrillic text, else "en".
+func langOf(s string) string {
+	var cyr, lat int
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.Is(unicode.Latin, r):
+			lat++
+		}
+	}
+	if cyr > lat {
+		return "ru"
+	}
+	return "en"
+}
+
+// blocksMarkdown writes a capture's text blocks as Markdown, escaping what
+// Markdown would otherwise read as markup.
+func blocksMarkdown(blocks []listing.Block) string {
+	var b strings.Builder
+	prevBullet := false
+	for i, bl := range blocks {
+		bullet := bl.Kind == listing.Bullet
+		if i > 0 {
+			if bullet && prevBullet {
+				b.WriteString("\n")
+			} else {
+				b.WriteString("\n\n")
+			}
+		}
+		switch bl.Kind {
+		case listing.Heading:
+			b.WriteString("### ")
+			b.WriteString(escapeInline(bl.Text))
+		case listing.Bullet:
+			b.WriteString("- ")
+			b.WriteString(escapeInline(bl.Text))
+		default:
+			b.WriteString(escapeLineStart(escapeInline(bl.Text)))
+		}
+		prevBullet = bullet
+	}
+	return b.String()
+}
+
+var inlineEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
+	`<`, `\<`, `>`, `\>`, `|`, `\|`, `~`, `\~`,
+)
+
+func escapeInline(s string) string { return inlineEscaper.Replace(s) }
+
+// escapeLineStart stops a paragraph that begins like a heading, list item
+// or rule from becoming one.
+func escapeLineStart(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '#', '-', '+', '=':
+		return `\` + s
+	}
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') {
+		return s[:i] + `\` + s[i:]
+	}
+	return s
+}
