@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 )
 
 // opfIn is the part of go-epub's package file that is kept: what files exist
@@ -117,7 +116,3 @@ func writeMetadata(s *strings.Builder, b *book) {
 	fmt.Fprintf(s, "    <meta property=\"dcterms:modified\">%s</meta>\n", stamp)
 	s.WriteString("  </metadata>\n")
 }
-
-// zipTime is the modification time of every zip entry: fixed, so that the
-// archive depends on the edition only.
-func zipTime(b *book) time.Time { return b.ed.Meta.Published.UTC() }

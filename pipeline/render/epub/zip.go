@@ -159,3 +159,7 @@ func msDosTime(t time.Time) (date, clock uint16) {
 	clock = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
 	return date, clock
 }
+
+// zipTime is the modification time of every zip entry: fixed, so that the
+// archive depends on the edition only.
+func zipTime(b *book) time.Time { return b.ed.Meta.Published.UTC() }

@@ -79,11 +79,14 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 		return nil, err
 	}
 	r.cover = cov
-	// U+25A1 WHITE SQUARE shows plainly that something is missing; fall
-	// back to "?" when the fonts cannot draw it either.
+	// A white square or the replacement character shows plainly that
+	// something is missing; PT Serif and PT Sans have neither, hence "?".
 	r.subst = "?"
-	if cov.has('□') {
-		r.subst = "□"
+	for _, c := range []rune{'□', '\ufffd'} {
+		if cov.has(c) {
+			r.subst = string(c)
+			break
+		}
 	}
 	return r, nil
 }

@@ -367,7 +367,7 @@ func TestLongRussianEdition(t *testing.T) {
 	quote := "> " + strings.Repeat("Цитата, которая тянется долго и переходит на следующую страницу. ", 60)
 	code := "```\n" + strings.Repeat("func main() { println(\"строка кода\") }\n", 50) + "```\n"
 	g := &ed.Months[0].Types[1]
-	for i := range 40 {
+	for i := range 20 {
 		it := news.Item{ID: "l" + strconv.Itoa(i), Title: "Комментарий официального представителя МИД России номер " + strconv.Itoa(i) + strings.Repeat(" о текущей ситуации", i%4),
 			Date: news.Date{Year: 2020, Month: 6, Day: 1 + i%30}, Body: long + "\n\n" + quote + "\n\n" + code + "\n\n" + strings.Repeat("x", 300),
 			Origins: []news.Origin{{File: "long.md"}}}

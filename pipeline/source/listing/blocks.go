@@ -116,6 +116,9 @@ func blocks(body []line, base int) []Block {
 // headings marks sub-headings: one-line paragraphs that are short, have no
 // closing punctuation and have text after them ("Main points").
 func headings(ps []para) []Block {
+	if len(ps) == 0 {
+		return nil // an entry with no text has no blocks, not an empty list
+	}
 	out := make([]Block, len(ps))
 	for i, p := range ps {
 		if p.Kind == Paragraph && p.lines == 1 && i+1 < len(ps) && isHeadingText(p.Text) {

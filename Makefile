@@ -1,0 +1,42 @@
+# bulletin — make run builds out/ from sources/; make test runs every test.
+GO      ?= go
+DATE    ?= 2020-07-06
+BIN     := bin/bulletin
+PKGS    := ./...
+
+.PHONY: run build test checkers lint bench pictures clean
+
+## run: build the example in sources/ into out/ (publication date $(DATE))
+run: build
+	./$(BIN) build --date $(DATE)
+
+## build: compile the command into bin/
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/bulletin
+
+## test: install the output checkers when possible, then run all tests
+test: checkers
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 $(PKGS)
+
+checkers:
+	@./.ci/install-checkers
+
+## lint: formatting, vet and staticcheck
+lint:
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
+
+## bench: Go benchmarks of the stages, with allocations
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
+
+## pictures: the README's pictures of the cover and an inner page
+pictures: run
+	pdftoppm -png -r 60 -f 1 -l 1 -singlefile out/bulletin-2020-06.pdf docs/cover
+	pdftoppm -png -r 60 -f 3 -l 3 -singlefile out/bulletin-2020-06.pdf docs/page
+
+clean:
+	rm -rf bin
+	find out -mindepth 1 ! -name .gitkeep -delete
