@@ -188,7 +188,8 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 			it.Origins = append(append([]news.Origin{}, kept.Origins...), it.Origins...)
 			out[i] = it
 		} else {
-			out[i].Origins = append(out[i].Origins, it.Origins...)
+			// Copy: out[i].Origins may share its array with the caller's item.
+			out[i].Origins = append(append([]news.Origin{}, out[i].Origins...), it.Origins...)
 		}
 	}
 	return out, problems

@@ -189,7 +189,8 @@ func blocksMarkdown(blocks []listing.Block) string {
 			b.WriteString(escapeInline(bl.Text))
 		case listing.Bullet:
 			b.WriteString("- ")
-			b.WriteString(escapeInline(bl.Text))
+			// A list item's text can open a block too ("- 1. …" nests a list).
+			b.WriteString(escapeLineStart(escapeInline(bl.Text)))
 		default:
 			b.WriteString(escapeLineStart(escapeInline(bl.Text)))
 		}

@@ -260,6 +260,12 @@ func (r *reader) finish() {
 		d.entry.Blocks = blocks(d.body, base)
 		r.c.Entries = append(r.c.Entries, d.entry)
 	}
+	// A featured article is only recognisable on a page that also has a
+	// capture date or dated entries; plain prose alone is not a capture.
+	if len(r.drafts) == 1 && r.drafts[0].entry.Featured && r.c.Date.IsZero() {
+		r.drafts = nil
+		r.c.Entries = nil
+	}
 	if len(r.drafts) == 0 {
 		r.errorf(0, "no news items found: a capture needs dated lines such as \"24.06.2020 - Title\" or a featured article; check that this is a capture of the listing page, or remove the file")
 	}

@@ -1,0 +1,433 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The end-to-end tests run the CLI in-process on real files and check the
+// outputs with the real tools: pdftotext, pdffonts, qpdf and EPUBCheck.
+
+// needTool skips a test when a checker is missing, loudly, except under
+// CI=true where a missing checker is a failure.
+func needTool(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not installed: CI must install it (.ci/run)", name)
+	}
+	t.Skipf("SKIPPED: %s is not installed; run `make checkers` (apt-get install poppler-utils qpdf epubcheck)", name)
+}
+
+// sharedDir is ../shared beside the repository, where CI puts the real sample.
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing: CI must have ../shared beside the repository", dir)
+		}
+		t.Skipf("SKIPPED: %s is absent (it holds the real sample); tests of the real sample need it", dir)
+	}
+	return dir
+}
+
+type cli struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs bulletin with args in dir (the project folder).
+func runCLI(t *testing.T, ctx context.Context, dir string, args ...string) cli {
+	t.Helper()
+	var out, errb bytes.Buffer
+	t.Chdir(dir) // the CLI resolves its default paths from the working folder
+	code := run(ctx, args, env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" },
+		now: func() time.Time { t.Fatal("the CLI read the clock although --date was given"); return time.Time{} }})
+	return cli{code, out.String(), errb.String()}
+}
+
+
+// project makes a project folder with the given sources and the example
+// configuration of this repository.
+func project(t *testing.T, sources map[string][]byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg, err := os.ReadFile(filepath.Join(repoRoot(t), "bulletin.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "bulletin.yaml"), cfg)
+	if err := os.MkdirAll(filepath.Join(dir, "sources"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range sources {
+		write(t, filepath.Join(dir, "sources", name), data)
+	}
+	return dir
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func write(t *testing.T, name string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func read(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func pdftotext(t *testing.T, pdf string) string {
+	t.Helper()
+	needTool(t, "pdftotext")
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", pdf, err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+func sampleProject(t *testing.T) string {
+	t.Helper()
+	seed := read(t, filepath.Join(sharedDir(t), "seed", "000_dc94206625c9e799.txt"))
+	return project(t, map[string][]byte{"front-page.txt": seed})
+}
+
+// The real sample: ten dated items in May (4) and June (6), the featured
+// article dated by its capture into July, counters as of the publication date.
+func TestSampleBuild(t *testing.T) {
+	dir := sampleProject(t)
+	res := runCLI(t, context.Background(), dir, "build", "--date", "2020-07-06")
+	if res.code != 0 {
+		t.Fatalf("build: exit %d\n%s", res.code, res.stderr)
+	}
+	var man struct {
+		Files []struct {
+			Path   string   `json:"path"`
+			Items  int      `json:"items"`
+			Months []string `json:"months"`
+			Bytes  int      `json:"bytes"`
+			SHA256 string   `json:"sha256"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(read(t, filepath.Join(dir, "out", "manifest.json")), &man); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	got := map[string]int{}
+	for _, f := range man.Files {
+		got[f.Path] = f.Items
+		if data := read(t, filepath.Join(dir, "out", f.Path)); len(data) != f.Bytes {
+			t.Errorf("manifest says %s has %d bytes, file has %d", f.Path, f.Bytes, len(data))
+		}
+	}
+	want := map[string]int{"bulletin-2020-05.pdf": 4, "bulletin-2020-06.pdf": 6, "bulletin-2020-07.pdf": 1, "collection.epub": 11}
+	for name, n := range want {
+		if got[name] != n {
+			t.Errorf("%s: %d items, want %d (manifest: %v)", name, got[name], n, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("outputs %v, want %v", got, want)
+	}
+
+	cover := []string{
+		"855 days have passed since the Salisbury incident",
+		"847 days have passed since the death of Nikolay Glushkov",
+		"Published 6 July 2020",
+		"Moscow 02:00", "London 00:00",
+		"Consular queries:", "+44 (0) 203 668 7474",
+	}
+	titles := map[string][]string{
+		"bulletin-2020-05.pdf": {"Foreign Minister Sergey Lavrov’s interview with the RBC media holding", "CSTO Foreign Ministers Council videoconference", "Global Times", "foreign ministers of the SCO Member States"},
+		"bulletin-2020-06.pdf": {"military parade marking 75th anniversary of Great Victory", "Republic of Belarus Vladimir Makei", "Shared Responsibility to History and our Future", "Rossiyskaya Gazeta and Serbian Kurir", "Russia's manipulation of the International Criminal Court", "Appeal by the Federation Council"},
+		"bulletin-2020-07.pdf": {"LondonCyber: on the ways to counter treats posed to cybersecurity", "Main points"},
+	}
+	for name, ts := range titles {
+		text := pdftotext(t, filepath.Join(dir, "out", name))
+		for _, s := range append(cover, ts...) {
+			if !strings.Contains(text, s) {
+				t.Errorf("%s: text lacks %q", name, s)
+			}
+		}
+		pages := pdfPages(t, filepath.Join(dir, "out", name))
+		if !strings.Contains(text, "Page 2 of "+pages) || !strings.Contains(text, "Page "+pages+" of "+pages) {
+			t.Errorf("%s: footer does not count to %s pages", name, pages)
+		}
+		checkPDF(t, filepath.Join(dir, "out", name))
+	}
+	// The featured article has no date of its own: it says how it was dated.
+	if text := pdftotext(t, filepath.Join(dir, "out", "bulletin-2020-07.pdf")); !strings.Contains(text, "dated by its capture date") {
+		t.Errorf("the featured article does not say it was dated by the capture")
+	}
+
+	epub := filepath.Join(dir, "out", "collection.epub")
+	epubText := epubXHTML(t, epub)
+	for _, s := range append(cover[:3], "Consular queries:", "Moscow 02:00", "LondonCyber", "Appeal by the Federation Council") {
+		if !strings.Contains(epubText, s) {
+			t.Errorf("collection.epub lacks %q", s)
+		}
+	}
+	epubcheck(t, epub)
+
+	// A later publication date moves the counters, nothing else.
+	res = runCLI(t, context.Background(), dir, "build", "--date", "2020-08-01", "--out", "later")
+	if res.code != 0 {
+		t.Fatalf("build --date 2020-08-01: exit %d\n%s", res.code, res.stderr)
+	}
+	later := pdftotext(t, filepath.Join(dir, "later", "bulletin-2020-06.pdf"))
+	for _, s := range []string{"881 days have passed since the Salisbury incident", "873 days have passed since the death of Nikolay Glushkov", "Published 1 August 2020"} {
+		if !strings.Contains(later, s) {
+			t.Errorf("with --date 2020-08-01 the cover lacks %q", s)
+		}
+	}
+	if !strings.Contains(epubXHTML(t, filepath.Join(dir, "later", "collection.epub")), "881 days have passed") {
+		t.Errorf("with --date 2020-08-01 the EPUB cover lacks 881 days")
+	}
+}
+
+func pdfPages(t *testing.T, pdf string) string {
+	t.Helper()
+	needTool(t, "pdfinfo")
+	out, err := exec.Command("pdfinfo", pdf).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo %s: %v", pdf, err)
+	}
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("pdfinfo %s: no page count in\n%s", pdf, out)
+	}
+	return string(m[1])
+}
+
+// checkPDF runs qpdf --check and pdffonts (every font embedded).
+func checkPDF(t *testing.T, pdf string) {
+	t.Helper()
+	needTool(t, "qpdf")
+	if out, err := exec.Command("qpdf", "--check", pdf).CombinedOutput(); err != nil {
+		t.Errorf("qpdf --check %s: %v\n%s", pdf, err, out)
+	}
+	needTool(t, "pdffonts")
+	out, err := exec.Command("pdffonts", pdf).Output()
+	if err != nil {
+		t.Fatalf("pdffonts %s: %v", pdf, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("pdffonts %s lists no fonts:\n%s", pdf, out)
+	}
+	for _, l := range lines[2:] {
+		f := strings.Fields(l)
+		// name type encoding emb sub uni object ID: emb is 5th from the end.
+		if len(f) < 7 || f[len(f)-5] != "yes" {
+			t.Errorf("%s: font not embedded: %s", pdf, l)
+		}
+	}
+}
+
+// epubXHTML is the text of every XHTML document in the EPUB.
+func epubXHTML(t *testing.T, name string) string {
+	t.Helper()
+	needTool(t, "unzip")
+	out, err := exec.Command("unzip", "-p", name, "*.xhtml").Output()
+	if err != nil {
+		t.Fatalf("unzip %s: %v", name, err)
+	}
+	return string(out)
+}
+
+// epubcheck runs W3C's EPUBCheck (about 10 s) and wants 0 errors and 0 warnings.
+func epubcheck(t *testing.T, name string) {
+	t.Helper()
+	jar := "/usr/share/java/epubcheck.jar"
+	needTool(t, "java")
+	if _, err := os.Stat(jar); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing: CI must install epubcheck", jar)
+		}
+		t.Skipf("SKIPPED: EPUBCheck is not installed (apt-get install epubcheck)")
+	}
+	out, err := exec.Command("java", "-jar", jar, name).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "0 fatals / 0 errors / 0 warnings") {
+		t.Errorf("EPUBCheck %s: %v\n%s", name, err, out)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	dir := project(t, map[string][]byte{"front.txt": read(t, filepath.Join(repoRoot(t), "sources", "embassy-front-page-2020-07-06.txt"))})
+	for _, out := range []string{"a", "b"} {
+		if res := runCLI(t, context.Background(), dir, "build", "--date", "2020-07-06", "--out", out); res.code != 0 {
+			t.Fatalf("build: exit %d\n%s", res.code, res.stderr)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 5 {
+		t.Errorf("want 3 PDFs, the EPUB and the manifest, got %d files", len(entries))
+	}
+	for _, e := range entries {
+		a, b := read(t, filepath.Join(dir, "a", e.Name())), read(t, filepath.Join(dir, "b", e.Name()))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two builds with the same --date", e.Name())
+		}
+	}
+}
+
+// Bad input: a clear message with file:line, exit 1, nothing rendered, and
+// the previous outputs left as they were.
+func TestBadInput(t *testing.T) {
+	good := read(t, filepath.Join(repoRoot(t), "sources", "embassy-front-page-2020-07-06.txt"))
+	tests := []struct {
+		name    string
+		file    string
+		data    []byte
+		symlink bool
+		want    string // in stderr
+	}{
+		{"empty file", "empty.txt", nil, false, "sources/empty.txt"},
+		{"not UTF-8", "latin1.txt", []byte("6 July 2020\n\n24.06.2020 - Title\n\nCaf\xe9 society\n"), false, "sources/latin1.txt:5"},
+		{"no item", "noitem.txt", []byte("Just a line of text\nand another one\n"), false, "sources/noitem.txt"},
+		{"impossible date", "feb.txt", []byte("6 July 2020\n\n31.02.2020 - Title\n\nText.\n"), false, "sources/feb.txt:3"},
+		{"unreadable", "gone.txt", nil, true, "sources/gone.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := project(t, map[string][]byte{"good.txt": good})
+			if res := runCLI(t, context.Background(), dir, "build", "--date", "2020-07-06"); res.code != 0 {
+				t.Fatalf("first build: exit %d\n%s", res.code, res.stderr)
+			}
+			before := snapshot(t, filepath.Join(dir, "out"))
+			bad := filepath.Join(dir, "sources", tt.file)
+			if tt.symlink {
+				if err := os.Symlink(filepath.Join(dir, "nowhere"), bad); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				write(t, bad, tt.data)
+			}
+			for _, cmd := range []string{"build", "check"} {
+				res := runCLI(t, context.Background(), dir, cmd, "--date", "2020-08-01")
+				if res.code != 1 {
+					t.Errorf("%s: exit %d, want 1\n%s", cmd, res.code, res.stderr)
+				}
+				if !strings.Contains(res.stderr, tt.want+": error: ") && !strings.Contains(res.stderr, tt.want+":") {
+					t.Errorf("%s: stderr does not name %s:\n%s", cmd, tt.want, res.stderr)
+				}
+			}
+			if after := snapshot(t, filepath.Join(dir, "out")); after != before {
+				t.Errorf("a failed build changed out/:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}
+
+// An interrupted run leaves the previous outputs intact and no temporary files.
+func TestInterrupted(t *testing.T) {
+	dir := project(t, map[string][]byte{"good.txt": read(t, filepath.Join(repoRoot(t), "sources", "embassy-front-page-2020-07-06.txt"))})
+	if res := runCLI(t, context.Background(), dir, "build", "--date", "2020-07-06"); res.code != 0 {
+		t.Fatalf("build: exit %d\n%s", res.code, res.stderr)
+	}
+	before := snapshot(t, filepath.Join(dir, "out"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res := runCLI(t, ctx, dir, "build", "--date", "2020-08-01"); res.code == 0 {
+		t.Errorf("an interrupted build exited 0")
+	}
+	if after := snapshot(t, filepath.Join(dir, "out")); after != before {
+		t.Errorf("an interrupted build changed out/:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// snapshot names every file in dir with its size and a digest of its bytes.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		data := read(t, filepath.Join(dir, e.Name()))
+		b.WriteString(e.Name())
+		b.WriteString(":")
+		b.WriteString(string(rune('0' + len(data)%10)))
+		b.WriteString(string(data[:min(len(data), 64)]))
+		b.WriteString(string(data[max(0, len(data)-64):]))
+		b.WriteString(" ")
+	}
+	return b.String()
+}
+
+func TestUsage(t *testing.T) {
+	dir := project(t, nil)
+	tests := []struct {
+		args []string
+		code int
+	}{
+		{nil, 2},
+		{[]string{"frobnicate"}, 2},
+		{[]string{"build", "--date", "yesterday"}, 2},
+		{[]string{"build", "--month", "2020-13"}, 2},
+		{[]string{"build", "--sources", "nope", "--date", "2020-07-06"}, 2},
+		{[]string{"version"}, 0},
+	}
+	for _, tt := range tests {
+		if res := runCLI(t, context.Background(), dir, tt.args...); res.code != tt.code {
+			t.Errorf("bulletin %v: exit %d, want %d\n%s", tt.args, res.code, tt.code, res.stderr)
+		}
+	}
+}
+
+func TestListAndMonthSelection(t *testing.T) {
+	dir := project(t, map[string][]byte{"good.txt": read(t, filepath.Join(repoRoot(t), "sources", "embassy-front-page-2020-07-06.txt"))})
+	res := runCLI(t, context.Background(), dir, "list", "--date", "2020-07-06")
+	if res.code != 0 {
+		t.Fatalf("list: exit %d\n%s", res.code, res.stderr)
+	}
+	for _, s := range []string{"May 2020 (4)", "June 2020 (6)", "July 2020 (1)", "Comments (1)", "good.txt:", "855 days have passed"} {
+		if !strings.Contains(res.stdout, s) {
+			t.Errorf("list lacks %q:\n%s", s, res.stdout)
+		}
+	}
+	res = runCLI(t, context.Background(), dir, "build", "--date", "2020-07-06", "--month", "2020-06")
+	if res.code != 0 {
+		t.Fatalf("build --month: exit %d\n%s", res.code, res.stderr)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "out"))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "bulletin-2020-06.pdf collection.epub manifest.json" {
+		t.Errorf("--month 2020-06 wrote %v", names)
+	}
+}

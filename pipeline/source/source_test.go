@@ -1,0 +1,395 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"bulletin/pipeline/config"
+	"bulletin/pipeline/markup"
+	"bulletin/pipeline/news"
+)
+
+func date(y int, m time.Month, d int) news.Date { return news.Date{Year: y, Month: m, Day: d} }
+
+func file(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
+
+// home is a capture with every part: date, clocks, contact, counters, a
+// featured article and dated entries. Line numbers are in the comments.
+const home = `6 July 2020
+Moscow: 02:18
+London: 00:18
+
+Consular queries:
++44 (0) 203 668 7474
+
+855 days have passed since the Salisbury incident - no credible information          847 days have passed since the death of Nikolay Glushkov on British soil - no response
+
+Featured article about cooperation
+
+It begins with a sentence.
+
+24.06.2020 - President Vladimir Putin's speech at the parade
+
+Text of the speech.
+
+19.06.2020 - Заявление МИД России
+
+Текст заявления.
+`
+
+// Lines of home: 1 date, 8 counters, 10 featured, 14 and 18 dated entries.
+
+const undatedCapture = `855 days have passed since the Salisbury incident - no response
+
+Featured article without a capture date
+
+Its text.
+
+24.06.2020 - Speech at the parade
+
+Text.
+`
+
+const badCapture = `6 July 2020
+
+24.06.2020 - Good entry
+
+Its text.
+
+31.02.2020 - Entry with an impossible date
+
+Text.
+`
+
+func read(t *testing.T, fsys fstest.MapFS, dir string) *Result {
+	t.Helper()
+	res, err := Read(context.Background(), fsys, dir)
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	return res
+}
+
+func TestReadCapture(t *testing.T) {
+	res := read(t, fstest.MapFS{"home.txt": file(home)}, "sources")
+	if len(res.Problems) != 0 {
+		t.Fatalf("problems: %v", res.Problems)
+	}
+	if want := []string{"sources/home.txt"}; !reflect.DeepEqual(res.Files, want) {
+		t.Errorf("Files = %q, want %q", res.Files, want)
+	}
+	if want := []string{"Consular queries:", "+44 (0) 203 668 7474"}; !reflect.DeepEqual(res.Contact, want) {
+		t.Errorf("Contact = %q, want %q", res.Contact, want)
+	}
+	tests := []struct {
+		title    string
+		date     news.Date
+		origin   string
+		lang     string
+		dateNote bool
+		body     string
+	}{
+		{"Featured article about cooperation", date(2020, 7, 6), "sources/home.txt:10", "en", true, "It begins with a sentence."},
+		{"President Vladimir Putin's speech at the parade", date(2020, 6, 24), "sources/home.txt:14", "en", false, "Text of the speech."},
+		{"Заявление МИД России", date(2020, 6, 19), "sources/home.txt:18", "ru", false, "Текст заявления."},
+	}
+	if len(res.Items) != len(tests) {
+		t.Fatalf("got %d items, want %d: %+v", len(res.Items), len(tests), res.Items)
+	}
+	for i, tt := range tests {
+		it := res.Items[i]
+		t.Run(tt.title, func(t *testing.T) {
+			if it.Title != tt.title || it.Date != tt.date || it.Lang != tt.lang || it.Body != tt.body {
+				t.Errorf("got %q %v %s body %q, want %q %v %s body %q", it.Title, it.Date, it.Lang, it.Body, tt.title, tt.date, tt.lang, tt.body)
+			}
+			if len(it.Origins) != 1 || it.Origins[0].String() != tt.origin {
+				t.Errorf("origins = %v, want [%s]", it.Origins, tt.origin)
+			}
+			if tt.dateNote != (it.DateNote != "") {
+				t.Errorf("DateNote = %q, want one: %v", it.DateNote, tt.dateNote)
+			}
+			if tt.dateNote && !strings.Contains(it.DateNote, "6 July 2020") {
+				t.Errorf("DateNote %q does not name the capture date", it.DateNote)
+			}
+		})
+	}
+}
+
+func TestReadCounters(t *testing.T) {
+	res := read(t, fstest.MapFS{"home.txt": file(home)}, "src")
+	const tail1 = " - no credible information"
+	want := []news.Counter{
+		{Key: "the salisbury incident", Origin: date(2018, 3, 4), Lang: "en",
+			Template: "{n} {day|days} {has|have} passed since the Salisbury incident" + tail1,
+			From:     news.Origin{File: "src/home.txt", Line: 8}},
+		{Key: "the death of nikolay glushkov on british soil", Origin: date(2018, 3, 12), Lang: "en",
+			Template: "{n} {day|days} {has|have} passed since the death of Nikolay Glushkov on British soil - no response",
+			From:     news.Origin{File: "src/home.txt", Line: 8}},
+	}
+	if !reflect.DeepEqual(res.Counters, want) {
+		t.Errorf("counters =\n%+v\nwant\n%+v", res.Counters, want)
+	}
+	// The key matches the configuration's key for the same event.
+	cfg, err := config.Parse("b.yaml", []byte("counters:\n  - origin: 2018-03-04\n    template: \"{n} days since the Salisbury incident\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := cfg.NewsCounters()[0].Key; len(res.Counters) > 0 && k != res.Counters[0].Key {
+		t.Errorf("capture key %q differs from configured key %q", res.Counters[0].Key, k)
+	}
+}
+
+func TestReadCounterOrigins(t *testing.T) {
+	tests := []struct {
+		capture string
+		days    int
+		want    news.Date
+	}{
+		{"6 July 2020", 855, date(2018, 3, 4)},
+		{"6 July 2020", 847, date(2018, 3, 12)},
+		{"6 July 2020", 1, date(2020, 7, 5)},
+		{"6 July 2020", 0, date(2020, 7, 6)},
+		{"1 March 2020", 1, date(2020, 2, 29)},
+		{"1 March 2019", 1, date(2019, 2, 28)},
+		{"1 January 2021", 366, date(2020, 1, 1)},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s-%d", tt.capture, tt.days), func(t *testing.T) {
+			c := fmt.Sprintf("%s\n\n%d days have passed since the event - tail\n\n24.06.2020 - Title\n\nText.\n", tt.capture, tt.days)
+			res := read(t, fstest.MapFS{"c.txt": file(c)}, "s")
+			if len(res.Counters) != 1 {
+				t.Fatalf("counters = %+v, problems %v", res.Counters, res.Problems)
+			}
+			if got := res.Counters[0].Origin; got != tt.want {
+				t.Errorf("origin = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadUndatedCapture(t *testing.T) {
+	res := read(t, fstest.MapFS{"u.txt": file(undatedCapture)}, "s")
+	if len(res.Counters) != 0 {
+		t.Errorf("counters without a capture date: %+v", res.Counters)
+	}
+	var warned bool
+	for _, p := range res.Problems {
+		if p.Severity == news.Error {
+			t.Errorf("unexpected error: %v", p)
+		}
+		if p.At == (news.Origin{File: "s/u.txt", Line: 1}) && strings.Contains(p.Msg, "capture date") {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("no warning at s/u.txt:1 about the missing capture date: %v", res.Problems)
+	}
+	if len(res.Items) != 2 {
+		t.Fatalf("items = %+v", res.Items)
+	}
+	if f := res.Items[0]; !f.Date.IsZero() || f.DateNote != "" {
+		t.Errorf("featured article = %v %q; want no date and no note (it goes under Undated)", f.Date, f.DateNote)
+	}
+	if d := res.Items[1]; d.Date != date(2020, 6, 24) || d.DateNote != "" {
+		t.Errorf("dated entry = %v %q", d.Date, d.DateNote)
+	}
+}
+
+func TestReadFolder(t *testing.T) {
+	fsys := fstest.MapFS{
+		"b.txt":              file(home),
+		"a/nested.txt":       file("24.06.2020 - Nested entry\n\nText.\n"),
+		"notes.docx":         file("PK..."),
+		"README":             file("not a capture"),
+		"upper.TXT":          file("24.06.2020 - Upper case extension\n\nText.\n"),
+		".DS_Store":          file("junk"),
+		".hidden/secret.txt": file("24.06.2020 - Hidden entry\n\nText.\n"),
+		"a/.swap.txt":        file("24.06.2020 - Hidden file\n\nText.\n"),
+	}
+	res := read(t, fsys, "sources")
+	wantFiles := []string{"sources/a/nested.txt", "sources/b.txt", "sources/upper.TXT"}
+	if !reflect.DeepEqual(res.Files, wantFiles) {
+		t.Errorf("Files = %q, want %q", res.Files, wantFiles)
+	}
+	wantWarn := map[string]bool{"sources/notes.docx": true, "sources/README": true}
+	for _, p := range res.Problems {
+		if p.Severity != news.Warning || !wantWarn[p.At.File] || p.At.Line != 0 || !strings.Contains(p.Msg, "not read") {
+			t.Errorf("unexpected problem %v", p)
+		}
+		delete(wantWarn, p.At.File)
+	}
+	for f := range wantWarn {
+		t.Errorf("no warning naming %s", f)
+	}
+	for _, it := range res.Items {
+		if strings.Contains(it.Title, "Hidden") {
+			t.Errorf("item from a hidden file: %q at %v", it.Title, it.Origins)
+		}
+	}
+	var nested bool
+	for _, it := range res.Items {
+		if it.Title == "Nested entry" {
+			nested = true
+			if it.Origins[0].String() != "sources/a/nested.txt:1" {
+				t.Errorf("nested origin = %v", it.Origins)
+			}
+		}
+	}
+	if !nested {
+		t.Error("the nested capture gave no item")
+	}
+}
+
+func TestReadOriginDir(t *testing.T) {
+	tests := []struct{ dir, want string }{
+		{"sources", "sources/x.txt:1"},
+		{"my/sources", "my/sources/x.txt:1"},
+		{".", "x.txt:1"},
+		{"", "x.txt:1"},
+	}
+	for _, tt := range tests {
+		res := read(t, fstest.MapFS{"x.txt": file("24.06.2020 - Entry\n\nText.\n")}, tt.dir)
+		if len(res.Items) != 1 || res.Items[0].Origins[0].String() != tt.want {
+			t.Errorf("dir %q: items %+v, want origin %s", tt.dir, res.Items, tt.want)
+		}
+	}
+}
+
+func TestReadCaptureWithErrors(t *testing.T) {
+	fsys := fstest.MapFS{
+		"bad.txt":   file(badCapture),
+		"empty.txt": file(""),
+		"good.txt":  file("24.06.2020 - Good entry elsewhere\n\nText.\n"),
+	}
+	res := read(t, fsys, "sources")
+	if len(res.Items) != 1 || res.Items[0].Title != "Good entry elsewhere" {
+		t.Errorf("items = %+v; want only the one from good.txt", res.Items)
+	}
+	if !news.HasErrors(res.Problems) {
+		t.Fatalf("no errors: %v", res.Problems)
+	}
+	tests := []struct {
+		file string
+		line int
+		msg  string
+	}{
+		{"sources/bad.txt", 7, "31.02.2020"},
+		{"sources/empty.txt", 0, ""},
+	}
+	for _, tt := range tests {
+		found := false
+		for _, p := range res.Problems {
+			if p.Severity == news.Error && p.At.File == tt.file && p.At.Line == tt.line && strings.Contains(p.Msg, tt.msg) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no error at %s:%d mentioning %q in %v", tt.file, tt.line, tt.msg, res.Problems)
+		}
+	}
+}
+
+func TestReadCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Read(ctx, fstest.MapFS{"a.txt": file(home)}, "s"); err == nil {
+		t.Error("Read with a cancelled context returned no error")
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	tests := []struct {
+		name string
+		want Kind
+	}{
+		{"home.txt", Listing},
+		{"a/b/HOME.TXT", Listing},
+		{"notes.docx", Unknown},
+		{"txt", Unknown},
+		{"home.txt.bak", Unknown},
+	}
+	for _, tt := range tests {
+		if got := KindOf(tt.name); got != tt.want {
+			t.Errorf("KindOf(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Body text that looks like Markdown stays literal text when rendered.
+func TestBodyMarkdownIsLiteral(t *testing.T) {
+	tests := []struct {
+		name     string
+		body     string // lines after the title, blank-line separated
+		literal  string // text that must appear in the XHTML
+		badTags  []string
+		wantTags []string
+	}{
+		{"ordered list", "1. First is not a list item, it is a sentence.", "1. First is not", []string{"<ol", "<li"}, nil},
+		{"ordered list paren", "2) Second is a sentence.", "2) Second", []string{"<ol", "<li"}, nil},
+		{"heading", "# Not a heading, but text.", "# Not a heading", []string{"<h1"}, nil},
+		{"emphasis", "Stars *here* and _there_ and **bold**.", "*here* and _there_ and **bold**", []string{"<em", "<strong"}, nil},
+		{"bullet", "+ plus is text.", "+ plus is text.", []string{"<ul", "<li"}, nil},
+		{"rule", "=== a line of equals.", "=== a line", []string{"<hr", "<h1", "<h2"}, nil},
+		{"html", "Use <b>bold</b> and <script>x</script>.", "&lt;b&gt;bold&lt;/b&gt;", []string{"<b>", "<script"}, nil},
+		{"link", "See [the page](page.html) and `code`.", "[the page](page.html) and `code`", []string{"<a ", "<code"}, nil},
+		{"block quote", "> quoted is text.", "&gt; quoted", []string{"<blockquote"}, nil},
+		{"table", "| a | b |", "| a | b |", []string{"<table"}, nil},
+		{"strike", "~~gone~~ is text.", "~~gone~~", []string{"<del"}, nil},
+		{"backslash", `A \ backslash \* stays.`, `A \ backslash \* stays.`, nil, nil},
+		{"typography", "“Curly” «quotes» — dash\u00a0nbsp.", "“Curly” «quotes» — dash\u00a0nbsp.", nil, nil},
+		// List items written in the capture stay list items, their text literal.
+		{"bullet item", "Lead text.\n\n• 1. numbered inside a bullet.\n• # hash inside a bullet.\n• *stars* inside.", "1. numbered inside a bullet.",
+			[]string{"<ol", "<h1", "<em"}, []string{"<ul", "<li"}},
+		{"bullet dash", "Lead text.\n\n• - dash inside a bullet.\n• + plus inside a bullet.", "- dash inside a bullet.",
+			[]string{"<ul>\n<li>\n<ul", "<li><ul"}, []string{"<ul"}},
+		{"sub-heading", "Key points *star*\n\nText after it.", "Key points *star*", []string{"<em"}, []string{"<h3"}},
+	}
+	conv := markup.New(false)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			capture := "6 July 2020\n\n24.06.2020 - Entry\n\n" + tt.body + "\n"
+			res := read(t, fstest.MapFS{"c.txt": file(capture)}, "s")
+			if len(res.Items) != 1 || len(res.Problems) != 0 {
+				t.Fatalf("items %+v, problems %v", res.Items, res.Problems)
+			}
+			out, err := conv.XHTML([]byte(res.Items[0].Body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			html := string(out)
+			if !strings.Contains(html, tt.literal) {
+				t.Errorf("body %q renders as\n%s\nwithout the literal text %q", res.Items[0].Body, html, tt.literal)
+			}
+			for _, tag := range tt.badTags {
+				if strings.Contains(html, tag) {
+					t.Errorf("body %q renders as\n%s\nwith %s", res.Items[0].Body, html, tag)
+				}
+			}
+			for _, tag := range tt.wantTags {
+				if !strings.Contains(html, tag) {
+					t.Errorf("body %q renders as\n%s\nwithout %s", res.Items[0].Body, html, tag)
+				}
+			}
+		})
+	}
+}
+
+func TestLangOf(t *testing.T) {
+	tests := []struct{ s, want string }{
+		{"Statement by the Embassy", "en"},
+		{"Заявление МИД России", "ru"},
+		{"Интервью посла газете The Times", "ru"},
+		{"Interview of the Ambassador to «Известия»", "en"},
+		{"2020", "en"},
+	}
+	for _, tt := range tests {
+		if got := langOf(tt.s); got != tt.want {
+			t.Errorf("langOf(%q) = %q, want %q", tt.s, got, tt.want)
+		}
+	}
+}
