@@ -60,7 +60,6 @@ func runCLI(t *testing.T, ctx context.Context, dir string, args ...string) cli {
 	return cli{code, out.String(), errb.String()}
 }
 
-
 // project makes a project folder with the given sources and the example
 // configuration of this repository.
 func project(t *testing.T, sources map[string][]byte) string {

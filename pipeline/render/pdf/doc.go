@@ -52,9 +52,9 @@ func (b *builder) build(ctx context.Context) error {
 	b.cover()
 	b.contents()
 	n := 0
-	for _, g := range b.month.Types {
+	for gi, g := range b.month.Types {
 		b.where, b.at = "type "+strconv.Quote(g.Name), news.Origin{}
-		b.typeHeading(g)
+		b.typeHeading(g, gi == 0)
 		for i, it := range g.Items {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("pdf: render: %w", err)
@@ -263,10 +263,17 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	b.f.Ln(1.5)
 }
 
-// typeHeading opens a type group on a new page.
-func (b *builder) typeHeading(g news.TypeGroup) {
+// typeHeading opens a type group: the first on a new page after the
+// contents, the others below the previous group when the heading and the
+// start of an item fit, so a month of short items does not waste paper.
+func (b *builder) typeHeading(g news.TypeGroup, first bool) {
 	s := b.lay.Sizes
-	b.f.AddPage()
+	if first {
+		b.f.AddPage()
+	} else {
+		b.f.Ln(10)
+		b.needSpace(b.lineH(s.H1) + 10 + 3*b.lineH(s.H2) + 5*b.lineH(s.Body))
+	}
 	b.font(faceHeading, "B", s.H1)
 	b.colour(b.lay.Colours.Accent)
 	name := b.clean(g.Name)
