@@ -1,0 +1,107 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"bulletin/layouts"
+	"bulletin/pipeline/config"
+	"bulletin/pipeline/news"
+)
+
+func exampleOptions(tb testing.TB) Options {
+	tb.Helper()
+	capture, err := os.ReadFile("../sources/embassy-front-page-2020-07-06.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg, err := config.Parse("test.yaml", []byte("timezone: Europe/London\nclocks:\n  - {place: Moscow, zone: Europe/Moscow}\n"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Options{
+		Config:     cfg,
+		Sources:    fstest.MapFS{"front.txt": {Data: capture}},
+		SourcesDir: "sources",
+		Published:  time.Date(2020, 7, 6, 0, 18, 0, 0, cfg.Location),
+	}
+}
+
+func TestCollectExample(t *testing.T) {
+	opts := exampleOptions(t)
+	cat, err := Collect(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if news.HasErrors(cat.Problems) {
+		t.Fatalf("problems: %v", cat.Problems)
+	}
+	got := map[string]int{}
+	for _, m := range cat.Months {
+		got[m.Key.String()] = m.Count()
+	}
+	want := map[string]int{"2020-05": 4, "2020-06": 6, "2020-07": 1}
+	if len(got) != len(want) {
+		t.Fatalf("months %v, want %v", got, want)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("month %s: %d items, want %d", k, got[k], n)
+		}
+	}
+	cover := cat.Cover(opts, cat.Months[1:2])
+	if cover.Period != "June 2020" || cover.Published != "6 July 2020" || cover.Total != 6 {
+		t.Errorf("cover: %+v", cover)
+	}
+	if len(cover.Clocks) != 1 || cover.Clocks[0] != (news.Clock{Place: "Moscow", Time: "02:18"}) {
+		t.Errorf("clocks at 00:18 London: %+v", cover.Clocks)
+	}
+	if len(cover.Counters) != 2 || cover.Counters[0][:4] != "855 " || cover.Counters[1][:4] != "847 " {
+		t.Errorf("counters: %q", cover.Counters)
+	}
+	if p := period(cat.Months); p != "May 2020 – July 2020" {
+		t.Errorf("period of all months: %q", p)
+	}
+}
+
+func TestSelectNothing(t *testing.T) {
+	opts := exampleOptions(t)
+	opts.Months = []news.MonthKey{{Year: 2019, Month: 1}}
+	cat, err := Collect(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !news.HasErrors(cat.Problems) {
+		t.Errorf("asking for a month with no items must be an error, got %v", cat.Problems)
+	}
+}
+
+// BenchmarkBuildExample measures the whole pipeline on the example capture:
+// read, normalise, group, three monthly PDFs and the EPUB.
+func BenchmarkBuildExample(b *testing.B) {
+	opts := exampleOptions(b)
+	lay, err := layouts.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Build(context.Background(), opts, lay); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCollectExample measures reading, normalising and grouping alone.
+func BenchmarkCollectExample(b *testing.B) {
+	opts := exampleOptions(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Collect(context.Background(), opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
