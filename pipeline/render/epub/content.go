@@ -1,6 +1,7 @@
 package epub
 
 import (
+	"bulletin/pipeline/dates"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -114,17 +115,8 @@ func langAttrs(lang, bookLang string) string {
 	return fmt.Sprintf(` xml:lang="%s" lang="%s"`, esc(lang), esc(lang))
 }
 
-var ruMonths = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня",
-	"июля", "августа", "сентября", "октября", "ноября", "декабря"}
-
 // formatDate writes "6 July 2020", or "6 июля 2020" (genitive) in Russian.
-func formatDate(d news.Date, lang string) string {
-	name := d.Month.String()
-	if strings.HasPrefix(strings.ToLower(lang), "ru") && d.Month >= 1 && d.Month <= 12 {
-		name = ruMonths[d.Month-1]
-	}
-	return fmt.Sprintf("%d %s %d", d.Day, name, d.Year)
-}
+func formatDate(d news.Date, lang string) string { return dates.Format(d, lang) }
 
 // showSummary is false when the summary merely repeats the opening of the
 // body (feeds often make the summary that way), so it is not read twice.

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bulletin/pipeline/dates"
 	"fmt"
 	"strings"
 	"unicode"
@@ -99,25 +100,13 @@ func (b *builder) cut(word string, width float64) (string, string) {
 	return string(rs[:n]), string(rs[n:])
 }
 
-var (
-	monthsEN = [...]string{"January", "February", "March", "April", "May", "June",
-		"July", "August", "September", "October", "November", "December"}
-	// Russian dates use the genitive: "6 июля 2020".
-	monthsRU = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня",
-		"июля", "августа", "сентября", "октября", "ноября", "декабря"}
-)
-
 // formatDate writes d as "6 July 2020" (or "6 июля 2020" for Russian); the
 // zero date is the edition's word for undated.
 func formatDate(d news.Date, lang string, undated string) string {
-	if d.IsZero() || d.Month < 1 || d.Month > 12 {
+	if d.IsZero() {
 		return undated
 	}
-	names := monthsEN
-	if strings.HasPrefix(strings.ToLower(lang), "ru") {
-		names = monthsRU
-	}
-	return fmt.Sprintf("%d %s %d", d.Day, names[d.Month-1], d.Year)
+	return dates.Format(d, lang)
 }
 
 // collapse joins runs of whitespace into single spaces, for comparing texts.
