@@ -1,7 +1,6 @@
 package epub
 
 import (
-	"bulletin/pipeline/dates"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
 )
 

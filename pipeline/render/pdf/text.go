@@ -1,12 +1,12 @@
 package pdf
 
 import (
-	"bulletin/pipeline/dates"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
 )
 
