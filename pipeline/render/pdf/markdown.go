@@ -242,11 +242,32 @@ func (b *builder) table(t *east.Table) {
 	b.f.Ln(b.inl.lh * 0.45)
 }
 
-// inlines writes the inline children of n in the current style.
+// inlines writes the inline children of n in the current style. Runs of
+// plain text are written in one piece: goldmark splits text at characters
+// that may start markup (linkify splits at "."; the typographer makes quotes
+// separate nodes), and fpdf's Write may break the line between two calls,
+// which would leave a full stop or a quote alone at the start of a line.
 func (b *builder) inlines(n ast.Node) {
+	var run strings.Builder
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			if !c.HardLineBreak() {
+				run.Write(c.Segment.Value(b.inl.src))
+				if c.SoftLineBreak() {
+					run.WriteByte(' ')
+				}
+				continue
+			}
+		case *ast.String:
+			run.Write(c.Value)
+			continue
+		}
+		b.text(run.String())
+		run.Reset()
 		b.inlineNode(c)
 	}
+	b.text(run.String())
 }
 
 func (b *builder) inlineNode(n ast.Node) {
