@@ -1,0 +1,161 @@
+package outdir
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// listDir returns the names in dir, sorted.
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+func noTemps(t *testing.T, dir string) {
+	t.Helper()
+	for _, n := range listDir(t, dir) {
+		if strings.HasPrefix(n, ".") {
+			t.Errorf("temporary file %q left in %s", n, dir)
+		}
+	}
+}
+
+func TestWrite(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []File
+	}{
+		{"none", nil},
+		{"one", []File{{"a.pdf", []byte("%PDF-1.7\n")}}},
+		{"several", []File{
+			{"a.pdf", []byte("%PDF-1.7\n\x00\xff binary")},
+			{"b.epub", []byte("PK\x03\x04")},
+			{"manifest.json", []byte("{}\n")},
+		}},
+		{"empty file", []File{{"empty.txt", []byte{}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out", "nested") // does not exist yet
+			if err := Write(dir, tt.files); err != nil {
+				t.Fatalf("Write: %v", err)
+			}
+			var want []string
+			for _, f := range tt.files {
+				want = append(want, f.Name)
+				p := filepath.Join(dir, f.Name)
+				got, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatalf("read back %s: %v", f.Name, err)
+				}
+				if !bytes.Equal(got, f.Data) {
+					t.Errorf("%s = %q, want %q", f.Name, got, f.Data)
+				}
+				st, err := os.Stat(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.Mode() != 0o644 {
+					t.Errorf("%s mode = %v, want -rw-r--r--", f.Name, st.Mode())
+				}
+			}
+			sort.Strings(want)
+			if got := listDir(t, dir); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("folder holds %q, want exactly %q", got, want)
+			}
+		})
+	}
+}
+
+func TestWriteReplacesExisting(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.pdf"), []byte("old and longer content"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(dir, []File{{"a.pdf", []byte("new")}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "a.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != "new" {
+		t.Errorf("a.pdf = %q, want %q", got, "new")
+	}
+	noTemps(t, dir)
+}
+
+func TestWriteFailure(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, dir string)
+		files []File
+		// keepOld lists files whose previous content must survive: the
+		// failure happened before anything was renamed into place.
+		keepOld []string
+	}{
+		{
+			name: "temporary file cannot be created (name into a missing subfolder)",
+			files: []File{
+				{"a.pdf", []byte("new a")},
+				{"b.epub", []byte("new b")},
+				{filepath.Join("missing", "c.json"), []byte("new c")},
+			},
+			keepOld: []string{"a.pdf", "b.epub"},
+		},
+		{
+			name: "rename fails (target name is a folder)",
+			setup: func(t *testing.T, dir string) {
+				if err := os.MkdirAll(filepath.Join(dir, "b.pdf", "inside"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			},
+			files: []File{
+				{"a.pdf", []byte("new a")},
+				{"b.pdf", []byte("new b")},
+				{"c.json", []byte("new c")},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			old := map[string]string{}
+			for _, n := range tt.keepOld {
+				old[n] = "old " + n
+				if err := os.WriteFile(filepath.Join(dir, n), []byte(old[n]), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.setup != nil {
+				tt.setup(t, dir)
+			}
+			if err := Write(dir, tt.files); err == nil {
+				t.Fatal("Write succeeded, want an error")
+			}
+			noTemps(t, dir)
+			for n, want := range old {
+				got, err := os.ReadFile(filepath.Join(dir, n))
+				if err != nil {
+					t.Fatalf("%s: %v", n, err)
+				}
+				if string(got) != want {
+					t.Errorf("%s = %q after a failed write, want the old %q", n, got, want)
+				}
+			}
+		})
+	}
+}
