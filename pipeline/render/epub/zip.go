@@ -138,6 +138,7 @@ func addEntry(zw *zip.Writer, name string, data []byte, method uint16, b *book) 
 	h := &zip.FileHeader{Name: name, Method: method}
 	// MS-DOS fields only: setting Modified would add an extra field, which
 	// the mimetype entry must not have (EPUBCheck PKG-005).
+	//lint:ignore SA1019 the deprecated fields are the only way to set a time without the extra field
 	h.ModifiedDate, h.ModifiedTime = msDosTime(zipTime(b))
 	w, err := zw.CreateHeader(h)
 	if err != nil {
