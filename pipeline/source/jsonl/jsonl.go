@@ -1,0 +1,112 @@
+// Package jsonl reads JSON Lines sources: one news item per line, as
+// systems export them. The schema is in the README ("JSON Lines").
+package jsonl
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"bulletin/pipeline/dates"
+	"bulletin/pipeline/news"
+)
+
+// record is one line. Unknown keys are refused so a misspelt key is not
+// lost without a word.
+type record struct {
+	Title   string   `json:"title"`
+	Date    string   `json:"date"`
+	Type    string   `json:"type"`
+	Summary string   `json:"summary"`
+	Body    string   `json:"body"`
+	Lang    string   `json:"lang"`
+	Author  string   `json:"author"`
+	Tags    []string `json:"tags"`
+	URL     string   `json:"url"`
+}
+
+// maxLine bounds one line (one item) at 16 MiB.
+const maxLine = 16 << 20
+
+// Parse reads data, one item per non-blank line. Every bad line is an
+// error naming its line; good lines are still returned so `check` can
+// account for them, but the caller builds nothing when any error exists.
+func Parse(file string, data []byte, loc *time.Location) ([]news.Item, []news.Problem) {
+	var items []news.Item
+	var problems []news.Problem
+	fail := func(line int, format string, args ...any) {
+		problems = append(problems, news.Problem{Severity: news.Error, At: news.Origin{File: file, Line: line},
+			Msg: fmt.Sprintf(format, args...)})
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	n, nonBlank := 0, 0
+	for sc.Scan() {
+		n++
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		nonBlank++
+		if !utf8.Valid(line) {
+			fail(n, "line is not valid UTF-8; save the file as UTF-8")
+			continue
+		}
+		var r record
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			fail(n, "not a JSON object of the item schema: %v; see the README's JSON Lines schema", cleanJSONError(err))
+			continue
+		}
+		if dec.More() {
+			fail(n, "more than one JSON value on the line; put one item per line")
+			continue
+		}
+		it, msg := r.item(loc)
+		if msg != "" {
+			fail(n, "%s", msg)
+			continue
+		}
+		it.Origins = []news.Origin{{File: file, Line: n}}
+		items = append(items, it)
+	}
+	if err := sc.Err(); err != nil {
+		fail(n+1, "cannot read line: %v; lines must be under 16 MiB", err)
+	}
+	if nonBlank == 0 && len(problems) == 0 {
+		fail(0, "the file has no items: add one JSON object per line, or remove the file")
+	}
+	return items, problems
+}
+
+func (r record) item(loc *time.Location) (news.Item, string) {
+	title := strings.TrimSpace(r.Title)
+	if title == "" {
+		return news.Item{}, `no "title": every item needs one`
+	}
+	it := news.Item{Title: title, Type: strings.TrimSpace(r.Type), TypeExplicit: strings.TrimSpace(r.Type) != "",
+		Summary: r.Summary, Body: r.Body, Lang: r.Lang, Author: r.Author}
+	if r.Date != "" {
+		d, err := dates.Parse(r.Date, loc)
+		if err != nil {
+			return news.Item{}, fmt.Sprintf("date %q: %v; write it as YYYY-MM-DD or RFC 3339", r.Date, err)
+		}
+		it.Date = d
+	}
+	return it, ""
+}
+
+func cleanJSONError(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s at column %d", se.Error(), se.Offset)
+	}
+	return err
+}
