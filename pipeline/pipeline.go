@@ -49,7 +49,7 @@ type Catalogue struct {
 // the sources are in the Catalogue; the error is for failures to run.
 func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 	cfg := opts.Config
-	read, err := source.Read(ctx, opts.Sources, opts.SourcesDir)
+	read, err := source.Read(ctx, opts.Sources, opts.SourcesDir, cfg.Location)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}

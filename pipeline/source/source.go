@@ -9,11 +9,13 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 	"unicode"
 
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/source/jsonl"
 	"bulletin/pipeline/source/listing"
 )
 
@@ -26,22 +28,26 @@ type Result struct {
 	Problems []news.Problem
 
 	dir string
+	loc *time.Location // the publisher's zone: dates are days there
 }
 
 // Kind is a source file format.
 type Kind int
 
 const (
-	Unknown Kind = iota
-	Listing      // a text capture of a listing page (.txt)
+	Unknown   Kind = iota
+	Listing        // a text capture of a listing page (.txt)
+	JSONLines      // one item per line (.jsonl)
 )
 
-// KindOf picks the reader for a file name. It is the one place that maps
-// names to readers.
+// KindOf picks the reader for a file by its name. It is the one place that
+// maps files to readers.
 func KindOf(name string) Kind {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".txt":
 		return Listing
+	case ".jsonl", ".ndjson":
+		return JSONLines
 	}
 	return Unknown
 }
@@ -49,8 +55,8 @@ func KindOf(name string) Kind {
 // Read reads every file under fsys in lexical order. Hidden files (".…")
 // are skipped; any other file that no reader takes is reported. dir is the
 // folder's name as the user gave it: origins are named under it.
-func Read(ctx context.Context, fsys fs.FS, dir string) (*Result, error) {
-	res := &Result{dir: dir}
+func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Result, error) {
+	res := &Result{dir: dir, loc: loc}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			res.Problems = append(res.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: res.shown(name)},
@@ -87,7 +93,7 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 	kind := KindOf(name)
 	if kind == Unknown {
 		res.Problems = append(res.Problems, news.Problem{Severity: news.Warning, At: news.Origin{File: shown},
-			Msg: "not read: bulletin reads listing captures (.txt); rename the file or move it out of the sources folder"})
+			Msg: "not read: bulletin reads listing captures (.txt) and JSON Lines (.jsonl); rename the file or move it out of the sources folder"})
 		return
 	}
 	data, err := fs.ReadFile(fsys, name)
@@ -104,6 +110,10 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 		if capture != nil && !news.HasErrors(problems) {
 			res.addCapture(capture)
 		}
+	case JSONLines:
+		items, problems := jsonl.Parse(shown, data, res.loc)
+		res.Problems = append(res.Problems, problems...)
+		res.Items = append(res.Items, items...)
 	}
 }
 

@@ -68,7 +68,7 @@ Text.
 
 func read(t *testing.T, fsys fstest.MapFS, dir string) *Result {
 	t.Helper()
-	res, err := Read(context.Background(), fsys, dir)
+	res, err := Read(context.Background(), fsys, dir, time.UTC)
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
@@ -297,7 +297,7 @@ func TestReadCaptureWithErrors(t *testing.T) {
 func TestReadCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Read(ctx, fstest.MapFS{"a.txt": file(home)}, "s"); err == nil {
+	if _, err := Read(ctx, fstest.MapFS{"a.txt": file(home)}, "s", time.UTC); err == nil {
 		t.Error("Read with a cancelled context returned no error")
 	}
 }
@@ -391,5 +391,19 @@ func TestLangOf(t *testing.T) {
 		if got := langOf(tt.s); got != tt.want {
 			t.Errorf("langOf(%q) = %q, want %q", tt.s, got, tt.want)
 		}
+	}
+}
+
+func TestReadJSONLines(t *testing.T) {
+	fsys := fstest.MapFS{
+		"items.jsonl": {Data: []byte(`{"title":"Embassy statement on visas","date":"2020-06-03","body":"Text."}` + "\n" +
+			`{"title":"Broken","date":"2020-02-30"}` + "\n")},
+	}
+	res := read(t, fsys, "sources")
+	if len(res.Items) != 1 || res.Items[0].Origins[0].String() != "sources/items.jsonl:1" {
+		t.Fatalf("items: %+v", res.Items)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].At.String() != "sources/items.jsonl:2" || res.Problems[0].Severity != news.Error {
+		t.Errorf("problems: %v", res.Problems)
 	}
 }
