@@ -17,6 +17,7 @@ import (
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/source/jsonl"
 	"bulletin/pipeline/source/listing"
+	"bulletin/pipeline/source/markdown"
 )
 
 // Result is everything read from a sources folder.
@@ -38,6 +39,7 @@ const (
 	Unknown   Kind = iota
 	Listing        // a text capture of a listing page (.txt)
 	JSONLines      // one item per line (.jsonl)
+	Markdown       // Markdown with YAML or TOML front matter (.md)
 )
 
 // KindOf picks the reader for a file by its name. It is the one place that
@@ -48,6 +50,8 @@ func KindOf(name string) Kind {
 		return Listing
 	case ".jsonl", ".ndjson":
 		return JSONLines
+	case ".md", ".markdown":
+		return Markdown
 	}
 	return Unknown
 }
@@ -93,7 +97,7 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 	kind := KindOf(name)
 	if kind == Unknown {
 		res.Problems = append(res.Problems, news.Problem{Severity: news.Warning, At: news.Origin{File: shown},
-			Msg: "not read: bulletin reads listing captures (.txt) and JSON Lines (.jsonl); rename the file or move it out of the sources folder"})
+			Msg: "not read: bulletin reads listing captures (.txt), Markdown (.md) and JSON Lines (.jsonl); rename the file or move it out of the sources folder"})
 		return
 	}
 	data, err := fs.ReadFile(fsys, name)
@@ -111,9 +115,9 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 			res.addCapture(capture)
 		}
 	case JSONLines:
-		items, problems := jsonl.Parse(shown, data, res.loc)
-		res.Problems = append(res.Problems, problems...)
-		res.Items = append(res.Items, items...)
+		res.addItems(jsonl.Parse(shown, data, res.loc))
+	case Markdown:
+		res.addItems(markdown.Parse(shown, data, res.loc))
 	}
 }
 
@@ -122,6 +126,11 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+func (res *Result) addItems(items []news.Item, problems []news.Problem) {
+	res.Problems = append(res.Problems, problems...)
+	res.Items = append(res.Items, items...)
 }
 
 // addCapture translates a listing capture into items and counters.

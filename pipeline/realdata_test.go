@@ -1,0 +1,57 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"bulletin/pipeline/config"
+	"bulletin/pipeline/news"
+)
+
+// realdata is ../shared/realdata beside the repository: files written by
+// others, which CI provides.
+func realdata(t *testing.T, sub string) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "realdata", sub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing: CI must have ../shared beside the repository", dir)
+		}
+		t.Skipf("SKIPPED: %s is absent; the real-data tests need ../shared/realdata", dir)
+	}
+	return dir
+}
+
+func TestRealMarkdown(t *testing.T) {
+	dir := realdata(t, "markdown")
+	files, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Markdown files in %s: %v", dir, err)
+	}
+	cfg := config.Default()
+	opts := Options{Config: cfg, Sources: os.DirFS(dir), SourcesDir: "realdata/markdown",
+		Published: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	cat, err := Collect(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range cat.Problems {
+		if p.Severity == news.Error {
+			t.Errorf("%v", p)
+		}
+	}
+	if cat.Read != len(files) || len(cat.Items) != len(files) {
+		t.Errorf("read %d items, kept %d, from %d files: every file is one item", cat.Read, len(cat.Items), len(files))
+	}
+	for _, it := range cat.Items {
+		if it.Date.IsZero() || it.Title == "" {
+			t.Errorf("%s: title %q, date %v: every real file has both", it.Origins[0], it.Title, it.Date)
+		}
+	}
+}
