@@ -55,3 +55,39 @@ func TestRealMarkdown(t *testing.T) {
 		}
 	}
 }
+
+func TestRealFeeds(t *testing.T) {
+	dir := realdata(t, "feeds")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Config: config.Default(), Sources: os.DirFS(dir), SourcesDir: "realdata/feeds",
+		Published: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	cat, err := Collect(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range cat.Problems {
+		if p.Severity == news.Error {
+			t.Errorf("%v", p)
+		}
+	}
+	if len(cat.Files) != len(entries) {
+		t.Errorf("read %d of the %d files as feeds: %v", len(cat.Files), len(entries), cat.Files)
+	}
+	if cat.Read < 150 || len(cat.Items) < cat.Read-5 {
+		t.Errorf("read %d items, kept %d: the real feeds hold 155", cat.Read, len(cat.Items))
+	}
+	cyrillic := false
+	for _, it := range cat.Items {
+		for _, r := range it.Title {
+			if r >= 'А' && r <= 'я' {
+				cyrillic = true
+			}
+		}
+	}
+	if !cyrillic {
+		t.Errorf("no Cyrillic title: the windows-1251 feed was not decoded")
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/source/feed"
 	"bulletin/pipeline/source/jsonl"
 	"bulletin/pipeline/source/listing"
 	"bulletin/pipeline/source/markdown"
@@ -40,18 +41,28 @@ const (
 	Listing        // a text capture of a listing page (.txt)
 	JSONLines      // one item per line (.jsonl)
 	Markdown       // Markdown with YAML or TOML front matter (.md)
+	Feed           // RSS 2.0, Atom 1.0 or JSON Feed
 )
 
-// KindOf picks the reader for a file by its name. It is the one place that
-// maps files to readers.
-func KindOf(name string) Kind {
+// KindOf picks the reader for a file by its name and, where the name does
+// not settle it, by its first bytes. It is the one place that maps files to
+// readers.
+func KindOf(name string, data []byte) Kind {
 	switch strings.ToLower(path.Ext(name)) {
+	case ".rss", ".atom", ".xml", ".rdf", ".json":
+		if feed.Sniff(data) {
+			return Feed
+		}
+		return Unknown
 	case ".txt":
 		return Listing
 	case ".jsonl", ".ndjson":
 		return JSONLines
 	case ".md", ".markdown":
 		return Markdown
+	}
+	if feed.Sniff(data) {
+		return Feed
 	}
 	return Unknown
 }
@@ -94,16 +105,16 @@ func (res *Result) shown(name string) string { return path.Join(res.dir, name) }
 
 func (res *Result) readFile(fsys fs.FS, name string) {
 	shown := res.shown(name)
-	kind := KindOf(name)
-	if kind == Unknown {
-		res.Problems = append(res.Problems, news.Problem{Severity: news.Warning, At: news.Origin{File: shown},
-			Msg: "not read: bulletin reads listing captures (.txt), Markdown (.md) and JSON Lines (.jsonl); rename the file or move it out of the sources folder"})
-		return
-	}
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		res.Problems = append(res.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: shown},
 			Msg: fmt.Sprintf("cannot read: %v; check that the file exists and is readable", unwrapPath(err))})
+		return
+	}
+	kind := KindOf(name, data)
+	if kind == Unknown {
+		res.Problems = append(res.Problems, news.Problem{Severity: news.Warning, At: news.Origin{File: shown},
+			Msg: "not read: bulletin reads listing captures (.txt), Markdown (.md), JSON Lines (.jsonl) and RSS, Atom or JSON feeds; rename the file or move it out of the sources folder"})
 		return
 	}
 	res.Files = append(res.Files, shown)
@@ -118,6 +129,14 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 		res.addItems(jsonl.Parse(shown, data, res.loc))
 	case Markdown:
 		res.addItems(markdown.Parse(shown, data, res.loc))
+	case Feed:
+		items, problems := feed.Parse(shown, data, res.loc)
+		for i := range items {
+			if items[i].Lang == "" {
+				items[i].Lang = langOf(items[i].Title + " " + items[i].Summary)
+			}
+		}
+		res.addItems(items, problems)
 	}
 }
 

@@ -303,18 +303,28 @@ func TestReadCancelled(t *testing.T) {
 }
 
 func TestKindOf(t *testing.T) {
+	rss := `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>`
+	jsonFeed := `{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": []}`
 	tests := []struct {
-		name string
-		want Kind
+		name, data string
+		want       Kind
 	}{
-		{"home.txt", Listing},
-		{"a/b/HOME.TXT", Listing},
-		{"notes.docx", Unknown},
-		{"txt", Unknown},
-		{"home.txt.bak", Unknown},
+		{"home.txt", "", Listing},
+		{"a/b/HOME.TXT", "", Listing},
+		{"notes.docx", "PK\x03\x04", Unknown},
+		{"txt", "", Unknown},
+		{"home.txt.bak", "", Unknown},
+		{"post.md", "", Markdown},
+		{"items.jsonl", "", JSONLines},
+		{"news.xml", rss, Feed},
+		{"news.rss", rss, Feed},
+		{"feed", rss, Feed}, // no extension: sniffed
+		{"feed.json", jsonFeed, Feed},
+		{"data.json", `{"a": 1}`, Unknown},
+		{"sitemap.xml", `<?xml version="1.0"?><urlset></urlset>`, Unknown},
 	}
 	for _, tt := range tests {
-		if got := KindOf(tt.name); got != tt.want {
+		if got := KindOf(tt.name, []byte(tt.data)); got != tt.want {
 			t.Errorf("KindOf(%q) = %v, want %v", tt.name, got, tt.want)
 		}
 	}

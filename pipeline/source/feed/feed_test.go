@@ -1,0 +1,383 @@
+package feed
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bulletin/pipeline/news"
+)
+
+// realFeeds holds the real-world feeds shared by the project (not in this repo).
+const realFeeds = "../../../../shared/realdata/feeds"
+
+func date(y int, m time.Month, d int) news.Date { return news.Date{Year: y, Month: m, Day: d} }
+
+func listProblems(ps []news.Problem) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintln(&b, p)
+	}
+	return b.String()
+}
+
+// problem is an expected problem: severity, line and a piece of the message.
+type problem struct {
+	sev  news.Severity
+	line int
+	msg  string
+}
+
+func checkProblems(t *testing.T, file string, got []news.Problem, want []problem) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), listProblems(got))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Severity != w.sev || g.At.File != file || g.At.Line != w.line || !strings.Contains(g.Msg, w.msg) {
+			t.Errorf("problem %d = %v\nwant %s:%d: %v: …%s…", i, g, file, w.line, w.sev, w.msg)
+		}
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// checkBody fails on HTML left in a Markdown body.
+func checkBody(t *testing.T, it news.Item) {
+	t.Helper()
+	for _, bad := range []string{"<p", "&lt;", "&amp;amp;", "<div", "<br", "<img"} {
+		if strings.Contains(it.Body, bad) {
+			t.Errorf("item %q: body contains %q:\n%s", it.Title, bad, it.Body)
+		}
+	}
+	if strings.ContainsFunc(it.Title+it.Body+it.Summary, isC1) {
+		t.Errorf("item %q: C1 control character left", it.Title)
+	}
+}
+
+func TestRealFeeds(t *testing.T) {
+	if _, err := os.Stat(realFeeds); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("real feeds missing in CI: %v", err)
+		}
+		t.Skipf("real feeds not found at %s (they are shared by the project, not part of this repo): %v", realFeeds, err)
+	}
+	tests := []struct {
+		file  string
+		count int
+		idx   int // the item spot-checked
+		title string
+		date  news.Date
+		line  int
+		lang  string
+		warns int // warnings expected
+	}{
+		{"gofeed__issue_305_bare_ampersand.xml", 0, -1, "", news.Date{}, 0, "", 2},
+		{"gofeed__rss_feed_bom.xml", 0, -1, "", news.Date{}, 0, "", 1},
+		{"kurtmckee-feedparser__demoronize-1_cp1252.xml", 1, 0, "don’t", news.Date{}, 8, "", 3},
+		{"node-feedparser__iconv_oren.ru_windows-1251.xml", 10, 0, "В Бузулуке главные стройплощадки – детсад и Ледовый дворец", date(2014, 1, 22), 15, "", 0},
+		{"node-feedparser__illegally-nested_pcmag.xml", 10, 9, "Is iPhone X Apple's Vista?", date(2017, 11, 1), 30, "en", 0},
+		{"node-feedparser__intertwingly.atom", 20, 19, "Default to Incognito", date(2012, 2, 4), 554, "", 0},
+		{"node-feedparser__rss2sample.xml", 4, 3, "Astronauts' Dirty Laundry", date(2003, 5, 20), 34, "en", 1},
+		{"node-feedparser__tpm.atom", 20, 0, "Hannity Announces Fox Has Hired Sebastian Gorka As NatSec Strategist", date(2017, 11, 8), 8, "en", 0},
+		{"node-feedparser__wapowellness.xml", 29, 28, "Medical Mysteries: ‘I opened my laptop and my eyes snapped shut’", date(2012, 4, 23), 1057, "en", 0},
+		{"rubycocos__googlegroups.atom", 1, 0, "Planet Beer (Austria, Belgium) - Feeds Incl. Craft Fest Wien, Beer-A-Day, proBier n Friends", date(2014, 12, 17), 8, "", 1},
+		{"rubycocos__guardian-naomi-klein.rss", 20, 1, "It was the Democrats' embrace of neoliberalism that won it for Trump | Naomi Klein", date(2016, 11, 9), 40, "en", 1},
+		{"rubycocos__jsonfeed.json", 1, 0, "Announcing JSON Feed", date(2017, 5, 17), 13, "", 1},
+		{"rubycocos__nytimes-paul-krugman.rss", 10, 1, "It’s All About Trump’s Contempt", date(2017, 5, 26), 16, "en", 1},
+		{"rubycocos__washingtonpost-world.rss", 25, 2, "In Kabul, a\u00a0sidewalk cobbler repairs more than shoes", news.Date{}, 29, "en", 1},
+		{"rubycocos__xkcd.atom", 4, 3, "Rental Car", date(2017, 5, 15), 28, "en", 1},
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		seen[tt.file] = true
+		t.Run(tt.file, func(t *testing.T) {
+			data := readFile(t, filepath.Join(realFeeds, tt.file))
+			if !Sniff(data) {
+				t.Error("Sniff = false")
+			}
+			items, ps := Parse(tt.file, data, time.UTC)
+			if news.HasErrors(ps) {
+				t.Fatalf("errors:\n%s", listProblems(ps))
+			}
+			if len(ps) != tt.warns {
+				t.Errorf("got %d warnings, want %d:\n%s", len(ps), tt.warns, listProblems(ps))
+			}
+			if len(items) != tt.count {
+				t.Fatalf("got %d items, want %d", len(items), tt.count)
+			}
+			for _, it := range items {
+				checkBody(t, it)
+				if it.Title == "" || it.Type != "" || len(it.Origins) != 1 || it.Origins[0].File != tt.file || it.Origins[0].Line == 0 {
+					t.Errorf("item %+v: want a title, no type, one origin with a line", it)
+				}
+			}
+			if tt.idx < 0 {
+				return
+			}
+			it := items[tt.idx]
+			if it.Title != tt.title {
+				t.Errorf("item %d title = %q, want %q", tt.idx, it.Title, tt.title)
+			}
+			if it.Date != tt.date {
+				t.Errorf("item %d date = %v, want %v", tt.idx, it.Date, tt.date)
+			}
+			if it.Origins[0].Line != tt.line {
+				t.Errorf("item %d line = %d, want %d", tt.idx, it.Origins[0].Line, tt.line)
+			}
+			if it.Lang != tt.lang {
+				t.Errorf("item %d lang = %q, want %q", tt.idx, it.Lang, tt.lang)
+			}
+		})
+	}
+	files, _ := os.ReadDir(realFeeds)
+	for _, f := range files {
+		if !seen[f.Name()] {
+			t.Errorf("%s has no row in the table; add one", f.Name())
+		}
+	}
+}
+
+func TestRealSpecifics(t *testing.T) {
+	if _, err := os.Stat(realFeeds); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("real feeds missing in CI: %v", err)
+		}
+		t.Skipf("real feeds not found at %s: %v", realFeeds, err)
+	}
+	parse := func(name string, loc *time.Location) ([]news.Item, []news.Problem) {
+		return Parse(name, readFile(t, filepath.Join(realFeeds, name)), loc)
+	}
+
+	t.Run("windows-1251 is Cyrillic", func(t *testing.T) {
+		items, _ := parse("node-feedparser__iconv_oren.ru_windows-1251.xml", time.UTC)
+		for _, it := range items {
+			if strings.ContainsRune(it.Title+it.Body, '\uFFFD') || !strings.ContainsAny(it.Title, "абвгдеёжзийклмнопрстуфхцчшщъыьэюя") {
+				t.Errorf("title not proper Cyrillic: %q", it.Title)
+			}
+		}
+		// yandex:full-text is the body, the description the summary.
+		if !strings.HasPrefix(items[0].Body, "В Бузулуке обсудили") || !strings.HasPrefix(items[0].Summary, "Работы по возведению") {
+			t.Errorf("body/summary = %.60q / %.60q", items[0].Body, items[0].Summary)
+		}
+		if items[1].Summary != "Из-за чего теперь на них возбуждено уголовное дело (видео)" {
+			t.Errorf("summary = %q", items[1].Summary)
+		}
+	})
+	t.Run("cp1252 C1", func(t *testing.T) {
+		items, _ := parse("kurtmckee-feedparser__demoronize-1_cp1252.xml", time.UTC)
+		if len(items) != 1 || items[0].Body != "don’t" {
+			t.Fatalf("items = %+v", items)
+		}
+	})
+	t.Run("day in the publisher's zone", func(t *testing.T) {
+		// Wed, 09 Nov 2016 20:22:07 GMT is already 10 November in Tokyo.
+		items, _ := parse("rubycocos__guardian-naomi-klein.rss", time.FixedZone("JST", 9*3600))
+		if got := items[1].Date; got != date(2016, 11, 10) {
+			t.Errorf("date = %v, want 2016-11-10", got)
+		}
+		// Wed, 22 Jan 2014 20:31:31 +0600 is still 22 January in UTC-10.
+		items, _ = parse("node-feedparser__iconv_oren.ru_windows-1251.xml", time.FixedZone("HST", -10*3600))
+		if got := items[0].Date; got != date(2014, 1, 22) {
+			t.Errorf("date = %v, want 2014-01-22", got)
+		}
+	})
+	t.Run("EST zone", func(t *testing.T) {
+		// Tue, 21 Aug 2012 10:33:00 EST is 15:33 UTC, 22 August 00:33 at +09:00.
+		items, _ := parse("node-feedparser__wapowellness.xml", time.FixedZone("", 9*3600))
+		if got := items[0].Date; got != date(2012, 8, 22) {
+			t.Errorf("date = %v, want 2012-08-22", got)
+		}
+	})
+	t.Run("trailer cut", func(t *testing.T) {
+		_, ps := parse("rubycocos__nytimes-paul-krugman.rss", time.UTC)
+		checkProblems(t, "rubycocos__nytimes-paul-krugman.rss", ps, []problem{{news.Warning, 62, `starting "---"`}})
+	})
+	t.Run("images stay Markdown images", func(t *testing.T) {
+		items, _ := parse("rubycocos__xkcd.atom", time.UTC)
+		if !strings.HasPrefix(items[0].Body, "![That's very exciting!") || !strings.Contains(items[0].Body, "(https://imgs.xkcd.com/comics/genetic_testing_results.png") {
+			t.Errorf("body = %q", items[0].Body)
+		}
+	})
+	t.Run("authors", func(t *testing.T) {
+		items, _ := parse("rubycocos__nytimes-paul-krugman.rss", time.UTC)
+		if items[0].Author != "PAUL KRUGMAN" {
+			t.Errorf("author = %q", items[0].Author)
+		}
+		items, _ = parse("node-feedparser__rss2sample.xml", time.UTC)
+		if items[0].Author != "Writer" || items[2].Author != "" {
+			t.Errorf("authors = %q, %q (the channel's managingEditor is no item author)", items[0].Author, items[2].Author)
+		}
+	})
+}
+
+func TestFixtures(t *testing.T) {
+	tests := []struct {
+		file  string      // read in UTC+3
+		items []news.Item // only the fields set are compared (Title, Date, Lang, Author, Summary, Line in Origins)
+		body  []string    // a piece of each item's body
+		probs []problem
+	}{
+		{
+			file: "rss.xml",
+			items: []news.Item{
+				{Title: "Statement on the floods & rescue", Date: date(2020, 7, 7), Lang: "en", Author: "Jane Doe", Summary: "Short lead.", Origins: []news.Origin{{Line: 7}}},
+				{Title: "Undated note", Lang: "en", Origins: []news.Origin{{Line: 15}}},
+			},
+			body:  []string{"First **paragraph**.\n\n![Map](https://example.org/img/map.png) See &amp; read.", "No date here."},
+			probs: []problem{{news.Warning, 0, "1 item(s) have no date: they go under Undated"}},
+		},
+		{
+			file: "atom.xml",
+			items: []news.Item{
+				{Title: "Заявление «о погоде»", Date: date(2020, 7, 6), Lang: "ru", Author: "Пресс-служба", Origins: []news.Origin{{Line: 7}}},
+			},
+			body: []string{"Текст [ссылка](https://example.org/x)."},
+		},
+		{
+			file: "feed.json",
+			items: []news.Item{
+				{Title: "Remarks at the opening", Date: date(2020, 7, 6), Lang: "en", Author: "John Smith", Summary: "Opening remarks.", Origins: []news.Origin{{Line: 6}}},
+				{Title: "Untitled text that goes on.", Lang: "en", Origins: []news.Origin{{Line: 14}}},
+			},
+			body: []string{"Ladies & gentlemen, *welcome*.", "Untitled text that goes on. And on."},
+			probs: []problem{
+				{news.Warning, 14, `item 2 has no title; titled from its text: "Untitled text that goes on."`},
+				{news.Warning, 0, "1 item(s) have no date"},
+			},
+		},
+		{
+			file:  "latin_undeclared.xml",
+			items: []news.Item{{Title: "Café opens – finally", Date: date(2020, 7, 6), Origins: []news.Origin{{Line: 3}}}},
+			body:  []string{""},
+			probs: []problem{{news.Warning, 3, "not valid UTF-8"}},
+		},
+		{
+			file:  "trailer_c1.atom",
+			items: []news.Item{{Title: "It’s here", Date: date(2020, 7, 6), Origins: []news.Origin{{Line: 3}}}},
+			body:  []string{"Text"},
+			probs: []problem{
+				{news.Warning, 6, `from line 6 to the end of the file, starting "---"`},
+				{news.Warning, 0, "1 C1 control character(s)"},
+			},
+		},
+		{
+			file:  "odd_items.xml",
+			items: []news.Item{{Title: "Bad date", Origins: []news.Origin{{Line: 3}}}},
+			body:  []string{"Tom & Jerry"},
+			probs: []problem{
+				{news.Warning, 3, `1 bare ampersand(s) ("&" not starting an entity like "&amp;"), the first on line 3`},
+				{news.Warning, 2, "item 1 has neither a title nor any text; it was left out"},
+				{news.Warning, 3, `item 2 ("Bad date"): its date "sometime last week" is not a date`},
+			},
+		},
+		{
+			file:  "broken.xml",
+			probs: []problem{{news.Error, 6, "cannot read the feed: XML syntax error on line 6: unexpected EOF; check that the file is a complete"}},
+		},
+		{
+			file:  "notafeed.json",
+			probs: []problem{{news.Error, 0, "not a JSON Feed"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data := readFile(t, filepath.Join("testdata", tt.file))
+			items, ps := Parse(tt.file, data, time.FixedZone("MSK", 3*3600))
+			checkProblems(t, tt.file, ps, tt.probs)
+			if len(items) != len(tt.items) {
+				t.Fatalf("got %d items, want %d: %+v", len(items), len(tt.items), items)
+			}
+			for i, w := range tt.items {
+				g := items[i]
+				checkBody(t, g)
+				if g.Title != w.Title || g.Date != w.Date || g.Lang != w.Lang || g.Author != w.Author || g.Summary != w.Summary {
+					t.Errorf("item %d = %q %v lang %q author %q summary %q\nwant %q %v lang %q author %q summary %q",
+						i, g.Title, g.Date, g.Lang, g.Author, g.Summary, w.Title, w.Date, w.Lang, w.Author, w.Summary)
+				}
+				if len(g.Origins) != 1 || g.Origins[0] != (news.Origin{File: tt.file, Line: w.Origins[0].Line}) {
+					t.Errorf("item %d origins = %v, want %s:%d", i, g.Origins, tt.file, w.Origins[0].Line)
+				}
+				if !strings.Contains(g.Body, tt.body[i]) {
+					t.Errorf("item %d body = %q, want it to contain %q", i, g.Body, tt.body[i])
+				}
+			}
+		})
+	}
+}
+
+func TestSniff(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{`<?xml version="1.0"?><rss version="2.0"></rss>`, true},
+		{"\xef\xbb\xbf<!-- c -->\n<feed xmlns=\"http://www.w3.org/2005/Atom\"/>", true},
+		{`<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY x "y">]><rdf:RDF></rdf:RDF>`, true},
+		{`{"version": "https://jsonfeed.org/version/1", "items": []}`, true},
+		{`{"version": "1.0", "items": []}`, false},
+		{`<html><body>feed</body></html>`, false},
+		{`<rssfeed/>`, false},
+		{"title: x\n---\n", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := Sniff([]byte(tt.in)); got != tt.want {
+			t.Errorf("Sniff(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTitleFrom(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Short.", "Short."},
+		{"First sentence. Second one.", "First sentence."},
+		{"v1.2 released today", "v1.2 released today"},
+		{strings.Repeat("word ", 30), strings.TrimSpace(strings.Repeat("word ", 16)) + "…"},
+	}
+	for _, tt := range tests {
+		if got := titleFrom(tt.in); got != tt.want {
+			t.Errorf("titleFrom(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.*"))
+	for _, name := range files {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(`<rss><channel><item><title>&</title></item></channel></rss>---`))
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1","items":[{"title":"a"}]}` + "\n---\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// A hang is a failure too: the panic kills the fuzz worker, and the
+		// input is kept in testdata/fuzz.
+		watchdog := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("Parse hung on %q", data)) })
+		defer watchdog.Stop()
+		items, ps := Parse("fuzz", data, time.UTC)
+		for _, it := range items {
+			if it.Title == "" {
+				t.Errorf("item without a title: %+v", it)
+			}
+		}
+		for _, p := range ps {
+			if p.Msg == "" {
+				t.Errorf("problem without a message: %+v", p)
+			}
+		}
+		Sniff(data)
+	})
+}
