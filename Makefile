@@ -4,7 +4,7 @@ DATE    ?= 2020-07-06
 BIN     := bin/bulletin
 PKGS    := ./...
 
-.PHONY: run build test checkers lint bench pictures clean
+.PHONY: run build test checkers lint bench fuzz pictures clean
 
 ## run: build the example in sources/ into out/ (publication date $(DATE))
 run: build
@@ -31,6 +31,14 @@ lint:
 ## bench: Go benchmarks of the stages, with allocations
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
+
+## fuzz: run each fuzz target briefly (FUZZTIME each; not part of make test)
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pipeline/dates
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pipeline/source/listing
+	$(GO) test -run '^$$' -fuzz '^FuzzSplitFrontMatter$$' -fuzztime $(FUZZTIME) ./pipeline/source/markdown
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pipeline/source/feed
 
 ## pictures: the README's pictures of the cover and an inner page
 pictures: run

@@ -97,7 +97,12 @@ func Parse(s string, loc *time.Location) (news.Date, error) {
 		}
 	}
 	if t, ok := parseInstant(s, loc); ok {
-		return news.DateOf(t), nil
+		d := news.DateOf(t)
+		// Go's time accepts years news.MakeDate refuses (year 0).
+		if _, err := news.MakeDate(d.Year, d.Month, d.Day); err != nil {
+			return news.Date{}, fmt.Errorf("impossible date: %w", err)
+		}
+		return d, nil
 	}
 	return news.Date{}, ErrNoDate
 }
