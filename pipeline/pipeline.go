@@ -36,7 +36,8 @@ type Options struct {
 
 // Catalogue is what the sources hold, normalised and grouped.
 type Catalogue struct {
-	Read     int         // items read, before duplicates were merged
+	// Account lists every item read and what became of it.
+	Account  Account
 	Items    []news.Item // items kept
 	Months   []news.Month
 	Counters []news.Counter
@@ -53,10 +54,11 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
-	cat := &Catalogue{Read: len(read.Items), Files: read.Files, Problems: read.Problems}
+	cat := &Catalogue{Files: read.Files, Problems: read.Problems}
 	items, problems := normalise.New(cfg).Items(read.Items)
 	cat.Items = items
 	cat.Problems = append(cat.Problems, problems...)
+	cat.Account = account(items, cat.Problems, cfg)
 
 	counters, problems := counter.Merge(cfg.NewsCounters(), read.Counters)
 	cat.Counters = counters

@@ -430,3 +430,54 @@ func TestListAndMonthSelection(t *testing.T) {
 		t.Errorf("--month 2020-06 wrote %v", names)
 	}
 }
+
+// check accounts for every input item: read = kept + merged + refused, each
+// with its origin, in text and in JSON.
+func TestCheckAccount(t *testing.T) {
+	capture := read(t, filepath.Join(repoRoot(t), "sources", "embassy-front-page-2020-07-06.txt")) // 11 items
+	dir := project(t, map[string][]byte{
+		"front.txt": capture,
+		// A duplicate of a capture entry (merged), a new item (kept), a bad line (refused).
+		"more.jsonl": []byte(`{"title":"Appeal by the Federation Council of the Federal Assembly of the Russian Federation to the parliaments of foreign States and the peoples of the world with regard to the 75th Anniversary of the Victory over Nazism","date":"2020-06-02","body":"A longer text than the capture's lead, so this one is kept as the fuller text of the two."}` + "\n" +
+			`{"title":"Embassy statement on visas","date":"2020-06-10"}` + "\n" +
+			`{"title":"Broken","date":"2020-06-31"}` + "\n"),
+		"draft.md": []byte("---\ntitle: Not yet\ndate: 2020-06-11\ndraft: true\n---\nText.\n"), // refused (a draft)
+	})
+	res := runCLI(t, context.Background(), dir, "check", "--json", "--date", "2020-07-06")
+	if res.code != 1 {
+		t.Fatalf("check: exit %d, want 1 (the bad JSON line is an error)\n%s", res.code, res.stderr)
+	}
+	var got struct {
+		Account struct {
+			Items []struct {
+				At, Fate, Month, Type, Title, Into string
+			} `json:"items"`
+			Read, Kept, Merged, Refused int
+		} `json:"account"`
+		Errors int `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+		t.Fatalf("check --json: %v\n%s", err, res.stdout)
+	}
+	a := got.Account
+	if a.Read != 15 || a.Kept != 12 || a.Merged != 1 || a.Refused != 2 || len(a.Items) != a.Read {
+		t.Errorf("read %d = kept %d + merged %d + refused %d with %d entries; want 15 = 12 + 1 + 2", a.Read, a.Kept, a.Merged, a.Refused, len(a.Items))
+	}
+	fates := map[string]string{}
+	for _, it := range a.Items {
+		fates[it.At] = it.Fate
+		if it.Fate == "merged" && it.Into != "sources/front.txt:53" {
+			t.Errorf("merged into %q, want the capture's entry sources/front.txt:53", it.Into)
+		}
+	}
+	for at, want := range map[string]string{"sources/more.jsonl:1": "merged", "sources/more.jsonl:2": "kept",
+		"sources/more.jsonl:3": "refused", "sources/draft.md:4": "refused", "sources/front.txt:12": "kept"} {
+		if fates[at] != want {
+			t.Errorf("%s: fate %q, want %q (all: %v)", at, fates[at], want, fates)
+		}
+	}
+	text := runCLI(t, context.Background(), dir, "check", "--date", "2020-07-06")
+	if !strings.Contains(text.stdout, "3 files: 15 items read = 12 kept + 1 merged + 2 refused") {
+		t.Errorf("check totals:\n%s", text.stdout)
+	}
+}

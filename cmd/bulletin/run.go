@@ -41,7 +41,8 @@ const usage = `bulletin turns a press office's news items into monthly PDF bulle
 Usage:
   bulletin build  [--config FILE] [--sources DIR] [--layouts DIR] [--out DIR]
                   [--date DATE] [--month YYYY-MM]... [--from YYYY-MM] [--to YYYY-MM]
-  bulletin check  [--config FILE] [--sources DIR]   read and normalise, report every problem, render nothing
+  bulletin check  [--config FILE] [--sources DIR] [--json]
+                  account for every item read (kept, merged or refused) and report every problem; render nothing
   bulletin list   [--config FILE] [--sources DIR]   the items, grouped by month and type
   bulletin version
 
@@ -75,6 +76,7 @@ type flags struct {
 	date                          string
 	months                        monthList
 	from, to                      string
+	json                          bool
 }
 
 func parseFlags(cmd string, args []string, e env) (*flags, error) {
@@ -89,6 +91,9 @@ func parseFlags(cmd string, args []string, e env) (*flags, error) {
 	fs.Var(&f.months, "month", "build only this month, YYYY-MM (repeatable)")
 	fs.StringVar(&f.from, "from", "", "first month to build, YYYY-MM")
 	fs.StringVar(&f.to, "to", "", "last month to build, YYYY-MM")
+	if cmd == "check" {
+		fs.BoolVar(&f.json, "json", false, "print the account as JSON on standard output")
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -128,10 +133,16 @@ func runPipeline(ctx context.Context, cmd string, args []string, e env) int {
 			fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
 			return exitSources
 		}
-		if cmd == "list" {
+		switch {
+		case cmd == "list":
 			printList(e.stdout, cat, opts)
-		} else {
-			fmt.Fprintf(e.stdout, "%d files, %d items read, %d kept, %d months\n", len(cat.Files), cat.Read, len(cat.Items), len(cat.Months))
+		case f.json:
+			if err := printAccountJSON(e.stdout, cat); err != nil {
+				fmt.Fprintf(e.stderr, "bulletin check: %v\n", err)
+				return exitSources
+			}
+		default:
+			printAccount(e.stdout, cat)
 		}
 		return report(e.stderr, cat.Problems, "")
 	}

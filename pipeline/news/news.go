@@ -155,11 +155,24 @@ func (s Severity) String() string {
 	return "warning"
 }
 
+// Fate says what a problem did to the input item it is about, so that
+// every item read can be accounted for: kept, merged or refused.
+type Fate int
+
+const (
+	NoFate  Fate = iota // the problem does not stand for a lost item
+	Refused             // the item was not kept (a bad line, a draft…)
+	Merged              // the item was merged into another (a duplicate)
+)
+
 // Problem is something wrong with an input, with where it is and what to do.
 type Problem struct {
 	Severity Severity
 	At       Origin
 	Msg      string // what is wrong, and what to do about it
+	Fate     Fate
+	// Into is the kept item a Merged item went into.
+	Into Origin
 }
 
 func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.At, p.Severity, p.Msg) }

@@ -182,8 +182,10 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 			continue
 		}
 		kept := out[i]
+		// The kept item's first origin stays the first-read one either way.
 		problems = append(problems, news.Problem{Severity: news.Warning, At: first(it.Origins), Msg: fmt.Sprintf(
-			"same date and title as %s: merged into one item, keeping the fuller text", first(kept.Origins))})
+			"same date and title as %s: merged into one item, keeping the fuller text", first(kept.Origins)),
+			Fate: news.Merged, Into: first(kept.Origins)})
 		if len(it.Body)+len(it.Summary) > len(kept.Body)+len(kept.Summary) {
 			it.Origins = append(append([]news.Origin{}, kept.Origins...), it.Origins...)
 			out[i] = it

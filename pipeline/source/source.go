@@ -120,11 +120,11 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 	res.Files = append(res.Files, shown)
 	switch kind {
 	case Listing:
+		// Good entries are kept even when others in the file are refused:
+		// the build stops on any error anyway, and check accounts for them.
 		capture, problems := listing.Parse(shown, data)
 		res.Problems = append(res.Problems, problems...)
-		if capture != nil && !news.HasErrors(problems) {
-			res.addCapture(capture)
-		}
+		res.addCapture(capture)
 	case JSONLines:
 		res.addItems(jsonl.Parse(shown, data, res.loc))
 	case Markdown:

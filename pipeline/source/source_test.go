@@ -267,8 +267,22 @@ func TestReadCaptureWithErrors(t *testing.T) {
 		"good.txt":  file("24.06.2020 - Good entry elsewhere\n\nText.\n"),
 	}
 	res := read(t, fsys, "sources")
-	if len(res.Items) != 1 || res.Items[0].Title != "Good entry elsewhere" {
-		t.Errorf("items = %+v; want only the one from good.txt", res.Items)
+	// The good entries of a file with a refused one are still read, so that
+	// check can account for every item; the build stops on the error.
+	if len(res.Items) != 2 || res.Items[0].Title != "Good entry" || res.Items[1].Title != "Good entry elsewhere" {
+		t.Errorf("items = %+v; want the good entry of bad.txt and the one of good.txt", res.Items)
+	}
+	refused := 0
+	for _, p := range res.Problems {
+		if p.Fate == news.Refused {
+			refused++
+			if p.At.String() != "sources/bad.txt:7" {
+				t.Errorf("refused at %v, want sources/bad.txt:7", p.At)
+			}
+		}
+	}
+	if refused != 1 {
+		t.Errorf("%d refusals, want 1 (the 31.02.2020 entry): %v", refused, res.Problems)
 	}
 	if !news.HasErrors(res.Problems) {
 		t.Fatalf("no errors: %v", res.Problems)

@@ -62,6 +62,7 @@ func (r *reader) items(fd *gofeed.Feed, src []byte) []news.Item {
 			}
 			if text == "" {
 				r.warn(line, fmt.Sprintf("item %d has neither a title nor any text; it was left out", n+1))
+				r.problems[len(r.problems)-1].Fate = news.Refused
 				continue
 			}
 			it.Title = titleFrom(text)

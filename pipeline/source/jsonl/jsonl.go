@@ -41,7 +41,7 @@ func Parse(file string, data []byte, loc *time.Location) ([]news.Item, []news.Pr
 	var problems []news.Problem
 	fail := func(line int, format string, args ...any) {
 		problems = append(problems, news.Problem{Severity: news.Error, At: news.Origin{File: file, Line: line},
-			Msg: fmt.Sprintf(format, args...)})
+			Msg: fmt.Sprintf(format, args...), Fate: news.Refused})
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -79,9 +79,11 @@ func Parse(file string, data []byte, loc *time.Location) ([]news.Item, []news.Pr
 	}
 	if err := sc.Err(); err != nil {
 		fail(n+1, "cannot read line: %v; lines must be under 16 MiB", err)
+		problems[len(problems)-1].Fate = news.NoFate
 	}
 	if nonBlank == 0 && len(problems) == 0 {
 		fail(0, "the file has no items: add one JSON object per line, or remove the file")
+		problems[len(problems)-1].Fate = news.NoFate
 	}
 	return items, problems
 }

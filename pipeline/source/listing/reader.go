@@ -34,6 +34,12 @@ func (r *reader) errorf(n int, format string, args ...any) {
 		At: news.Origin{File: r.file, Line: n}, Msg: fmt.Sprintf(format, args...)})
 }
 
+// refusef reports an entry that is not kept.
+func (r *reader) refusef(n int, format string, args ...any) {
+	r.errorf(n, format, args...)
+	r.problems[len(r.problems)-1].Fate = news.Refused
+}
+
 func (r *reader) warnf(n int, format string, args ...any) {
 	r.problems = append(r.problems, news.Problem{Severity: news.Warning,
 		At: news.Origin{File: r.file, Line: n}, Msg: fmt.Sprintf(format, args...)})
@@ -152,11 +158,11 @@ func (r *reader) openEntry(dateLine line, dateText, title string, titleLine int)
 	e := Entry{Title: collapse(title), Date: d, Line: titleLine}
 	keep := true
 	if kind == badDate {
-		r.errorf(dateLine.n, "%s is not a real date: %v; correct the date in the capture", trim(dateText), unwrap(err))
+		r.refusef(dateLine.n, "%s is not a real date: %v; correct the date in the capture", trim(dateText), unwrap(err))
 		keep = false
 	}
-	if e.Title == "" {
-		r.errorf(dateLine.n, "the entry dated %s has no title: write it after the date (24.06.2020 - Title) or on the next line", trim(dateText))
+	if e.Title == "" && keep {
+		r.refusef(dateLine.n, "the entry dated %s has no title: write it after the date (24.06.2020 - Title) or on the next line", trim(dateText))
 		keep = false
 	}
 	r.cur = &draft{entry: e, keep: keep}

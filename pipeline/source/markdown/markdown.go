@@ -32,6 +32,19 @@ func (p *parser) errorf(line int, format string, args ...any) {
 		At: news.Origin{File: p.file, Line: line}, Msg: fmt.Sprintf(format, args...)})
 }
 
+// markRefused marks the problem that cost the file its one item: the first
+// error, or else the first warning (a draft).
+func (p *parser) markRefused() {
+	for _, sev := range []news.Severity{news.Error, news.Warning} {
+		for i := range p.problems {
+			if p.problems[i].Severity == sev {
+				p.problems[i].Fate = news.Refused
+				return
+			}
+		}
+	}
+}
+
 func (p *parser) warnf(line int, format string, args ...any) {
 	p.problems = append(p.problems, news.Problem{Severity: news.Warning,
 		At: news.Origin{File: p.file, Line: line}, Msg: fmt.Sprintf(format, args...)})
@@ -46,6 +59,7 @@ func Parse(file string, data []byte, loc *time.Location) ([]news.Item, []news.Pr
 	p := &parser{file: file}
 	it, ok := p.parse(data, loc)
 	if !ok || news.HasErrors(p.problems) {
+		p.markRefused()
 		return nil, p.problems
 	}
 	return []news.Item{it}, p.problems
