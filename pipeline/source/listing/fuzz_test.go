@@ -3,6 +3,7 @@ package listing
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -24,12 +25,8 @@ func FuzzParse(f *testing.F) {
 		if c == nil {
 			t.Fatal("Parse returned a nil capture")
 		}
-		lines := 1
-		for _, b := range data {
-			if b == '\n' {
-				lines++
-			}
-		}
+		// Lines end at \n, \r\n or a lone \r (old Mac files).
+		lines := len(strings.Split(strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n"), "\n"))
 		for _, p := range problems {
 			if p.At.Line < 0 || p.At.Line > lines {
 				t.Errorf("problem at line %d of a %d-line file: %v", p.At.Line, lines, p)

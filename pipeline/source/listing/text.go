@@ -37,7 +37,7 @@ var bom = []byte("\uFEFF")
 func decode(file string, data []byte) (string, *news.Problem) {
 	data = bytes.TrimPrefix(data, bom)
 	if off := firstInvalid(data); off >= 0 {
-		n := bytes.Count(data[:off], []byte("\n")) + 1
+		n := len(splitLines(string(data[:off])))
 		return "", &news.Problem{Severity: news.Error, At: news.Origin{File: file, Line: n},
 			Msg: fmt.Sprintf("the file is not valid UTF-8 (byte 0x%02X on this line): save it as UTF-8 text and run again", data[off])}
 	}
