@@ -117,6 +117,7 @@ func (cat *Catalogue) edition(opts Options, months []news.Month) news.Edition {
 		},
 		Cover:  cover,
 		Months: months,
+		Files:  opts.Sources,
 	}
 }
 

@@ -1,6 +1,9 @@
 package news
 
-import "time"
+import (
+	"io/fs"
+	"time"
+)
 
 // Counter is a running count of days since an event, shown on covers.
 type Counter struct {
@@ -89,4 +92,8 @@ type Edition struct {
 	Meta   Meta
 	Cover  Cover
 	Months []Month
+	// Files is the sources folder, from which renderers may read local
+	// images an item links to (paths relative to the item's file); nil when
+	// there is none. Nothing outside it is read, and nothing remote.
+	Files fs.FS
 }
