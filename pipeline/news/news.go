@@ -130,6 +130,9 @@ type Item struct {
 	Lang         string
 	Author       string
 	Origins      []Origin
+	// Dir is the folder of the item's source file inside the sources
+	// folder ("." at its top): relative image paths start there.
+	Dir string
 }
 
 // Month returns the month the item belongs to (the zero key when undated).

@@ -118,6 +118,12 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 		return
 	}
 	res.Files = append(res.Files, shown)
+	before := len(res.Items)
+	defer func() {
+		for i := before; i < len(res.Items); i++ {
+			res.Items[i].Dir = path.Dir(name)
+		}
+	}()
 	switch kind {
 	case Listing:
 		// Good entries are kept even when others in the file are refused:
