@@ -28,9 +28,12 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
-## bench: Go benchmarks of the stages, with allocations
+## bench: Go benchmarks of the stages (with allocations), then the side-by-side
+## table against pandoc, WeasyPrint and Typst when installed (bench/run.sh)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
+	$(GO) run ./cmd/corpus -n 1000 -seed 1 -out bin/corpus >/dev/null
+	BULLETIN_CORPUS=$(CURDIR)/bin/corpus/md $(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
+	./bench/run.sh
 
 ## fuzz: run each fuzz target briefly (FUZZTIME each; not part of make test)
 FUZZTIME ?= 30s

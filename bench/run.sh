@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark (make bench): builds the same generated corpus with
+# bulletin and, when installed, with pandoc (Markdown → EPUB), pandoc +
+# WeasyPrint (Markdown → HTML → PDF) and Typst (the same items as Typst
+# markup → PDF), all in this one run, and prints a table: items, pages,
+# median seconds of RUNS runs, peak memory, output bytes, and the other
+# tool's time over ours. Then bulletin alone at SCALE sizes, to show growth.
+#
+#   N=1000 RUNS=3 SCALE="1000 5000 20000" bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000}
+RUNS=${RUNS:-3}
+SCALE=${SCALE:-"1000 5000 20000"}
+TYPST_NODE_DIR=${TYPST_NODE_DIR:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+go build -o "$work/bulletin" ./cmd/bulletin
+go run ./cmd/corpus -n "$N" -seed 1 -out "$work/corpus" >/dev/null
+
+# measure NAME OUTDIR CMD...: runs CMD RUNS times (OUTDIR emptied before each
+# run) and sets secs (median), mem (peak RSS, MB), bytes, pages.
+measure() {
+  local name=$1 out=$2; shift 2
+  local times=() peak=0
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$out"; mkdir -p "$out"
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { echo "$name failed:"; tail -5 "$work/err"; return 1; }
+    read -r t m <"$work/time"
+    times+=("$t"); (( m > peak )) && peak=$m
+  done
+  secs=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  mem=$((peak / 1024))
+  bytes=$(du -cb "$out" | tail -1 | cut -f1)
+  pages=0
+  for f in "$out"/*.pdf; do
+    [ -e "$f" ] || continue
+    pages=$((pages + $(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}')))
+  done
+}
+
+printf '%-34s %6s %6s %9s %8s %11s %9s\n' tool items pages "median s" "peak MB" "out bytes" "vs ours"
+row() { printf '%-34s %6s %6s %9s %8s %11s %9s\n' "$1" "$N" "$pages" "$secs" "$mem" "$bytes" "$2"; }
+
+measure bulletin "$work/out-bulletin" "$work/bulletin" build --sources "$work/corpus/md" --out "$work/out-bulletin" --date 2025-01-01
+ours=$secs; row "bulletin md → PDFs + EPUB" "1.0"
+measure bulletin-txt "$work/out-bulletin-txt" "$work/bulletin" build --sources "$work/corpus/txt" --out "$work/out-bulletin-txt" --date 2025-01-01
+row "bulletin captures → PDFs + EPUB" "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f", a/b}')"
+
+ratio() { awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f×", a/b}'; }
+if command -v pandoc >/dev/null; then
+  measure pandoc-epub "$work/out-pandoc-epub" sh -c "pandoc --metadata title=Collection -o '$work/out-pandoc-epub/c.epub' '$work'/corpus/md/*.md"
+  row "pandoc md → EPUB" "$(ratio)"
+  if command -v weasyprint >/dev/null; then
+    measure pandoc-weasy "$work/out-pandoc-pdf" sh -c "pandoc -s --metadata title=Collection -o '$work/out-pandoc-pdf/c.html' '$work'/corpus/md/*.md && weasyprint '$work/out-pandoc-pdf/c.html' '$work/out-pandoc-pdf/c.pdf' && rm '$work/out-pandoc-pdf/c.html'"
+    row "pandoc + WeasyPrint md → PDF" "$(ratio)"
+  else
+    echo "(weasyprint not installed: apt-get install weasyprint)"
+  fi
+else
+  echo "(pandoc not installed: apt-get install pandoc)"
+fi
+if [ -n "$TYPST_NODE_DIR" ] && [ -d "$TYPST_NODE_DIR/node_modules/@myriaddreamin/typst-ts-node-compiler" ]; then
+  measure typst "$work/out-typst" env TYPST_NODE_DIR="$TYPST_NODE_DIR" node bench/typst.mjs "$work/corpus/typst/main.typ" "$work/out-typst/c.pdf" layouts/default/fonts
+  row "Typst (npm typst-ts-node-compiler)" "$(ratio)"
+else
+  echo "(Typst not installed: npm install --prefix DIR @myriaddreamin/typst-ts-node-compiler@0.7.0, then TYPST_NODE_DIR=DIR)"
+fi
+
+echo
+printf '%-10s %9s %8s %8s\n' items "median s" "peak MB" "s/1k"
+for n in $SCALE; do
+  go run ./cmd/corpus -n "$n" -seed 1 -out "$work/scale-$n" >/dev/null
+  N=$n measure "scale-$n" "$work/out-scale" "$work/bulletin" build --sources "$work/scale-$n/md" --out "$work/out-scale" --date 2025-01-01
+  printf '%-10s %9s %8s %8s\n' "$n" "$secs" "$mem" "$(awk -v s="$secs" -v n="$n" 'BEGIN {printf "%.2f", s*1000/n}')"
+  rm -rf "$work/scale-$n"
+done
