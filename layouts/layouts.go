@@ -85,7 +85,18 @@ type Layout struct {
 		Muted  Colour `yaml:"muted"`
 		Rule   Colour `yaml:"rule"`
 	} `yaml:"colours"`
-	EPUBCSS string `yaml:"epub_css"`
+	// Text is how body paragraphs are set.
+	Text struct {
+		Justify        bool    `yaml:"justify"`         // justified (true) or ragged right
+		Hyphenate      bool    `yaml:"hyphenate"`       // break words at line ends by the patterns below
+		ParagraphSpace float64 `yaml:"paragraph_space"` // space after a paragraph, in lines
+	} `yaml:"text"`
+	// Hyphenation maps a language ("en", "ru") to a pattern file in the
+	// hyphen library's .dic format.
+	Hyphenation map[string]string `yaml:"hyphenation"`
+	// OutputIntent is an RGB ICC profile embedded as the PDFs' output intent.
+	OutputIntent string `yaml:"output_intent"`
+	EPUBCSS      string `yaml:"epub_css"`
 
 	files fs.FS
 }
@@ -136,6 +147,21 @@ func (l *Layout) validate() error {
 	for _, f := range []string{l.Fonts.Text.Regular, l.Fonts.Heading.Regular, l.EPUBCSS} {
 		if f == "" {
 			return errors.New("fonts.text.regular, fonts.heading.regular and epub_css are required")
+		}
+		if _, err := fs.Stat(l.files, f); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	if l.Text.ParagraphSpace < 0 {
+		return errors.New("text.paragraph_space must not be negative")
+	}
+	named := []string{l.OutputIntent}
+	for _, f := range l.Hyphenation {
+		named = append(named, f)
+	}
+	for _, f := range named {
+		if f == "" {
+			continue
 		}
 		if _, err := fs.Stat(l.files, f); err != nil {
 			return fmt.Errorf("%s: %w", f, err)

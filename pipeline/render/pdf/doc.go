@@ -38,11 +38,16 @@ type builder struct {
 	seen     map[string]bool
 	warnings []news.Problem
 
-	inl inline // state while writing Markdown inlines
+	inl    inline         // state while writing Markdown inlines
+	runs   []textRun      // inline content being collected
+	marker *pendingMarker // list marker waiting for its first line
+	lang   string         // the current item's language, for hyphenation
+	dir    string         // the current item's folder in ed.Files
+	images map[string]*imageRef
 }
 
 func newBuilder(r *Renderer, ed news.Edition, known *pageInfo) *builder {
-	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{}}
+	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{}, images: map[string]*imageRef{}}
 }
 
 // build lays out the whole document.
@@ -93,6 +98,7 @@ func (b *builder) setup() {
 	f.SetModificationDate(m.Published)
 	f.SetCatalogSort(true)
 	f.SetCompression(true)
+	b.archival()
 
 	f.SetHeaderFuncMode(b.header, true)
 	f.SetFooterFunc(b.footer)
@@ -297,6 +303,10 @@ func origin(it news.Item) news.Origin {
 // is true for the first item under its type heading.
 func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
 	b.where, b.at = "item "+strconv.Quote(it.Title), origin(it)
+	b.lang, b.dir = it.Lang, it.Dir
+	if b.lang == "" {
+		b.lang = b.ed.Meta.Lang
+	}
 	s := b.lay.Sizes
 	titleLH := b.lineH(s.H2) * 0.9
 	b.font(faceHeading, "B", s.H2)
@@ -362,10 +372,8 @@ func (b *builder) metaLine(it news.Item, g news.TypeGroup) {
 func (b *builder) summary(sum string) {
 	s := b.lay.Sizes
 	lh := b.lineH(s.Body)
-	b.font(faceText, "I", s.Body)
-	b.colour(b.lay.Colours.Text)
+	st := style{face: faceText, style: "I", size: s.Body, colour: b.lay.Colours.Text}
 	b.f.SetX(b.left())
-	b.f.Write(lh, b.clean(collapse(sum)))
-	b.f.Ln(lh)
+	b.paraRuns([]textRun{{text: b.clean(collapse(sum)), st: st}}, lh, b.lay.Text.Justify, b.lay.Text.Hyphenate)
 	b.f.Ln(lh * 0.5)
 }

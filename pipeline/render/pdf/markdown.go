@@ -49,18 +49,31 @@ func (b *builder) resetInline() {
 
 func (b *builder) leftMargin() float64 { l, _, _, _ := b.f.GetMargins(); return l }
 
+// paraSpace is the space after a paragraph, in millimetres.
+func (b *builder) paraSpace() float64 {
+	ps := b.lay.Text.ParagraphSpace
+	if ps == 0 {
+		ps = 0.45
+	}
+	return b.inl.lh * ps
+}
+
+// para sets the inline content of n as a paragraph: justified and
+// hyphenated as the layout says, with widow and orphan control.
+func (b *builder) para(n ast.Node) {
+	b.paraRuns(b.collect(n), b.inl.lh, b.lay.Text.Justify, b.lay.Text.Hyphenate)
+}
+
 // block renders one block node starting at the current position and leaves
 // the cursor at the left margin below it, spacing included.
 func (b *builder) block(n ast.Node, depth int) {
 	lh := b.inl.lh
 	switch n := n.(type) {
 	case *ast.Paragraph:
-		b.inlines(n)
-		b.f.Ln(lh)
-		b.f.Ln(lh * 0.45)
+		b.para(n)
+		b.f.Ln(b.paraSpace())
 	case *ast.TextBlock: // a tight list item's text
-		b.inlines(n)
-		b.f.Ln(lh)
+		b.para(n)
 		b.f.Ln(lh * 0.1)
 	case *ast.Heading:
 		b.heading(n)
@@ -90,8 +103,7 @@ func (b *builder) block(n ast.Node, depth int) {
 	default:
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			if c.Type() == ast.TypeInline {
-				b.inlines(n)
-				b.f.Ln(lh)
+				b.para(n)
 				return
 			}
 			b.block(c, depth)
@@ -99,8 +111,37 @@ func (b *builder) block(n ast.Node, depth int) {
 	}
 }
 
+// keepHeight is how much of block n must fit below a heading or a title
+// for them to stay together: two lines of text, or an image, or a table's
+// first rows.
+func (b *builder) keepHeight(n ast.Node) float64 {
+	lh := b.inl.lh
+	for n != nil {
+		switch m := n.(type) {
+		case *ast.Paragraph:
+			if img, ok := m.FirstChild().(*ast.Image); ok {
+				if ref := b.resolveImage(img, false); ref != nil {
+					_, h := b.imageSize(ref, b.left()+b.textW()-b.leftMargin())
+					return h + 2
+				}
+			}
+			return 3 * lh
+		case *ast.Heading:
+			return b.lineH(b.lay.Sizes.H3) + 3*lh
+		case *east.Table:
+			return 4*lh + 4
+		case *ast.List, *ast.Blockquote:
+			n = n.FirstChild()
+			continue
+		}
+		break
+	}
+	return 3 * lh
+}
+
 // heading renders a Markdown heading inside an item, smaller than the
-// item's title: level 1–2 at h3 size, deeper levels in bold body size.
+// item's title: level 1–2 at h3 size, deeper levels in bold body size. It
+// starts a new page unless it fits with the start of what follows.
 func (b *builder) heading(h *ast.Heading) {
 	s := b.lay.Sizes
 	saved := b.inl
@@ -110,12 +151,17 @@ func (b *builder) heading(h *ast.Heading) {
 	}
 	b.inl.lh = b.lineH(b.inl.size)
 	b.inl.bold++
-	b.needSpace(b.inl.lh + 3*saved.lh)
-	b.f.Ln(saved.lh * 0.3)
-	b.inlines(h)
-	b.f.Ln(b.inl.lh)
-	b.f.Ln(saved.lh * 0.2)
+	runs := b.collect(h)
+	x := b.leftMargin()
+	width := b.left() + b.textW() - x
+	lines := b.breakLines(b.words(runs), width, false)
+	lh := b.inl.lh
 	b.inl = saved
+	next := b.keepHeight(h.NextSibling())
+	b.needSpace(saved.lh*0.3 + float64(len(lines))*lh + saved.lh*0.2 + next)
+	b.f.Ln(saved.lh * 0.3)
+	b.placeLines(lines, x, width, lh, false, false)
+	b.f.Ln(saved.lh * 0.2)
 }
 
 // list renders bullets ("•", then "–" when nested) or numbers, hanging.
@@ -136,15 +182,22 @@ func (b *builder) list(l *ast.List, depth int) {
 			marker = "–"
 		}
 		b.needSpace(b.inl.lh)
-		b.f.SetX(lm)
-		b.font(faceText, "", b.inl.size)
-		b.colour(b.lay.Colours.Accent)
-		b.f.CellFormat(indent, b.inl.lh, b.clean(marker), "", 0, "L", false, 0, "")
+		b.marker = &pendingMarker{text: marker, x: lm, w: indent, size: b.inl.size}
+		if first := it.FirstChild(); first == nil || (first.Kind() != ast.KindParagraph && first.Kind() != ast.KindTextBlock) {
+			// Nothing to carry the marker: print it now.
+			m := b.marker
+			b.marker = nil
+			b.font(faceText, "", m.size)
+			b.colour(b.lay.Colours.Accent)
+			b.f.SetX(lm)
+			b.f.CellFormat(indent, b.inl.lh, b.clean(marker), "", 0, "L", false, 0, "")
+		}
 		b.f.SetLeftMargin(lm + indent)
 		b.f.SetX(lm + indent)
 		for c := it.FirstChild(); c != nil; c = c.NextSibling() {
 			b.block(c, depth+1)
 		}
+		b.marker = nil
 		b.f.SetLeftMargin(lm)
 		b.f.SetX(lm)
 	}
@@ -219,29 +272,6 @@ func (b *builder) codeBlock(lines *text.Segments) {
 	b.f.Ln(b.inl.lh * 0.45)
 }
 
-// table renders a GFM table simply: one line per row, cells separated by
-// bars, the header row in bold.
-func (b *builder) table(t *east.Table) {
-	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
-		_, header := row.(*east.TableHeader)
-		if header {
-			b.inl.bold++
-		}
-		b.needSpace(b.inl.lh)
-		for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
-			if cell != row.FirstChild() {
-				b.text("  |  ")
-			}
-			b.inlines(cell)
-		}
-		if header {
-			b.inl.bold--
-		}
-		b.f.Ln(b.inl.lh)
-	}
-	b.f.Ln(b.inl.lh * 0.45)
-}
-
 // inlines writes the inline children of n in the current style. Runs of
 // plain text are written in one piece: goldmark splits text at characters
 // that may start markup (linkify splits at "."; the typographer makes quotes
@@ -277,7 +307,7 @@ func (b *builder) inlineNode(n ast.Node) {
 		b.text(string(n.Segment.Value(src)))
 		switch {
 		case n.HardLineBreak():
-			b.f.Ln(b.inl.lh)
+			b.runs = append(b.runs, textRun{brk: true})
 		case n.SoftLineBreak():
 			b.text(" ")
 		}
@@ -302,16 +332,22 @@ func (b *builder) inlineNode(n ast.Node) {
 	case *ast.AutoLink:
 		b.withLink(string(n.URL(src)), func() { b.text(string(n.Label(src))) })
 	case *ast.Image:
-		// No images in the bulletin: their alt text stands in, in italic.
+		// A local image is drawn on a line of its own; otherwise its alt
+		// text stands in, in italic (resolveImage warns).
+		if ref := b.resolveImage(n, true); ref != nil {
+			b.runs = append(b.runs, textRun{img: ref})
+			return
+		}
 		b.inl.italic++
 		b.inlines(n)
 		b.inl.italic--
 	case *east.TaskCheckBox:
-		if n.IsChecked {
-			b.text("☑ ")
-		} else {
-			b.text("☐ ")
+		// Ballot boxes when the fonts have them (PT Serif has not).
+		box := map[bool]string{true: "☑ ", false: "☐ "}[n.IsChecked]
+		if !b.r.cover.has([]rune(box)[0]) {
+			box = map[bool]string{true: "[x] ", false: "[ ] "}[n.IsChecked]
 		}
+		b.text(box)
 	case *ast.RawHTML:
 		// dropped, as in the EPUB
 	default:
@@ -326,56 +362,12 @@ func (b *builder) withLink(dest string, write func()) {
 	b.inl.link = saved
 }
 
-// text writes s in the current inline style; links are clickable and in the
-// accent colour.
+// text adds s in the current inline style to the runs being collected;
+// links are in the accent colour.
 func (b *builder) text(s string) {
 	s = b.clean(s)
 	if s == "" {
 		return
 	}
-	style := ""
-	if b.inl.bold > 0 {
-		style += "B"
-	}
-	if b.inl.italic > 0 {
-		style += "I"
-	}
-	face, size := b.inl.face, b.inl.size
-	if b.inl.code {
-		face, size = faceHeading, size*0.92
-	}
-	b.font(face, style, size)
-	s = b.breakLongWords(s)
-	if b.inl.link != "" {
-		b.colour(b.lay.Colours.Accent)
-		b.f.WriteLinkString(b.inl.lh, s, b.inl.link)
-		return
-	}
-	b.colour(b.inl.colour)
-	b.f.Write(b.inl.lh, s)
-}
-
-// breakLongWords puts spaces into words wider than a line (long URLs, runs
-// of symbols): fpdf's Write would otherwise run them past the right margin.
-func (b *builder) breakLongWords(s string) string {
-	width := b.left() + b.textW() - b.leftMargin()
-	words := strings.Split(s, " ")
-	changed := false
-	for i, w := range words {
-		if b.f.GetStringWidth(w) <= width {
-			continue
-		}
-		var parts []string
-		for b.f.GetStringWidth(w) > width {
-			head, tail := b.cut(w, width)
-			parts = append(parts, head)
-			w = tail
-		}
-		words[i] = strings.Join(append(parts, w), " ")
-		changed = true
-	}
-	if !changed {
-		return s
-	}
-	return strings.Join(words, " ")
+	b.runs = append(b.runs, textRun{text: s, st: b.curStyle()})
 }

@@ -8,13 +8,17 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"golang.org/x/image/font/sfnt"
+
+	"bulletin/pipeline/render/pdf/hyphen"
 
 	"bulletin/layouts"
 	"bulletin/pipeline/markup"
@@ -37,6 +41,10 @@ type Renderer struct {
 	fonts    []fontFile
 	cover    *coverage // runes every registered font can draw
 	subst    string    // what a missing rune is printed as
+
+	hyph      map[string]*hyphen.Patterns // by language
+	hyphLangs []string                    // hyph's keys, sorted
+	icc       []byte                      // output intent profile, if any
 }
 
 // fontFile is one style of one family, ready for AddUTF8FontFromBytes.
@@ -79,6 +87,25 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 		return nil, err
 	}
 	r.cover = cov
+	r.hyph = map[string]*hyphen.Patterns{}
+	for lang, name := range lay.Hyphenation {
+		data, err := lay.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("pdf: hyphenation: %w", err)
+		}
+		p, err := hyphen.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("pdf: hyphenation %s: %w", name, err)
+		}
+		r.hyph[lang] = p
+		r.hyphLangs = append(r.hyphLangs, lang)
+	}
+	sort.Strings(r.hyphLangs)
+	if lay.OutputIntent != "" {
+		if r.icc, err = lay.ReadFile(lay.OutputIntent); err != nil {
+			return nil, fmt.Errorf("pdf: output intent: %w", err)
+		}
+	}
 	// A white square or the replacement character shows plainly that
 	// something is missing; PT Serif and PT Sans have neither, hence "?".
 	r.subst = "?"
@@ -186,7 +213,11 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if second.f.PageNo() != first.f.PageNo() {
 		return nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages)", first.f.PageNo(), second.f.PageNo())
 	}
-	if err := second.f.Output(w); err != nil {
+	var buf bytes.Buffer
+	if err := second.f.Output(&buf); err != nil {
+		return nil, fmt.Errorf("pdf: write: %w", err)
+	}
+	if _, err := w.Write(withTrailerID(buf.Bytes(), second.docID())); err != nil {
 		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
 	return second.warnings, nil

@@ -1,0 +1,134 @@
+package pdf
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// Archival basics: an sRGB output intent, an XMP packet referenced from
+// the catalogue, and a document ID derived from the content (in the XMP
+// and as the trailer's /ID). The file is not PDF/A: see the README.
+
+const producer = "bulletin (fpdf)"
+
+// docID is a hash of what the bulletin says: the same edition always gets
+// the same ID, another edition another.
+func (b *builder) docID() [16]byte {
+	h := sha256.New()
+	m := b.ed.Meta
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", m.Title, m.Lang, m.Published.UTC().Format(time.RFC3339), b.month.Key)
+	for _, g := range b.month.Types {
+		fmt.Fprintf(h, "type\x00%s\x00", g.Name)
+		for _, it := range g.Items {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", it.ID, it.Title, it.Date, it.Summary, it.Body)
+		}
+	}
+	var id [16]byte
+	copy(id[:], h.Sum(nil))
+	id[6] = id[6]&0x0f | 0x50 // shaped as a name-based UUID
+	id[8] = id[8]&0x3f | 0x80
+	return id
+}
+
+func uuidString(id [16]byte) string {
+	s := hex.EncodeToString(id[:])
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}
+
+// archival adds the output intent and the XMP metadata.
+func (b *builder) archival() {
+	f := b.f
+	f.SetProducer(producer, true)
+	if b.r.icc != nil {
+		f.AddOutputIntent(fpdf.OutputIntentType{
+			SubtypeIdent:              fpdf.OutputIntent_GTS_PDFA1,
+			OutputConditionIdentifier: "sRGB IEC61966-2.1",
+			Info:                      "sRGB IEC61966-2.1",
+			ICCProfile:                b.r.icc,
+		})
+	}
+	f.SetXmpMetadata(b.xmp())
+}
+
+func xmlText(s string) string {
+	var buf bytes.Buffer
+	_ = xml.EscapeText(&buf, []byte(s))
+	return buf.String()
+}
+
+// xmp is the metadata packet, matching the Info dictionary.
+func (b *builder) xmp() []byte {
+	m := b.ed.Meta
+	date := m.Published.Format("2006-01-02T15:04:05-07:00")
+	id := "uuid:" + uuidString(b.docID())
+	lang := m.Lang
+	if lang == "" {
+		lang = "x-default"
+	}
+	var sb strings.Builder
+	sb.WriteString(`<?xpacket begin="` + "\ufeff" + `" id="W5M0MpCehiHzreSzNTczkc9d"?>` + "\n")
+	sb.WriteString(`<x:xmpmeta xmlns:x="adobe:ns:meta/">` + "\n")
+	sb.WriteString(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` + "\n")
+	sb.WriteString(`<rdf:Description rdf:about=""` +
+		` xmlns:dc="http://purl.org/dc/elements/1.1/"` +
+		` xmlns:xmp="http://ns.adobe.com/xap/1.0/"` +
+		` xmlns:pdf="http://ns.adobe.com/pdf/1.3/"` +
+		` xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">` + "\n")
+	sb.WriteString(`<dc:format>application/pdf</dc:format>` + "\n")
+	sb.WriteString(`<dc:title><rdf:Alt><rdf:li xml:lang="x-default">` + xmlText(m.Title) + `</rdf:li></rdf:Alt></dc:title>` + "\n")
+	if m.Author != "" {
+		sb.WriteString(`<dc:creator><rdf:Seq><rdf:li>` + xmlText(m.Author) + `</rdf:li></rdf:Seq></dc:creator>` + "\n")
+	}
+	if m.Subject != "" {
+		sb.WriteString(`<dc:description><rdf:Alt><rdf:li xml:lang="x-default">` + xmlText(m.Subject) + `</rdf:li></rdf:Alt></dc:description>` + "\n")
+	}
+	sb.WriteString(`<dc:language><rdf:Bag><rdf:li>` + xmlText(lang) + `</rdf:li></rdf:Bag></dc:language>` + "\n")
+	if len(m.Keywords) > 0 {
+		sb.WriteString(`<pdf:Keywords>` + xmlText(strings.Join(m.Keywords, ", ")) + `</pdf:Keywords>` + "\n")
+	}
+	sb.WriteString(`<pdf:Producer>` + producer + `</pdf:Producer>` + "\n")
+	sb.WriteString(`<xmp:CreatorTool>bulletin</xmp:CreatorTool>` + "\n")
+	sb.WriteString(`<xmp:CreateDate>` + date + `</xmp:CreateDate>` + "\n")
+	sb.WriteString(`<xmp:ModifyDate>` + date + `</xmp:ModifyDate>` + "\n")
+	sb.WriteString(`<xmp:MetadataDate>` + date + `</xmp:MetadataDate>` + "\n")
+	sb.WriteString(`<xmpMM:DocumentID>` + id + `</xmpMM:DocumentID>` + "\n")
+	sb.WriteString(`<xmpMM:InstanceID>` + id + `</xmpMM:InstanceID>` + "\n")
+	sb.WriteString("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n")
+	sb.WriteString(`<?xpacket end="r"?>`)
+	return []byte(sb.String())
+}
+
+// infoObj finds the Info dictionary: the object that opens with /Producer.
+var infoObj = regexp.MustCompile(`\n(\d+) 0 obj\n<<\n/Producer `)
+
+// trailerInfo is fpdf's /Info entry, which assumes the Info dictionary is
+// the object before the catalogue; with an output intent the ICC profile
+// streams come between (fpdf v0.12.0), and /Info points at a stream.
+var trailerInfo = regexp.MustCompile(`\n/Info \d+ 0 R\n`)
+
+// withTrailerID adds /ID to the trailer of a finished file and points
+// /Info at the Info dictionary. The trailer comes after the
+// cross-reference table, so no offset moves.
+func withTrailerID(pdf []byte, id [16]byte) []byte {
+	i := bytes.LastIndex(pdf, []byte("\ntrailer\n<<\n"))
+	if i < 0 || bytes.Contains(pdf[i:], []byte("/ID ")) {
+		return pdf
+	}
+	at := i + len("\ntrailer\n<<\n")
+	h := strings.ToUpper(hex.EncodeToString(id[:]))
+	tail := append([]byte("/ID [<"+h+"> <"+h+">]\n"), pdf[at:]...)
+	if m := infoObj.FindSubmatch(pdf[:i]); m != nil {
+		tail = trailerInfo.ReplaceAll(tail, []byte("\n/Info "+string(m[1])+" 0 R\n"))
+	}
+	out := make([]byte, 0, len(pdf)+len(tail))
+	out = append(out, pdf[:at]...)
+	return append(out, tail...)
+}

@@ -1,0 +1,434 @@
+package pdf
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+
+	"bulletin/layouts"
+	"bulletin/pipeline/render/pdf/hyphen"
+)
+
+// The paragraph engine: inline content is first collected as styled runs,
+// then cut into words (a word may change style midway: "**bold**,"), broken
+// into lines — hyphenating a word that does not fit — and drawn word by
+// word at computed positions, so lines can be justified whatever the mix of
+// fonts. fpdf's Write and MultiCell can do neither.
+
+// style is everything needed to draw a piece of text.
+type style struct {
+	face, style string
+	size        float64 // points
+	colour      layouts.Colour
+	link        string
+}
+
+// textRun is a piece of collected inline content: text in one style, a forced
+// line break, or a resolved image.
+type textRun struct {
+	text string
+	st   style
+	brk  bool
+	img  *imageRef
+}
+
+// frag is the part of a word in one style.
+type frag struct {
+	text string
+	st   style
+	w    float64
+}
+
+// word is what lies between two breakable spaces.
+type word struct {
+	frags []frag
+	w     float64
+	space float64 // width of the space after it, in the style it was in
+	brk   bool    // a forced line break follows
+}
+
+// line is one laid-out line.
+type line struct {
+	words []word
+	last  bool // the last line of its paragraph, or before a forced break
+}
+
+// nonBreaking are the spaces that join words.
+func breakableSpace(r rune) bool {
+	switch r {
+	case '\u00a0', '\u202f', '\u2007', '\u2060':
+		return false
+	}
+	return unicode.IsSpace(r)
+}
+
+func (b *builder) setStyle(st style) {
+	b.f.SetFont(st.face, st.style, st.size)
+}
+
+func (b *builder) measure(st style, s string) float64 {
+	b.setStyle(st)
+	return b.f.GetStringWidth(s)
+}
+
+// curStyle is the style of text written now in the inline state.
+func (b *builder) curStyle() style {
+	st := style{face: b.inl.face, size: b.inl.size, colour: b.inl.colour, link: b.inl.link}
+	if b.inl.bold > 0 {
+		st.style += "B"
+	}
+	if b.inl.italic > 0 {
+		st.style += "I"
+	}
+	if b.inl.code {
+		st.face, st.size = faceHeading, st.size*0.92
+	}
+	if st.link != "" {
+		st.colour = b.lay.Colours.Accent
+	}
+	return st
+}
+
+// words cuts runs into words at breakable spaces.
+func (b *builder) words(runs []textRun) []word {
+	var out []word
+	var cur word
+	flush := func(space float64) {
+		if len(cur.frags) > 0 {
+			cur.space = space
+			out = append(out, cur)
+		}
+		cur = word{}
+	}
+	for _, r := range runs {
+		if r.brk {
+			flush(0)
+			if len(out) > 0 {
+				out[len(out)-1].brk = true
+			}
+			continue
+		}
+		s := r.text
+		for s != "" {
+			i := strings.IndexFunc(s, breakableSpace)
+			if i < 0 {
+				cur.frags = append(cur.frags, frag{text: s, st: r.st})
+				break
+			}
+			if i > 0 {
+				cur.frags = append(cur.frags, frag{text: s[:i], st: r.st})
+			}
+			_, size := utf8.DecodeRuneInString(s[i:])
+			flush(b.measure(r.st, " "))
+			s = s[i+size:]
+		}
+	}
+	flush(0)
+	for i := range out {
+		b.measureWord(&out[i])
+	}
+	return out
+}
+
+func (b *builder) measureWord(w *word) {
+	w.w = 0
+	for i := range w.frags {
+		w.frags[i].w = b.measure(w.frags[i].st, w.frags[i].text)
+		w.w += w.frags[i].w
+	}
+}
+
+// breakLines breaks words into lines of at most width, greedily, with
+// hyphenation when hyph is true.
+func (b *builder) breakLines(ws []word, width float64, hyph bool) []line {
+	var lines []line
+	var cur []word
+	curW := 0.0
+	closeLine := func(last bool) {
+		if len(cur) > 0 || last {
+			lines = append(lines, line{words: cur, last: last})
+		}
+		cur, curW = nil, 0
+	}
+	for i := 0; i < len(ws); i++ {
+		w := ws[i]
+		for {
+			lead := 0.0
+			if len(cur) > 0 {
+				lead = cur[len(cur)-1].space
+			}
+			if curW+lead+w.w <= width+1e-9 {
+				cur = append(cur, w)
+				curW += lead + w.w
+				break
+			}
+			// Does a first part of the word fit, hyphenated?
+			if hyph || len(cur) == 0 {
+				if head, tail, ok := b.splitWord(w, width-curW-lead, hyph, len(cur) == 0); ok {
+					cur = append(cur, head)
+					closeLine(false)
+					w = tail
+					continue
+				}
+			}
+			if len(cur) == 0 { // cannot happen: splitWord cuts when alone
+				cur = append(cur, w)
+				break
+			}
+			closeLine(false)
+		}
+		if w.brk {
+			closeLine(true)
+		}
+	}
+	if len(cur) > 0 {
+		closeLine(true)
+	} else if len(lines) > 0 {
+		lines[len(lines)-1].last = true
+	}
+	return lines
+}
+
+// splitWord cuts w so that its head (with a hyphen when one is added) fits
+// in room: at the last hyphenation point that fits, or — when force (the
+// word is alone and wider than a line) — between any two runes.
+func (b *builder) splitWord(w word, room float64, hyph, force bool) (word, word, bool) {
+	var text strings.Builder
+	for _, f := range w.frags {
+		text.WriteString(f.text)
+	}
+	rs := []rune(text.String())
+	var pts []int
+	if hyph {
+		pts = b.breakPoints(rs)
+	}
+	for i := len(pts) - 1; i >= 0; i-- {
+		head, tail := cutWord(w, pts[i])
+		if rs[pts[i]-1] != '-' && rs[pts[i]-1] != '‐' {
+			last := &head.frags[len(head.frags)-1]
+			last.text += "-"
+		}
+		b.measureWord(&head)
+		if head.w <= room+1e-9 {
+			b.measureWord(&tail)
+			return head, tail, true
+		}
+	}
+	if !force || len(rs) < 2 {
+		return w, w, false
+	}
+	k := 1
+	for k < len(rs)-1 {
+		head, _ := cutWord(w, k+1)
+		b.measureWord(&head)
+		if head.w > room {
+			break
+		}
+		k++
+	}
+	head, tail := cutWord(w, k)
+	b.measureWord(&head)
+	b.measureWord(&tail)
+	return head, tail, true
+}
+
+// cutWord splits a word's fragments at rune offset k.
+func cutWord(w word, k int) (word, word) {
+	head := word{}
+	tail := word{space: w.space, brk: w.brk}
+	n := 0
+	for _, f := range w.frags {
+		l := utf8.RuneCountInString(f.text)
+		switch {
+		case n+l <= k:
+			head.frags = append(head.frags, f)
+		case n >= k:
+			tail.frags = append(tail.frags, f)
+		default:
+			rs := []rune(f.text)
+			head.frags = append(head.frags, frag{text: string(rs[:k-n]), st: f.st})
+			tail.frags = append(tail.frags, frag{text: string(rs[k-n:]), st: f.st})
+		}
+		n += l
+	}
+	return head, tail
+}
+
+// breakPoints are the rune offsets where a word may break: after an
+// explicit hyphen, and inside its letter stretches by the patterns of the
+// item's language (or of the language whose alphabet the stretch is in).
+func (b *builder) breakPoints(rs []rune) []int {
+	var pts []int
+	i := 0
+	for i < len(rs) {
+		if !unicode.IsLetter(rs[i]) {
+			if (rs[i] == '-' || rs[i] == '‐') && i >= 2 && i < len(rs)-2 {
+				pts = append(pts, i+1)
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && unicode.IsLetter(rs[j]) {
+			j++
+		}
+		// Only a stretch that is a whole word between punctuation, not
+		// glued to digits or other symbols ("COVID19", "x2y").
+		if (i == 0 || !unicode.IsDigit(rs[i-1])) && (j == len(rs) || !unicode.IsDigit(rs[j])) {
+			if p := b.patternsFor(string(rs[i:j])); p != nil {
+				for _, k := range p.Points(string(rs[i:j])) {
+					pts = append(pts, i+k)
+				}
+			}
+		}
+		i = j
+	}
+	sort.Ints(pts)
+	return pts
+}
+
+// patternsFor picks the patterns of the item's language when they know the
+// word's letters, otherwise any that do.
+func (b *builder) patternsFor(w string) *hyphen.Patterns {
+	lang := "en"
+	if strings.HasPrefix(strings.ToLower(b.lang), "ru") {
+		lang = "ru"
+	}
+	if p := b.r.hyph[lang]; p != nil && p.Knows(w) {
+		return p
+	}
+	for _, k := range b.r.hyphLangs {
+		if p := b.r.hyph[k]; p.Knows(w) {
+			return p
+		}
+	}
+	return nil
+}
+
+// lineWidth is the natural width of a line.
+func lineWidth(l line) float64 {
+	w := 0.0
+	for i, wd := range l.words {
+		w += wd.w
+		if i < len(l.words)-1 {
+			w += wd.space
+		}
+	}
+	return w
+}
+
+// drawLine draws one line with its top at y, from x, justified to width
+// unless it is a last line.
+func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
+	if m := b.marker; m != nil {
+		b.marker = nil
+		b.font(faceText, "", m.size)
+		b.colour(b.lay.Colours.Accent)
+		b.f.SetXY(m.x, y)
+		b.f.CellFormat(m.w, lh, b.clean(m.text), "", 0, "L", false, 0, "")
+	}
+	extra := 0.0
+	if justify && !l.last && len(l.words) > 1 {
+		extra = (width - lineWidth(l)) / float64(len(l.words)-1)
+		if extra < 0 {
+			extra = 0
+		}
+	}
+	for i, wd := range l.words {
+		for _, f := range wd.frags {
+			b.setStyle(f.st)
+			b.colour(f.st.colour)
+			b.f.SetXY(x, y)
+			b.f.CellFormat(f.w, lh, f.text, "", 0, "L", false, 0, "")
+			if f.st.link != "" {
+				// The link covers the space after it when the next word is
+				// in the same link, so the target has no holes.
+				lw := f.w
+				if i < len(l.words)-1 && f == wd.frags[len(wd.frags)-1] && l.words[i+1].frags[0].st.link == f.st.link {
+					lw += wd.space + extra
+				}
+				b.f.LinkString(x, y, lw, lh, f.st.link)
+			}
+			x += f.w
+		}
+		x += wd.space + extra
+	}
+}
+
+// placeLines draws lines from the current position downwards, splitting
+// them over pages so that no page starts or ends with a single line of the
+// paragraph (when keep is true): a page that would end with one line gives
+// it to the next; one that would leave one line for the next page gives it
+// one more.
+func (b *builder) placeLines(lines []line, x, width, lh float64, justify, keep bool) {
+	top := b.lay.Page.MarginTop
+	for i := 0; i < len(lines); {
+		y := b.f.GetY()
+		avail := int((b.bottom() - y + 1e-6) / lh)
+		rem := len(lines) - i
+		k := min(avail, rem)
+		if keep && k < rem {
+			if rem-k < 2 {
+				k = rem - 2
+			}
+			if k < 2 {
+				k = 0
+			}
+		}
+		if k <= 0 && y <= top+1e-6 {
+			k = max(1, min(avail, rem)) // a page too short for the rules
+		}
+		for j := 0; j < k; j++ {
+			b.drawLine(lines[i+j], x, y, width, lh, justify)
+			y += lh
+		}
+		i += k
+		b.f.SetXY(b.leftMargin(), y)
+		if i < len(lines) {
+			b.f.AddPage()
+		}
+	}
+}
+
+// paraRuns lays out and draws runs as one paragraph in the current column;
+// images among them stand on lines of their own.
+func (b *builder) paraRuns(runs []textRun, lh float64, justify, hyph bool) {
+	x := b.leftMargin()
+	width := b.left() + b.textW() - x
+	start := 0
+	flushText := func(end int) {
+		ws := b.words(runs[start:end])
+		if len(ws) > 0 {
+			b.placeLines(b.breakLines(ws, width, hyph), x, width, lh, justify, true)
+		}
+	}
+	for i, r := range runs {
+		if r.img != nil {
+			flushText(i)
+			b.drawImage(r.img, x, width)
+			start = i + 1
+		}
+	}
+	flushText(len(runs))
+}
+
+// collect gathers the inline content of n as runs.
+func (b *builder) collect(n ast.Node) []textRun {
+	saved := b.runs
+	b.runs = nil
+	b.inlines(n)
+	out := b.runs
+	b.runs = saved
+	return out
+}
+
+// pendingMarker is a list marker drawn with the first line of the item,
+// so that a line moved to the next page takes its marker along.
+type pendingMarker struct {
+	text string
+	x, w float64
+	size float64
+}
