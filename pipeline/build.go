@@ -66,7 +66,7 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout) (*Result, err
 		}()
 	}
 	var buf bytes.Buffer
-	epubErr := epub.New(lay, md).Render(ctx, &buf, cat.edition(opts, cat.Months))
+	epubErr := epub.New(lay, md, epub.Options{EmbedFonts: cfg.EPUB.EmbedFonts}).Render(ctx, &buf, cat.edition(opts, cat.Months))
 	wg.Wait()
 
 	man := manifest.Manifest{

@@ -30,6 +30,7 @@ type Config struct {
 	Counters  []Counter `yaml:"counters"`
 	Types     []Type    `yaml:"types"`
 	Mail      Mail      `yaml:"mail"`
+	EPUB      EPUB      `yaml:"epub"`
 
 	// Location is TimeZone loaded; set by Parse.
 	Location *time.Location `yaml:"-"`
@@ -69,6 +70,13 @@ type Mail struct {
 	Subject    string   `yaml:"subject"`
 	BudgetMB   float64  `yaml:"budget_mb"`
 	RatePerMin int      `yaml:"rate_per_minute"`
+}
+
+// EPUB holds the collection's options (epub: {embed_fonts: false}).
+type EPUB struct {
+	// EmbedFonts ships the layout's text and heading fonts in the EPUB
+	// (about 1 MB more); off by default.
+	EmbedFonts bool `yaml:"embed_fonts"`
 }
 
 // Default returns the built-in configuration.

@@ -31,6 +31,7 @@ type book struct {
 	contents    string // heading of the table of contents
 	subjects    []string
 	months      []month
+	assets      *assets // images and fonts added to EPUB/, by href
 }
 
 type month struct {
@@ -54,6 +55,7 @@ func newBook(ed news.Edition) (*book, error) {
 		author:     strings.TrimSpace(ed.Meta.Author),
 		contents:   firstNonEmpty(ed.Meta.Labels.Contents, "Contents"),
 		identifier: identifier(ed),
+		assets:     newAssets(),
 	}
 	b.coverTitle = firstNonEmpty(ed.Cover.Title, b.title)
 	seenItem := map[string]bool{}

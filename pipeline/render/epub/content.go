@@ -18,6 +18,9 @@ import (
 func coverBody(b *book) string {
 	c := b.ed.Cover
 	var s strings.Builder
+	// The picture first, as readers expect of a cover; its text follows for
+	// screen readers, searching and small screens.
+	fmt.Fprintf(&s, "<div class=\"cover-image\"><img src=\"../%s\" alt=\"%s\" /></div>\n", coverImage, esc(coverAlt(b)))
 	s.WriteString(`<section class="cover" epub:type="cover">` + "\n")
 	if c.Publisher != "" {
 		fmt.Fprintf(&s, "<p class=\"publisher\">%s</p>\n", esc(c.Publisher))
@@ -50,6 +53,17 @@ func coverBody(b *book) string {
 	writeTally(&s, b)
 	s.WriteString("</section>")
 	return s.String()
+}
+
+// coverAlt describes the cover picture; the same words follow it as text.
+func coverAlt(b *book) string {
+	parts := []string{}
+	for _, p := range []string{b.ed.Cover.Publisher, b.coverTitle, b.ed.Cover.Period} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " — ")
 }
 
 func writeTally(s *strings.Builder, b *book) {
@@ -100,7 +114,10 @@ func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.I
 	if showSummary(it.Summary, it.Body) {
 		fmt.Fprintf(s, "<p class=\"summary\">%s</p>\n", esc(strings.TrimSpace(it.Summary)))
 	}
-	s.WriteString(cleanBody(string(body), it.ID))
+	s.WriteString(cleanBody(string(body), it.ID, func(src string) (string, bool) {
+		href, ok := b.assets.localImage(b.ed.Files, it.Dir, src)
+		return "../" + href, ok
+	}))
 	s.WriteString("</section>\n")
 	return nil
 }
@@ -142,14 +159,17 @@ func comparable(s string) string {
 var (
 	headingTag = regexp.MustCompile(`<(/?)h([1-6])\b`)
 	idAttr     = regexp.MustCompile(` id="([^"]*)"`)
-	imgTag     = regexp.MustCompile(`<img\b[^>]*?\balt="([^"]*)"[^>]*/>|<img\b[^>]*/>`)
+	imgTag     = regexp.MustCompile(`<img\b[^>]*>`)
+	cellAlign  = regexp.MustCompile(`<(th|td) align="(left|center|right)"`)
+	imgAttr    = regexp.MustCompile(`\s(src|alt)="([^"]*)"`)
 	anchorOpen = regexp.MustCompile(`<a href="([^"]*)"[^>]*>`)
 )
 
 // cleanBody fits the converter's fragment into a section of many items.
 // Raw HTML is off, so every tag matched here was written by goldmark, and
 // literal text never contains an unescaped '<' or '"'.
-func cleanBody(body, itemID string) string {
+// local resolves an image's src to a file copied into the book.
+func cleanBody(body, itemID string, local func(src string) (string, bool)) string {
 	body = stripInvalidXMLChars(body)
 	// Item headings are h3: body headings go below them.
 	body = headingTag.ReplaceAllStringFunc(body, func(m string) string {
@@ -159,9 +179,54 @@ func cleanBody(body, itemID string) string {
 	})
 	// Heading ids repeat from item to item ("background"): scope them.
 	body = idAttr.ReplaceAllString(body, ` id="`+itemID+`-$1"`)
-	// Images would be remote or missing resources (EPUBCheck RSC-006/007): keep the alt text.
-	body = imgTag.ReplaceAllString(body, `<span class="image-alt">$1</span>`)
+	// GFM column alignment: HTML5 has no align attribute (EPUBCheck RSC-005).
+	body = cellAlign.ReplaceAllString(body, `<$1 style="text-align: $2"`)
+	body = images(body, local)
 	return unwrapLocalLinks(body)
+}
+
+// images keeps an image whose file is copied into the book, with only its
+// src and alt; any other (remote, data:, outside the sources folder,
+// missing) would be a remote or missing resource (EPUBCheck RSC-006/007)
+// and becomes its alt text, linked to a remote picture when not already
+// inside a link.
+func images(body string, local func(src string) (string, bool)) string {
+	var out strings.Builder
+	last := 0
+	for _, loc := range imgTag.FindAllStringIndex(body, -1) {
+		tag := body[loc[0]:loc[1]]
+		var src, alt string
+		for _, m := range imgAttr.FindAllStringSubmatch(tag, -1) {
+			if m[1] == "src" {
+				src = m[2]
+			} else {
+				alt = m[2]
+			}
+		}
+		out.WriteString(body[last:loc[0]])
+		last = loc[1]
+		if href, ok := local(src); ok {
+			fmt.Fprintf(&out, "<img src=\"%s\" alt=\"%s\" />", esc(href), alt)
+			continue
+		}
+		inLink := strings.LastIndex(body[:loc[0]], "<a ") > strings.LastIndex(body[:loc[0]], "</a>")
+		if isWeb(html.UnescapeString(src)) && !inLink {
+			text := alt
+			if strings.TrimSpace(text) == "" {
+				text = src
+			}
+			fmt.Fprintf(&out, "<span class=\"image-alt\"><a href=\"%s\">%s</a></span>", src, text)
+			continue
+		}
+		fmt.Fprintf(&out, "<span class=\"image-alt\">%s</span>", alt)
+	}
+	out.WriteString(body[last:])
+	return out.String()
+}
+
+func isWeb(href string) bool {
+	h := strings.ToLower(strings.TrimSpace(href))
+	return strings.HasPrefix(h, "http://") || strings.HasPrefix(h, "https://")
 }
 
 // unwrapLocalLinks keeps links to the web and mail, and turns any other

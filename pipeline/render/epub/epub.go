@@ -25,13 +25,23 @@ import (
 
 // Renderer turns an edition into an EPUB. It holds no mutable state.
 type Renderer struct {
-	lay *layouts.Layout
-	md  *markup.Converter
+	lay  *layouts.Layout
+	md   *markup.Converter
+	opts Options
 }
 
-// New returns a Renderer using the layout's style sheet and md for bodies.
-func New(lay *layouts.Layout, md *markup.Converter) *Renderer {
-	return &Renderer{lay: lay, md: md}
+// Options are the EPUB's configurable choices (bulletin.yaml's epub key).
+type Options struct {
+	// EmbedFonts ships the layout's text and heading fonts in the book with
+	// @font-face rules. Off by default: it adds about 1 MB, and readers
+	// usually let people pick their own font anyway.
+	EmbedFonts bool
+}
+
+// New returns a Renderer using the layout's style sheet and fonts, and md
+// for bodies.
+func New(lay *layouts.Layout, md *markup.Converter, opts Options) *Renderer {
+	return &Renderer{lay: lay, md: md, opts: opts}
 }
 
 // go-epub stages files in a package-level storage. Its in-memory storage
@@ -65,11 +75,20 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) err
 	if err != nil {
 		return err
 	}
+	cover, err := coverPNG(r.lay, b)
+	if err != nil {
+		return err
+	}
+	b.assets.add(resource{id: coverID, href: coverImage, mediaType: "image/png", properties: "cover-image", data: cover})
+	css, err := r.styleSheet(b)
+	if err != nil {
+		return err
+	}
 	docs, err := r.documents(ctx, b)
 	if err != nil {
 		return err
 	}
-	raw, err := r.writeGoEpub(b, docs)
+	raw, err := r.writeGoEpub(b, docs, css)
 	if err != nil {
 		return err
 	}
@@ -106,13 +125,32 @@ func (r *Renderer) documents(ctx context.Context, b *book) ([]section, error) {
 	return docs, nil
 }
 
+// styleSheet is the layout's CSS, then the @font-face rules when fonts are
+// embedded, then the few rules the book's own markup needs.
+func (r *Renderer) styleSheet(b *book) ([]byte, error) {
+	css, err := r.lay.ReadFile(r.lay.EPUBCSS)
+	if err != nil {
+		return nil, fmt.Errorf("epub: read style sheet: %w", err)
+	}
+	out := bytes.TrimRight(css, "\n\t ")
+	out = append(out[:len(out):len(out)], '\n')
+	if r.opts.EmbedFonts {
+		faces, err := fontFaces(r.lay, b.assets)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, "\n/* The layout's fonts, embedded (epub.embed_fonts). */\n"+faces...)
+	}
+	return append(out, extraCSS...), nil
+}
+
 // section is one XHTML file handed to go-epub.
 type section struct {
 	file, title, body string
 }
 
 // writeGoEpub builds the book with go-epub and returns its zip bytes.
-func (r *Renderer) writeGoEpub(b *book, docs []section) ([]byte, error) {
+func (r *Renderer) writeGoEpub(b *book, docs []section, css []byte) ([]byte, error) {
 	storageOnce.Do(func() { storageErr = goepub.Use(goepub.MemoryFS) })
 	if storageErr != nil {
 		return nil, fmt.Errorf("epub: select memory storage: %w", storageErr)
@@ -128,10 +166,6 @@ func (r *Renderer) writeGoEpub(b *book, docs []section) ([]byte, error) {
 	e.SetDescription(b.description)
 	if b.author != "" {
 		e.SetAuthor(b.author)
-	}
-	css, err := r.lay.ReadFile(r.lay.EPUBCSS)
-	if err != nil {
-		return nil, fmt.Errorf("epub: read style sheet: %w", err)
 	}
 	// A data URL keeps the style sheet in memory: no temporary file, no fetch.
 	cssPath, err := e.AddCSS("data:text/css;base64,"+base64.StdEncoding.EncodeToString(css), cssFile)

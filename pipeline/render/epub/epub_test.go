@@ -93,20 +93,29 @@ func newRenderer(t *testing.T) *Renderer {
 	if err != nil {
 		t.Fatalf("layouts.Default: %v", err)
 	}
-	return New(lay, markup.New(false))
+	return New(lay, markup.New(false), Options{})
 }
 
 func render(t *testing.T, ed news.Edition) []byte {
 	t.Helper()
+	return renderWith(t, ed, Options{})
+}
+
+func renderWith(t testing.TB, ed news.Edition, opts Options) []byte {
+	t.Helper()
+	lay, err := layouts.Default()
+	if err != nil {
+		t.Fatalf("layouts.Default: %v", err)
+	}
 	var buf bytes.Buffer
-	if err := newRenderer(t).Render(context.Background(), &buf, ed); err != nil {
+	if err := New(lay, markup.New(false), opts).Render(context.Background(), &buf, ed); err != nil {
 		t.Fatalf("Render: %v", err)
 	}
 	return buf.Bytes()
 }
 
 // entries returns the archive's files by name, and the zip headers in order.
-func entries(t *testing.T, data []byte) (map[string]string, []*zip.File) {
+func entries(t testing.TB, data []byte) (map[string]string, []*zip.File) {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -128,8 +137,10 @@ func entries(t *testing.T, data []byte) (map[string]string, []*zip.File) {
 	return files, zr.File
 }
 
-// TestEPUBCheck validates the rich edition once (EPUBCheck takes ~10 s).
-func TestEPUBCheck(t *testing.T) {
+// epubcheck validates data with EPUBCheck and fails on any message.
+// Callers keep to three runs per test binary (each takes seconds).
+func epubcheck(t *testing.T, name string, data []byte) {
+	t.Helper()
 	java, err := exec.LookPath("java")
 	if _, statErr := os.Stat(epubcheckJar); err != nil || statErr != nil {
 		if os.Getenv("CI") == "true" {
@@ -138,8 +149,8 @@ func TestEPUBCheck(t *testing.T) {
 		t.Skipf("!!! SKIPPING EPUBCheck: java or %s missing (java: %v, jar: %v) — install epubcheck to validate the EPUB !!!", epubcheckJar, err, statErr)
 	}
 	dir := t.TempDir()
-	book := filepath.Join(dir, "collection.epub")
-	if err := os.WriteFile(book, render(t, richEdition()), 0o644); err != nil {
+	book := filepath.Join(dir, name)
+	if err := os.WriteFile(book, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	report := filepath.Join(dir, "report.json")
@@ -150,7 +161,7 @@ func TestEPUBCheck(t *testing.T) {
 	}
 	var rep struct {
 		Checker struct {
-			NFatal, NError, NWarning int
+			NFatal, NError, NWarning, NUsage int
 		} `json:"checker"`
 		Messages []struct {
 			ID        string `json:"ID"`
@@ -167,12 +178,32 @@ func TestEPUBCheck(t *testing.T) {
 		t.Fatalf("parse EPUBCheck report: %v", err)
 	}
 	c := rep.Checker
-	t.Logf("EPUBCheck: %d fatal, %d errors, %d warnings", c.NFatal, c.NError, c.NWarning)
+	t.Logf("EPUBCheck %s (%d bytes): %d fatal, %d errors, %d warnings", name, len(data), c.NFatal, c.NError, c.NWarning)
 	if c.NFatal+c.NError+c.NWarning > 0 || runErr != nil {
 		for _, m := range rep.Messages {
 			t.Errorf("%s %s: %s %+v", m.Severity, m.ID, m.Message, m.Locations)
 		}
 		t.Fatalf("EPUBCheck: %d fatal, %d errors, %d warnings (exit: %v)\n%s", c.NFatal, c.NError, c.NWarning, runErr, out)
+	}
+}
+
+// TestEPUBCheck validates the three books of the issue, in parallel: the
+// sample-like edition, every Markdown feature in English and Russian (with
+// local and remote images and embedded fonts), and 1,000 items.
+func TestEPUBCheck(t *testing.T) {
+	cases := []struct {
+		name string
+		data func(t *testing.T) []byte
+	}{
+		{"sample.epub", func(t *testing.T) []byte { return render(t, richEdition()) }},
+		{"features.epub", func(t *testing.T) []byte { return renderWith(t, featureEdition(), Options{EmbedFonts: true}) }},
+		{"thousand.epub", func(t *testing.T) []byte { return render(t, bigEdition(1000, 24)) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			epubcheck(t, c.name, c.data(t))
+		})
 	}
 }
 

@@ -40,6 +40,9 @@ func packageDocument(raw []byte, b *book) (string, error) {
 	if len(in.Manifest) == 0 || len(in.Spine.Items) == 0 {
 		return "", fmt.Errorf("epub: package.opf from go-epub has an empty manifest or spine")
 	}
+	for _, r := range b.assets.sorted() {
+		in.Manifest = append(in.Manifest, opfItem{ID: r.id, Href: r.href, MediaType: r.mediaType, Properties: r.properties})
+	}
 	sort.Slice(in.Manifest, func(i, j int) bool { return in.Manifest[i].ID < in.Manifest[j].ID })
 	in.Spine.Items = withNavInSpine(in.Spine.Items, in.Manifest)
 
@@ -114,5 +117,38 @@ func writeMetadata(s *strings.Builder, b *book) {
 		fmt.Fprintf(s, "    <dc:description>%s</dc:description>\n", esc(b.description))
 	}
 	fmt.Fprintf(s, "    <meta property=\"dcterms:modified\">%s</meta>\n", stamp)
+	writeAccessibility(s, b)
+	// EPUB 2 reading systems find the cover image by this name.
+	fmt.Fprintf(s, "    <meta name=\"cover\" content=\"%s\" />\n", coverID)
 	s.WriteString("  </metadata>\n")
+}
+
+// writeAccessibility declares how the book can be read (schema.org
+// accessibility properties, as EPUB Accessibility 1.1 asks): it is text
+// with structural navigation, and every picture has a text alternative —
+// the cover's words are on the cover page as text too.
+func writeAccessibility(s *strings.Builder, b *book) {
+	meta := func(prop, value string) {
+		fmt.Fprintf(s, "    <meta property=\"schema:%s\">%s</meta>\n", prop, esc(value))
+	}
+	meta("accessMode", "textual")
+	meta("accessMode", "visual") // the cover image, and any copied picture
+	meta("accessModeSufficient", "textual")
+	for _, f := range []string{"structuralNavigation", "tableOfContents", "readingOrder", "alternativeText"} {
+		meta("accessibilityFeature", f)
+	}
+	meta("accessibilityHazard", "none")
+	meta("accessibilitySummary", accessibilitySummary(b.lang))
+}
+
+// accessibilitySummary is in the book's language (English or Russian).
+func accessibilitySummary(lang string) string {
+	if strings.HasPrefix(strings.ToLower(lang), "ru") {
+		return "Сборник материалов с содержанием по месяцам, типам и материалам, " +
+			"с заголовками для навигации. У каждого изображения есть текстовое описание; " +
+			"текст обложки повторён на странице обложки."
+	}
+	return "A collection of news items with a table of contents by month, type and item, " +
+		"and headings for navigation. Every image has a text alternative; " +
+		"the cover's words are repeated as text on the cover page."
 }

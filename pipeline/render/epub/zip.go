@@ -66,6 +66,9 @@ func rewrite(files map[string][]byte, b *book) error {
 		return err
 	}
 	files[opfName] = []byte(opf)
+	for _, r := range b.assets.sorted() {
+		files[containerDir+r.href] = r.data
+	}
 	files[containerDir+navFile] = []byte(navDocument(b))
 	files[containerDir+ncxFile] = []byte(ncxDocument(b))
 

@@ -1,0 +1,413 @@
+package epub
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"strconv"
+	"strings"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+
+	"bulletin/layouts"
+)
+
+// The cover image: the size Kindle, Kobo and Apple Books recommend (1:1.6).
+const (
+	coverWidth  = 1600
+	coverHeight = 2560
+	coverMargin = 150
+	coverImage  = "images/cover.png" // relative to EPUB/
+	coverID     = "cover-image"
+)
+
+// paper is the cover's background, a warm white that prints and displays
+// well under the layout's colours.
+var paper = color.RGBA{0xfb, 0xf9, 0xf4, 0xff}
+
+// coverFaces are the layout's fonts, parsed once per render.
+type coverFaces struct {
+	serif, serifBold, serifItalic, sans, sansBold *sfnt.Font
+}
+
+func loadCoverFaces(lay *layouts.Layout) (*coverFaces, error) {
+	parse := func(name, fallback string) (*sfnt.Font, error) {
+		if strings.TrimSpace(name) == "" {
+			name = fallback
+		}
+		data, err := lay.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		f, err := sfnt.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("parse font %s: %w", name, err)
+		}
+		return f, nil
+	}
+	var (
+		c   coverFaces
+		err error
+	)
+	fonts := lay.Fonts
+	for _, p := range []struct {
+		dst           **sfnt.Font
+		name, regular string
+	}{
+		{&c.serif, fonts.Text.Regular, fonts.Text.Regular},
+		{&c.serifBold, fonts.Text.Bold, fonts.Text.Regular},
+		{&c.serifItalic, fonts.Text.Italic, fonts.Text.Regular},
+		{&c.sans, fonts.Heading.Regular, fonts.Text.Regular},
+		{&c.sansBold, fonts.Heading.Bold, fonts.Heading.Regular},
+	} {
+		if *p.dst, err = parse(p.name, p.regular); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+// canvas draws wrapped, centred or left-aligned text on the cover.
+type canvas struct {
+	img *image.RGBA
+	y   int // top of the next block
+}
+
+// textStyle is one kind of line on the cover.
+type textStyle struct {
+	font     *sfnt.Font
+	size     float64 // pixels
+	leading  float64 // line height as a multiple of size
+	colour   color.Color
+	tracking float64 // extra pixels between letters
+	upper    bool
+	centre   bool
+}
+
+type styledFace struct {
+	textStyle
+	buf     sfnt.Buffer
+	ppem    fixed.Int26_6
+	ascent  fixed.Int26_6
+	descent fixed.Int26_6
+	z       *rasterizer
+}
+
+func (st textStyle) open(z *rasterizer) (*styledFace, error) {
+	s := &styledFace{textStyle: st, ppem: fixed.Int26_6(st.size * 64), z: z}
+	m, err := st.font.Metrics(&s.buf, s.ppem, font.HintingNone)
+	if err != nil {
+		return nil, err
+	}
+	s.ascent, s.descent = m.Ascent, m.Descent
+	return s, nil
+}
+
+func (s *styledFace) lineHeight() int { return int(s.size*s.leading + 0.5) }
+
+func (s *styledFace) glyph(r rune) (sfnt.GlyphIndex, fixed.Int26_6) {
+	x, err := s.font.GlyphIndex(&s.buf, r)
+	if err != nil {
+		return 0, 0
+	}
+	adv, err := s.font.GlyphAdvance(&s.buf, x, s.ppem, font.HintingNone)
+	if err != nil {
+		return x, 0
+	}
+	return x, adv
+}
+
+func (s *styledFace) kern(a, b sfnt.GlyphIndex) fixed.Int26_6 {
+	k, err := s.font.Kern(&s.buf, a, b, s.ppem, font.HintingNone)
+	if err != nil {
+		return 0 // no kerning table, or no pair
+	}
+	return k
+}
+
+// layoutLine calls at for each glyph of line with its position from the
+// line's start (kerning and tracking applied) and returns the line's width.
+func (s *styledFace) layoutLine(line string, at func(x sfnt.GlyphIndex, pos fixed.Int26_6)) fixed.Int26_6 {
+	var pos fixed.Int26_6
+	prev, first := sfnt.GlyphIndex(0), true
+	track := fixed.Int26_6(s.tracking * 64)
+	for _, r := range line {
+		x, adv := s.glyph(r)
+		if !first {
+			pos += s.kern(prev, x) + track
+		}
+		if at != nil {
+			at(x, pos)
+		}
+		pos += adv
+		prev, first = x, false
+	}
+	return pos
+}
+
+// width measures a line, with kerning and tracking.
+func (s *styledFace) width(line string) fixed.Int26_6 { return s.layoutLine(line, nil) }
+
+// wrap breaks text into lines no wider than max pixels, at spaces (never at
+// a no-break space), and inside a word only when the word alone is too wide.
+func (s *styledFace) wrap(text string, maxPx int) []string {
+	if s.upper {
+		text = strings.ToUpper(text)
+	}
+	limit := fixed.I(maxPx)
+	words := strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' })
+	var lines []string
+	cur := ""
+	for _, w := range words {
+		try := w
+		if cur != "" {
+			try = cur + " " + w
+		}
+		if s.width(try) <= limit {
+			cur = try
+			continue
+		}
+		if cur != "" {
+			lines = append(lines, cur)
+		}
+		cur = ""
+		for s.width(w) > limit { // a word wider than the line: cut it
+			cut := len(w)
+			for cut > 0 && s.width(w[:cut]) > limit {
+				_, size := lastRune(w[:cut])
+				cut -= size
+			}
+			if cut == 0 {
+				_, cut = firstRune(w)
+			}
+			lines = append(lines, w[:cut])
+			w = w[cut:]
+		}
+		cur = w
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+func widestWord(s *styledFace, text string) fixed.Int26_6 {
+	var w fixed.Int26_6
+	for _, word := range strings.Fields(text) {
+		w = max(w, s.width(word))
+	}
+	return w
+}
+
+func lastRune(s string) (rune, int) {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i]&0xc0 != 0x80 {
+			r := []rune(s[i:])
+			return r[0], len(s) - i
+		}
+	}
+	return 0, len(s)
+}
+
+func firstRune(s string) (rune, int) {
+	for i := 1; i <= len(s); i++ {
+		if i == len(s) || s[i]&0xc0 != 0x80 {
+			return []rune(s[:i])[0], i
+		}
+	}
+	return 0, len(s)
+}
+
+// block draws lines from the canvas's y within [x0, x1), one under the
+// other, and moves y below them.
+func (c *canvas) block(s *styledFace, lines []string, x0, x1 int) {
+	lh := s.lineHeight()
+	// Put the text's ascent-to-descent box in the middle of each line box.
+	asc := (fixed.I(lh)-s.ascent-s.descent)/2 + s.ascent
+	col := color.RGBAModel.Convert(s.colour).(color.RGBA)
+	for _, line := range lines {
+		x := fixed.I(x0)
+		if s.centre {
+			x = (fixed.I(x0+x1) - s.width(line)) / 2
+		}
+		base := fixed.I(c.y) + asc
+		s.layoutLine(line, func(g sfnt.GlyphIndex, pos fixed.Int26_6) {
+			segs, err := s.font.LoadGlyph(&s.buf, g, s.ppem, nil)
+			if err != nil {
+				return
+			}
+			drawGlyph(c.img, s.z, segs, fixed.Point26_6{X: x + pos, Y: base}, col)
+		})
+		c.y += lh
+	}
+}
+
+func (c *canvas) rect(x0, y0, x1, y1 int, col color.Color) {
+	draw.Draw(c.img, image.Rect(x0, y0, x1, y1), image.NewUniform(col), image.Point{}, draw.Src)
+}
+
+func rgb(c layouts.Colour) color.RGBA {
+	return color.RGBA{uint8(c.R), uint8(c.G), uint8(c.B), 0xff}
+}
+
+// coverPNG draws the cover: publisher on a band of the accent colour, the
+// title, the period, the publication date and clocks, the counters, and
+// the number of items per type — the PDF cover's content, as a picture.
+// The drawing is pure Go arithmetic, so the same cover gives the same bytes.
+func coverPNG(lay *layouts.Layout, b *book) ([]byte, error) {
+	faces, err := loadCoverFaces(lay)
+	if err != nil {
+		return nil, fmt.Errorf("epub: cover image: %w", err)
+	}
+	// Long counters or many types: shrink everything until it fits.
+	for scale := 1.0; ; scale -= 0.05 {
+		img, fits, err := drawCover(lay, b, faces, scale)
+		if err != nil {
+			return nil, fmt.Errorf("epub: cover image: %w", err)
+		}
+		if fits || scale < 0.55 {
+			var buf bytes.Buffer
+			enc := png.Encoder{CompressionLevel: png.BestCompression}
+			if err := enc.Encode(&buf, palettise(img)); err != nil {
+				return nil, fmt.Errorf("epub: cover image: %w", err)
+			}
+			return buf.Bytes(), nil
+		}
+	}
+}
+
+func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*image.RGBA, bool, error) {
+	cv := b.ed.Cover
+	accent, text, muted, rule := rgb(lay.Colours.Accent), rgb(lay.Colours.Text), rgb(lay.Colours.Muted), rgb(lay.Colours.Rule)
+	white := color.RGBA{0xff, 0xff, 0xff, 0xff}
+	c := &canvas{img: image.NewRGBA(image.Rect(0, 0, coverWidth, coverHeight))}
+	c.rect(0, 0, coverWidth, coverHeight, paper)
+	left, right := coverMargin, coverWidth-coverMargin
+	px := func(v float64) float64 { return v * scale }
+
+	z := &rasterizer{}
+	open := func(st textStyle) (*styledFace, error) { return st.open(z) }
+	var faces [8]*styledFace
+	var err error
+	for i, st := range []textStyle{
+		{font: f.sansBold, size: px(58), leading: 1.35, colour: white, tracking: px(7), upper: true, centre: true}, // 0 publisher
+		{font: f.serifBold, size: px(150), leading: 1.12, colour: accent, centre: true},                            // 1 title
+		{font: f.serif, size: px(92), leading: 1.25, colour: text, centre: true},                                   // 2 period
+		{font: f.sans, size: px(50), leading: 1.4, colour: muted, centre: true},                                    // 3 published
+		{font: f.sans, size: px(42), leading: 1.4, colour: muted, centre: true},                                    // 4 clocks
+		{font: f.serifItalic, size: px(54), leading: 1.35, colour: text},                                           // 5 counters
+		{font: f.sans, size: px(42), leading: 1.45, colour: muted, centre: true},                                   // 6 tally
+		{font: f.sansBold, size: px(40), leading: 1.3, colour: white, tracking: px(5), upper: true, centre: true},  // 7 footer
+	} {
+		if faces[i], err = open(st); err != nil {
+			return nil, false, err
+		}
+	}
+
+	// A title word wider than the page shrinks the title rather than break.
+	for faces[1].size > px(70) && widestWord(faces[1], b.coverTitle) > fixed.I(right-left) {
+		st := faces[1].textStyle
+		st.size *= 0.92
+		if faces[1], err = open(st); err != nil {
+			return nil, false, err
+		}
+	}
+
+	// The band: publisher in white capitals, vertically centred.
+	band := int(px(600))
+	pub := faces[0].wrap(firstNonEmpty(cv.Publisher, b.author), right-left-40)
+	c.rect(0, 0, coverWidth, band, accent)
+	c.rect(left, band-int(px(70)), right, band-int(px(70))+3, color.RGBA{0xff, 0xff, 0xff, 0x60})
+	c.y = (band - int(px(70)) - len(pub)*faces[0].lineHeight()) / 2
+	c.block(faces[0], pub, left, right)
+	c.rect(0, band, coverWidth, band+int(px(10)), rule)
+
+	c.y = band + int(px(230))
+	c.block(faces[1], faces[1].wrap(b.coverTitle, right-left), left, right)
+	if cv.Period != "" {
+		c.y += int(px(20))
+		c.block(faces[2], faces[2].wrap(cv.Period, right-left), left, right)
+	}
+	c.y += int(px(70))
+	c.rect(coverWidth/2-int(px(130)), c.y, coverWidth/2+int(px(130)), c.y+int(px(6)), accent)
+	c.y += int(px(70))
+	if cv.Published != "" {
+		label := firstNonEmpty(b.ed.Meta.Labels.Published, "Published")
+		c.block(faces[3], faces[3].wrap(label+" "+cv.Published, right-left), left, right)
+	}
+	if len(cv.Clocks) > 0 {
+		parts := make([]string, len(cv.Clocks))
+		for i, k := range cv.Clocks {
+			parts[i] = strings.ReplaceAll(k.Place, " ", "\u00a0") + "\u00a0" + k.Time
+		}
+		c.block(faces[4], faces[4].wrap(strings.Join(parts, "  ·  "), right-left), left, right)
+	}
+
+	// Counters: a claret bar beside each sentence.
+	c.y += int(px(110))
+	bar := int(px(12))
+	indent := bar + int(px(40))
+	for _, k := range cv.Counters {
+		lines := faces[5].wrap(k, right-left-indent)
+		top := c.y
+		c.block(faces[5], lines, left+indent, right)
+		c.rect(left, top+int(px(8)), left+bar, c.y-int(px(8)), accent)
+		c.y += int(px(50))
+	}
+
+	// The tally and the total, above the footer band.
+	footer := int(px(150))
+	var tally []string
+	for _, t := range cv.Tally {
+		tally = append(tally, strings.ReplaceAll(t.Name, " ", "\u00a0")+"\u00a0"+strconv.Itoa(t.Count))
+	}
+	var tallyLines []string
+	if len(tally) > 0 {
+		tallyLines = faces[6].wrap(strings.Join(tally, "   ·   "), right-left)
+	}
+	tallyTop := coverHeight - footer - int(px(90)) - len(tallyLines)*faces[6].lineHeight()
+	fits := c.y <= tallyTop-int(px(60))
+	if len(tallyLines) > 0 {
+		c.rect(left, tallyTop-int(px(50)), right, tallyTop-int(px(50))+2, rule)
+		c.y = tallyTop
+		c.block(faces[6], tallyLines, left, right)
+	}
+	c.rect(0, coverHeight-footer, coverWidth, coverHeight, accent)
+	if cv.Total > 0 {
+		items := firstNonEmpty(b.ed.Meta.Labels.Items, "items")
+		lines := faces[7].wrap(strconv.Itoa(cv.Total)+" "+items, right-left)
+		c.y = coverHeight - footer + (footer-len(lines)*faces[7].lineHeight())/2
+		c.block(faces[7], lines, left, right)
+	}
+	return c.img, fits, nil
+}
+
+// palettise stores the cover with a palette when it has at most 256
+// colours (flat fills and anti-aliased text usually do), which makes the
+// PNG several times smaller; otherwise it keeps the full-colour image.
+func palettise(img *image.RGBA) image.Image {
+	index := map[uint32]uint8{}
+	var pal color.Palette
+	pix := img.Pix
+	out := image.NewPaletted(img.Rect, nil)
+	for i, o := 0, 0; i < len(pix); i, o = i+4, o+1 {
+		key := uint32(pix[i])<<16 | uint32(pix[i+1])<<8 | uint32(pix[i+2])
+		n, ok := index[key]
+		if !ok {
+			if len(pal) == 256 {
+				return img
+			}
+			n = uint8(len(pal))
+			index[key] = n
+			pal = append(pal, color.RGBA{pix[i], pix[i+1], pix[i+2], 0xff})
+		}
+		out.Pix[o] = n
+	}
+	out.Palette = pal
+	return out
+}
