@@ -22,12 +22,14 @@ type pageInfo struct {
 
 // builder lays out one pass of one document.
 type builder struct {
-	r     *Renderer
-	f     *fpdf.Fpdf
-	lay   *layouts.Layout
-	ed    news.Edition
-	month news.Month
-	known *pageInfo // nil in the first pass
+	r *Renderer
+	f *fpdf.Fpdf
+	// registered holds the "face/style" fonts added to f so far.
+	registered map[string]bool
+	lay        *layouts.Layout
+	ed         news.Edition
+	month      news.Month
+	known      *pageInfo // nil in the first pass
 
 	itemPages []int // recorded in this pass
 	links     []int // internal link per item
@@ -78,9 +80,7 @@ func (b *builder) build(ctx context.Context) error {
 func (b *builder) setup() {
 	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: b.r.pageSize})
 	b.f = f
-	for _, ff := range b.r.fonts {
-		f.AddUTF8FontFromBytes(ff.family, ff.style, ff.data)
-	}
+	b.registered = map[string]bool{}
 	p := b.lay.Page
 	f.SetMargins(p.MarginLeft, p.MarginTop, p.MarginRight)
 	f.SetAutoPageBreak(true, p.MarginBottom)
@@ -122,7 +122,21 @@ func (b *builder) bottom() float64 { return b.pageH() - b.lay.Page.MarginBottom 
 // lineH is the line height for a font size in points.
 func (b *builder) lineH(sizePt float64) float64 { return sizePt * b.lay.Sizes.Leading * ptToMM }
 
-func (b *builder) font(face, style string, sizePt float64) { b.f.SetFont(face, style, sizePt) }
+// font selects a face, registering it with the document on first use:
+// registering a TrueType font costs fpdf milliseconds (it hashes the whole
+// width table), and a month rarely uses every style of both faces.
+func (b *builder) font(face, style string, sizePt float64) {
+	key := face + "/" + style
+	if !b.registered[key] {
+		for _, ff := range b.r.fonts {
+			if ff.family == face && ff.style == style {
+				b.f.AddUTF8FontFromBytes(ff.family, ff.style, ff.data)
+			}
+		}
+		b.registered[key] = true
+	}
+	b.f.SetFont(face, style, sizePt)
+}
 
 func (b *builder) colour(c layouts.Colour) { b.f.SetTextColor(c.R, c.G, c.B) }
 func (b *builder) drawColour(c layouts.Colour) {

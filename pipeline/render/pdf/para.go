@@ -65,9 +65,7 @@ func breakableSpace(r rune) bool {
 	return unicode.IsSpace(r)
 }
 
-func (b *builder) setStyle(st style) {
-	b.f.SetFont(st.face, st.style, st.size)
-}
+func (b *builder) setStyle(st style) { b.font(st.face, st.style, st.size) }
 
 func (b *builder) measure(st style, s string) float64 {
 	b.setStyle(st)
