@@ -1,0 +1,365 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"bulletin/layouts"
+	"bulletin/pipeline"
+	"bulletin/pipeline/config"
+	"bulletin/pipeline/dates"
+	bmail "bulletin/pipeline/mail"
+	"bulletin/pipeline/news"
+	"bulletin/pipeline/outdir"
+)
+
+// mailFlags are the flags of bulletin mail.
+type mailFlags struct {
+	config, sources, layouts, out, date string
+	month                               string
+	to, toFile, from, subject           string
+	eml, smtp                           string
+	insecure, epub, force               bool
+}
+
+func parseMailFlags(args []string, e env) (*mailFlags, error) {
+	fs := flag.NewFlagSet("bulletin mail", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	f := &mailFlags{}
+	fs.StringVar(&f.config, "config", "", "configuration file (default bulletin.yaml when present)")
+	fs.StringVar(&f.sources, "sources", "sources", "folder of source files")
+	fs.StringVar(&f.layouts, "layouts", "", "folder overriding files of the default layout")
+	fs.StringVar(&f.out, "out", "out", "output folder (the send log goes there too)")
+	fs.StringVar(&f.date, "date", "", "publication date, YYYY-MM-DD or RFC 3339")
+	fs.StringVar(&f.month, "month", "", "the month to send, YYYY-MM (required)")
+	fs.StringVar(&f.to, "to", "", "recipients, comma-separated (default mail.to)")
+	fs.StringVar(&f.toFile, "to-file", "", "file of recipients, one a line (default mail.to_file)")
+	fs.StringVar(&f.from, "from", "", "sender address (default mail.from)")
+	fs.StringVar(&f.subject, "subject", "", "subject, or a template with {title} {period} {month} {publisher} {items} (default mail.subject)")
+	fs.StringVar(&f.eml, "eml", "", "write the message to this .eml file; nothing is sent")
+	fs.StringVar(&f.smtp, "smtp", "", "send through this SMTP server, HOST:PORT (465: TLS, others: STARTTLS)")
+	fs.BoolVar(&f.insecure, "insecure", false, "send without TLS; only to a server on this machine (tests)")
+	fs.BoolVar(&f.epub, "epub", false, "attach collection.epub too")
+	fs.BoolVar(&f.force, "force", false, "send even when the message is over the mail budget")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	switch {
+	case f.month == "":
+		return nil, errors.New("--month YYYY-MM is required: which month's bulletin to send")
+	case f.eml == "" && f.smtp == "":
+		return nil, errors.New("say where the message goes: --eml FILE (write it, send nothing) or --smtp HOST:PORT")
+	case f.eml != "" && f.smtp != "":
+		return nil, errors.New("--eml and --smtp exclude each other: write the file or send, one at a time")
+	case f.to != "" && f.toFile != "":
+		return nil, errors.New("--to and --to-file exclude each other")
+	case f.insecure && f.smtp == "":
+		return nil, errors.New("--insecure goes with --smtp only")
+	}
+	return f, nil
+}
+
+func runMail(ctx context.Context, args []string, e env) int {
+	f, err := parseMailFlags(args, e)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(e.stderr, "bulletin mail: "+format+"\n", a...)
+		return code
+	}
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	month, err := parseMonth(f.month, "--month")
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	from := firstOf(f.from, cfg.Mail.From)
+	if from == "" {
+		return fail(exitUsage, "no sender: set mail.from in bulletin.yaml or pass --from press@example.org")
+	}
+	fromAddr, err := mail.ParseAddress(from)
+	if err != nil {
+		return fail(exitUsage, "sender %q is not an e-mail address", from)
+	}
+	rcpts, err := recipients(f, cfg)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	var server bmail.Server
+	if f.smtp != "" {
+		if len(rcpts) == 0 {
+			return fail(exitUsage, "no recipients: pass --to A,B or --to-file FILE, or set mail.to / mail.to_file in bulletin.yaml")
+		}
+		server = bmail.Server{Addr: f.smtp, Insecure: f.insecure,
+			User: e.getenv("BULLETIN_SMTP_USER"), Password: e.getenv("BULLETIN_SMTP_PASSWORD")}
+		if err := bmail.CheckServer(server); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+	}
+	pub, err := publication(f.date, cfg.Location, e)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	if st, err := os.Stat(f.sources); err != nil || !st.IsDir() {
+		return fail(exitUsage, "sources folder %s not found; run from your project folder or pass --sources DIR", f.sources)
+	}
+	lay, err := layouts.Load(f.layouts)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	opts := pipeline.Options{Config: cfg, Sources: os.DirFS(f.sources), SourcesDir: filepath.ToSlash(filepath.Clean(f.sources)), Published: pub}
+
+	// Build everything, as `bulletin build` does, so out/ is the same
+	// whichever command wrote it; a source error stops here: a partial
+	// bulletin is never mailed.
+	fmt.Fprintf(e.stderr, "bulletin: building from %s for %s\n", f.sources, dates.Format(pipeline.PublicationDay(opts), "en"))
+	res, err := pipeline.Build(ctx, opts, lay)
+	if res != nil && res.Catalogue != nil {
+		if code := report(e.stderr, res.Catalogue.Problems, "nothing was rendered or sent"); code != exitOK {
+			return code
+		}
+	}
+	if err != nil {
+		return fail(exitSources, "%v; nothing was written or sent", err)
+	}
+	if ctx.Err() != nil {
+		return fail(exitSources, "interrupted; nothing was written or sent")
+	}
+	if err := outdir.Write(f.out, res.Outputs); err != nil {
+		return fail(exitSources, "%v", err)
+	}
+
+	var m *news.Month
+	var have []string
+	for i, mm := range res.Catalogue.Months {
+		have = append(have, mm.Key.String())
+		if mm.Key == month {
+			m = &res.Catalogue.Months[i]
+		}
+	}
+	if m == nil {
+		return fail(exitUsage, "no bulletin for %s: the sources have items in %s", month, strings.Join(have, ", "))
+	}
+	atts := []bmail.Attachment{attachment(res, "bulletin-"+month.String()+".pdf")}
+	if f.epub {
+		atts = append(atts, attachment(res, "collection.epub"))
+	}
+	for _, a := range atts {
+		if a.Data == nil {
+			return fail(exitSources, "%s was not built", a.Name)
+		}
+	}
+	cover := res.Catalogue.Cover(opts, []news.Month{*m})
+	subject, err := bmail.Subject(firstOf(f.subject, cfg.Mail.Subject), cover, *m)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	text, html := bmail.Body(cover, *m, cfg.Language, atts)
+	content := bmail.Content{From: from, Subject: subject, Date: pub.In(cfg.Location), Text: text, HTML: html,
+		UserAgent: "bulletin " + pipeline.Version, Attachments: atts}
+
+	// The size is checked before anything is written or sent, on the
+	// largest message (the longest address).
+	probe := content
+	for _, r := range rcpts {
+		if len(r) > len(probe.To) {
+			probe.To = r
+		}
+	}
+	msg, err := bmail.Compose(probe)
+	if err != nil {
+		return fail(exitSources, "%v", err)
+	}
+	budget := int(cfg.Mail.BudgetMB * 1e6)
+	if len(msg) > budget {
+		advice := "send a link to the files instead of attaching them, or split the period"
+		if f.epub {
+			if pdfOnly, err := bmail.Compose(withAttachments(probe, atts[:1])); err == nil && len(pdfOnly) <= budget {
+				advice = fmt.Sprintf("drop --epub (the PDF alone makes %s) and share the EPUB as a link", mb(len(pdfOnly)))
+			}
+		}
+		if !f.force {
+			return fail(exitSources, "the message for %s is %s (%d bytes) once encoded, over the mail budget of %s (mail.budget_mb): %s; --force sends it anyway",
+				month, mb(len(msg)), len(msg), mb(budget), advice)
+		}
+		fmt.Fprintf(e.stderr, "warning: the message is %s, over the mail budget of %s; sending anyway (--force)\n", mb(len(msg)), mb(budget))
+	}
+
+	if f.eml != "" {
+		content.Draft = true
+		switch len(rcpts) {
+		case 0:
+		case 1:
+			content.To = rcpts[0]
+		default:
+			// Never put the whole list in one To header.
+			content.To = fromAddr.Address
+			fmt.Fprintf(e.stderr, "note: the .eml is addressed to %s; put the %d recipients in Bcc when you send it, or use --smtp, which sends each their own copy\n", fromAddr.Address, len(rcpts))
+		}
+		msg, err := bmail.Compose(content)
+		if err != nil {
+			return fail(exitSources, "%v", err)
+		}
+		if err := writeAtomic(f.eml, msg); err != nil {
+			return fail(exitSources, "%v", err)
+		}
+		fmt.Fprintf(e.stdout, "%s\t%d bytes\t%s\n", f.eml, len(msg), subject)
+		return exitOK
+	}
+
+	logName := filepath.Join(f.out, "sent-"+month.String()+".log")
+	rate := cfg.Mail.RatePerMin
+	if rate <= 0 {
+		rate = 30
+	}
+	fmt.Fprintf(e.stderr, "bulletin: sending %q to %d %s through %s, at most %d a minute; log %s\n",
+		subject, len(rcpts), plural(len(rcpts), "recipient", "recipients"), f.smtp, rate, logName)
+	rep, err := bmail.Send(ctx, server, bmail.Mailing{
+		Month: month.String(), From: fromAddr.Address, Recipients: rcpts, Log: logName, RatePerMin: rate,
+		Now: e.now, Progress: e.stdout,
+		Message: func(rcpt string) ([]byte, error) {
+			c := content
+			c.To = rcpt
+			return bmail.Compose(c)
+		},
+	})
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintf(e.stdout, "skipped %d already sent %s (in %s): %s\n", len(rep.Skipped), month, logName, strings.Join(rep.Skipped, ", "))
+	}
+	fmt.Fprintf(e.stdout, "%d sent, %d skipped, %d refused, of %d recipients\n", len(rep.Sent), len(rep.Skipped), len(rep.Refused), len(rcpts))
+	if errors.Is(err, bmail.ErrInterrupted) {
+		left := len(rcpts) - len(rep.Sent) - len(rep.Skipped) - len(rep.Refused)
+		return fail(exitSources, "%v; %d not sent yet: run the same command again to send to them (those in %s are skipped)", err, left, logName)
+	}
+	if err != nil {
+		return fail(exitSources, "%v; nothing more was sent: check --smtp and, if the server wants a login, BULLETIN_SMTP_USER and BULLETIN_SMTP_PASSWORD", err)
+	}
+	if len(rep.Refused) > 0 {
+		for _, r := range rep.Refused {
+			fmt.Fprintf(e.stderr, "refused: %s\n", r)
+		}
+		return fail(exitSources, "%d recipients refused by the server: correct the addresses and run again (the others are skipped)", len(rep.Refused))
+	}
+	return exitOK
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func mb(n int) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+
+func withAttachments(c bmail.Content, atts []bmail.Attachment) bmail.Content {
+	c.Attachments = atts
+	return c
+}
+
+func attachment(res *pipeline.Result, name string) bmail.Attachment {
+	a := bmail.Attachment{Name: name}
+	for _, mf := range res.Manifest.Files {
+		if mf.Path == name {
+			a.MediaType = mf.MediaType
+		}
+	}
+	for _, o := range res.Outputs {
+		if o.Name == name {
+			a.Data = o.Data
+		}
+	}
+	return a
+}
+
+// recipients are --to, else --to-file, else the configuration's; each is a
+// checked, bare address, duplicates (ignoring case) removed.
+func recipients(f *mailFlags, cfg *config.Config) ([]string, error) {
+	type entry struct{ text, where string }
+	var list []entry
+	switch {
+	case f.to != "":
+		for _, s := range strings.Split(f.to, ",") {
+			list = append(list, entry{strings.TrimSpace(s), "--to"})
+		}
+	case f.toFile != "" || (len(cfg.Mail.To) == 0 && cfg.Mail.ToFile != ""):
+		name := firstOf(f.toFile, cfg.Mail.ToFile)
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("recipients file: %w", err)
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for n := 1; sc.Scan(); n++ {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			list = append(list, entry{line, fmt.Sprintf("%s:%d", name, n)})
+		}
+	default:
+		for _, s := range cfg.Mail.To {
+			list = append(list, entry{s, "mail.to"})
+		}
+	}
+	var out, bad []string
+	seen := map[string]bool{}
+	for _, en := range list {
+		if en.text == "" {
+			continue
+		}
+		a, err := mail.ParseAddress(en.text)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("%s: %q is not an e-mail address", en.where, en.text))
+			continue
+		}
+		if k := strings.ToLower(a.Address); !seen[k] {
+			seen[k] = true
+			out = append(out, a.Address)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("%s; correct them, nothing was sent", strings.Join(bad, "; "))
+	}
+	return out, nil
+}
+
+// writeAtomic writes data to name through a temporary file in the same
+// folder, renamed into place once synced.
+func writeAtomic(name string, data []byte) error {
+	dir := filepath.Dir(name)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	_, werr := tmp.Write(data)
+	serr := tmp.Sync()
+	cerr := tmp.Close()
+	if err := errors.Join(werr, serr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}

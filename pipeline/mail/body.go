@@ -1,0 +1,141 @@
+package mail
+
+import (
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+
+	"bulletin/pipeline/dates"
+	"bulletin/pipeline/news"
+)
+
+// words are the few interface words of the message body.
+type words struct {
+	published, items, attached, undated string
+}
+
+func wordsFor(lang string) words {
+	if strings.HasPrefix(lang, "ru") {
+		return words{"Опубликовано", "материалов", "Вложения", "без даты"}
+	}
+	return words{"Published", "items", "Attached", "undated"}
+}
+
+// Body words a month's message: the cover's title, period, publication
+// date, counters and contact, then the month's items by type, then the
+// attachments. It returns the plain text and the HTML alternative.
+func Body(cover news.Cover, month news.Month, lang string, attachments []Attachment) (text, htmlBody string) {
+	w := wordsFor(lang)
+	var t strings.Builder
+	heading := cover.Title + " — " + month.Title
+	fmt.Fprintf(&t, "%s\n%s\n%s: %s\n", heading, cover.Publisher, w.published, cover.Published)
+	if len(cover.Counters) > 0 {
+		t.WriteString("\n")
+		for _, c := range cover.Counters {
+			fmt.Fprintf(&t, "%s\n", c)
+		}
+	}
+	fmt.Fprintf(&t, "\n%s: %d %s\n", month.Title, month.Count(), w.items)
+	for _, g := range month.Types {
+		fmt.Fprintf(&t, "\n%s (%d)\n", g.Name, len(g.Items))
+		for _, it := range g.Items {
+			fmt.Fprintf(&t, "- %s — %s\n", itemDate(it, lang, w), it.Title)
+		}
+	}
+	if len(cover.Contact) > 0 {
+		t.WriteString("\n")
+		for _, c := range cover.Contact {
+			fmt.Fprintf(&t, "%s\n", c)
+		}
+	}
+	if len(attachments) > 0 {
+		fmt.Fprintf(&t, "\n%s:\n", w.attached)
+		for _, a := range attachments {
+			fmt.Fprintf(&t, "- %s (%s)\n", a.Name, humanSize(len(a.Data)))
+		}
+	}
+
+	e := html.EscapeString
+	var h strings.Builder
+	fmt.Fprintf(&h, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head><meta charset=\"utf-8\"><title>%s</title></head>\n", e(lang), e(heading))
+	h.WriteString("<body style=\"font-family: Georgia, 'PT Serif', serif; max-width: 40em;\">\n")
+	fmt.Fprintf(&h, "<h1 style=\"font-size: 1.4em;\">%s</h1>\n<p>%s<br>%s: %s</p>\n", e(heading), e(cover.Publisher), e(w.published), e(cover.Published))
+	if len(cover.Counters) > 0 {
+		h.WriteString("<ul>\n")
+		for _, c := range cover.Counters {
+			fmt.Fprintf(&h, "<li>%s</li>\n", e(c))
+		}
+		h.WriteString("</ul>\n")
+	}
+	fmt.Fprintf(&h, "<h2 style=\"font-size: 1.2em;\">%s: %d %s</h2>\n", e(month.Title), month.Count(), e(w.items))
+	for _, g := range month.Types {
+		fmt.Fprintf(&h, "<h3 style=\"font-size: 1em;\">%s (%d)</h3>\n<ul>\n", e(g.Name), len(g.Items))
+		for _, it := range g.Items {
+			fmt.Fprintf(&h, "<li>%s — %s</li>\n", e(itemDate(it, lang, w)), e(it.Title))
+		}
+		h.WriteString("</ul>\n")
+	}
+	if len(cover.Contact) > 0 {
+		h.WriteString("<p>")
+		for i, c := range cover.Contact {
+			if i > 0 {
+				h.WriteString("<br>")
+			}
+			h.WriteString(e(c))
+		}
+		h.WriteString("</p>\n")
+	}
+	if len(attachments) > 0 {
+		fmt.Fprintf(&h, "<p>%s:</p>\n<ul>\n", e(w.attached))
+		for _, a := range attachments {
+			fmt.Fprintf(&h, "<li>%s (%s)</li>\n", e(a.Name), humanSize(len(a.Data)))
+		}
+		h.WriteString("</ul>\n")
+	}
+	h.WriteString("</body>\n</html>\n")
+	return t.String(), h.String()
+}
+
+func itemDate(it news.Item, lang string, w words) string {
+	if it.Date.IsZero() {
+		return w.undated
+	}
+	return dates.Format(it.Date, lang)
+}
+
+func humanSize(n int) string {
+	switch {
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%d kB", (n+500)/1000)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
+
+// Subject fills a subject template: {title}, {period}, {month} (YYYY-MM),
+// {publisher} and {items}. An unknown placeholder is an error naming it.
+func Subject(tmpl string, cover news.Cover, month news.Month) (string, error) {
+	if tmpl == "" {
+		tmpl = "{title} — {period}"
+	}
+	r := strings.NewReplacer(
+		"{title}", cover.Title,
+		"{period}", month.Title,
+		"{month}", month.Key.String(),
+		"{publisher}", cover.Publisher,
+		"{items}", fmt.Sprint(month.Count()),
+	)
+	for _, ph := range placeholder.FindAllString(tmpl, -1) {
+		switch ph {
+		case "{title}", "{period}", "{month}", "{publisher}", "{items}":
+		default:
+			return "", fmt.Errorf("subject %q: unknown placeholder %s; use {title}, {period}, {month}, {publisher} or {items}", tmpl, ph)
+		}
+	}
+	out := r.Replace(tmpl)
+	return strings.Join(strings.Fields(out), " "), nil
+}

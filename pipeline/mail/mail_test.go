@@ -1,0 +1,165 @@
+package mail
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bulletin/pipeline/news"
+)
+
+func sample() Content {
+	return Content{
+		From: "Press Office <press@embassy.example>", To: "a@example.org",
+		Subject: "Press Bulletin — June 2020",
+		Date:    time.Date(2020, 7, 6, 0, 18, 0, 0, time.FixedZone("BST", 3600)),
+		Text:    "June 2020: 6 items\n", HTML: "<p>June 2020: 6 items</p>\n",
+		Attachments: []Attachment{
+			{Name: "bulletin-2020-06.pdf", MediaType: "application/pdf", Data: bytes.Repeat([]byte("%PDF-1.7 "), 500)},
+			{Name: "collection.epub", MediaType: "application/epub+zip", Data: []byte("PK\x03\x04 epub")},
+		},
+	}
+}
+
+func TestComposeDeterministic(t *testing.T) {
+	a, err := Compose(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Compose(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("the same content gave different bytes")
+	}
+	other := sample()
+	other.To = "b@example.org"
+	c, _ := Compose(other)
+	if bytes.Equal(a, c) {
+		t.Fatal("different recipients gave the same bytes")
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := msg.Header.Get("Date"); got != "Mon, 06 Jul 2020 00:18:00 +0100" {
+		t.Errorf("Date = %q", got)
+	}
+	if got := msg.Header.Get("Message-Id"); !strings.HasSuffix(got, "@embassy.example>") {
+		t.Errorf("Message-ID = %q, want one at the sender's domain", got)
+	}
+	dec := new(mime.WordDecoder)
+	if got, _ := dec.DecodeHeader(msg.Header.Get("Subject")); got != "Press Bulletin — June 2020" {
+		t.Errorf("Subject = %q", got)
+	}
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/mixed" {
+		t.Fatalf("Content-Type %q: %v", mt, err)
+	}
+	outer := params["boundary"]
+	mr := multipart.NewReader(msg.Body, outer)
+	var names, types []string
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, ps, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		if ct == "multipart/alternative" {
+			if ps["boundary"] == outer {
+				t.Error("nested multipart reuses the outer boundary")
+			}
+			continue
+		}
+		if p.Header.Get("Content-Transfer-Encoding") != "base64" {
+			t.Errorf("%s: not base64", p.FileName())
+		}
+		names = append(names, p.FileName())
+		types = append(types, ct)
+	}
+	if strings.Join(names, " ") != "bulletin-2020-06.pdf collection.epub" ||
+		strings.Join(types, " ") != "application/pdf application/epub+zip" {
+		t.Errorf("attachments %v %v", names, types)
+	}
+}
+
+func TestComposeRefusesNonASCIIName(t *testing.T) {
+	c := sample()
+	c.Attachments[0].Name = "бюллетень-2020-06.pdf"
+	if _, err := Compose(c); err == nil || !strings.Contains(err.Error(), "ASCII") {
+		t.Fatalf("err = %v, want a refusal naming ASCII", err)
+	}
+}
+
+func TestCheckServer(t *testing.T) {
+	for _, tt := range []struct {
+		s  Server
+		ok bool
+	}{
+		{Server{Addr: "smtp.example.org:587"}, true},
+		{Server{Addr: "127.0.0.1:1025", Insecure: true}, true},
+		{Server{Addr: "[::1]:1025", Insecure: true}, true},
+		{Server{Addr: "localhost:1025", Insecure: true}, true},
+		{Server{Addr: "smtp.example.org:25", Insecure: true}, false},
+		{Server{Addr: "10.0.0.1:25", Insecure: true}, false},
+		{Server{Addr: "localhost.evil.example:25", Insecure: true}, false},
+		{Server{Addr: "smtp.example.org"}, false},
+		{Server{Addr: "smtp.example.org:587", User: "u"}, false},
+	} {
+		err := CheckServer(tt.s)
+		if (err == nil) != tt.ok {
+			t.Errorf("CheckServer(%+v) = %v, want ok=%v", tt.s, err, tt.ok)
+		}
+	}
+}
+
+func TestRedactor(t *testing.T) {
+	red := redactor(Server{User: "press-user", Password: "s3cret-pass"})
+	err := red(errors.New("535 auth failed for press-user with s3cret-pass"))
+	if strings.Contains(err.Error(), "s3cret-pass") || strings.Contains(err.Error(), "press-user") {
+		t.Fatalf("credentials left in %q", err)
+	}
+}
+
+func TestReadLog(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "sent-2020-06.log")
+	if done, err := ReadLog(name); err != nil || len(done) != 0 {
+		t.Fatalf("missing log: %v %v", done, err)
+	}
+	os.WriteFile(name, []byte("2026-01-01T00:00:00Z\tA@Example.org\t<x@y>\n"), 0o644)
+	done, err := ReadLog(name)
+	if err != nil || !done["a@example.org"] {
+		t.Fatalf("done = %v, err = %v", done, err)
+	}
+	os.WriteFile(name, []byte("garbage\n"), 0o644)
+	if _, err := ReadLog(name); err == nil || !strings.Contains(err.Error(), ":1:") {
+		t.Fatalf("damaged log: err = %v, want one naming line 1", err)
+	}
+}
+
+func TestSubject(t *testing.T) {
+	cover := news.Cover{Title: "Press Bulletin", Publisher: "Embassy"}
+	m := news.Month{Key: news.MonthKey{Year: 2020, Month: 6}, Title: "June 2020"}
+	if s, err := Subject("", cover, m); err != nil || s != "Press Bulletin — June 2020" {
+		t.Errorf("default: %q %v", s, err)
+	}
+	if s, err := Subject("{publisher}: {title} {month}", cover, m); err != nil || s != "Embassy: Press Bulletin 2020-06" {
+		t.Errorf("template: %q %v", s, err)
+	}
+	if _, err := Subject("{title} {perod}", cover, m); err == nil || !strings.Contains(err.Error(), "{perod}") {
+		t.Errorf("unknown placeholder: %v", err)
+	}
+}
