@@ -1,29 +1,129 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"testing"
 	"time"
 
 	"bulletin/layouts"
 	"bulletin/pipeline/config"
+	"bulletin/pipeline/group"
+	"bulletin/pipeline/markup"
+	"bulletin/pipeline/news"
+	"bulletin/pipeline/normalise"
+	"bulletin/pipeline/render/epub"
+	"bulletin/pipeline/render/pdf"
+	"bulletin/pipeline/source"
 )
 
-// BenchmarkBuildCorpus builds the sources folder named by BULLETIN_CORPUS
+// The benchmarks below read the sources folder named by BULLETIN_CORPUS
 // (make one with `go run ./cmd/corpus -n 1000 -out DIR` and point at
-// DIR/md); `make bench` does this.
-func BenchmarkBuildCorpus(b *testing.B) {
+// DIR/md); `make bench` does this. One benchmark a stage, then the whole.
+
+func corpusOptions(b *testing.B) Options {
+	b.Helper()
 	dir := os.Getenv("BULLETIN_CORPUS")
 	if dir == "" {
 		b.Skip("BULLETIN_CORPUS is not set: make bench sets it to a generated corpus")
+	}
+	return Options{Config: config.Default(), Sources: os.DirFS(dir), SourcesDir: dir,
+		Published: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+func BenchmarkStageRead(b *testing.B) {
+	opts := corpusOptions(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := source.Read(context.Background(), opts.Sources, opts.SourcesDir, time.UTC); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func readCorpus(b *testing.B, opts Options) []news.Item {
+	b.Helper()
+	res, err := source.Read(context.Background(), opts.Sources, opts.SourcesDir, time.UTC)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res.Items
+}
+
+func BenchmarkStageNormalise(b *testing.B) {
+	opts := corpusOptions(b)
+	items := readCorpus(b, opts)
+	n := normalise.New(opts.Config)
+	b.ReportAllocs()
+	for b.Loop() {
+		n.Items(append([]news.Item(nil), items...))
+	}
+}
+
+func BenchmarkStageGroup(b *testing.B) {
+	opts := corpusOptions(b)
+	items, _ := normalise.New(opts.Config).Items(readCorpus(b, opts))
+	b.ReportAllocs()
+	for b.Loop() {
+		group.ByMonth(items, opts.Config, "Undated")
+	}
+}
+
+func collectCorpus(b *testing.B) (Options, *Catalogue, *layouts.Layout) {
+	b.Helper()
+	opts := corpusOptions(b)
+	cat, err := Collect(context.Background(), opts)
+	if err != nil {
+		b.Fatal(err)
 	}
 	lay, err := layouts.Default()
 	if err != nil {
 		b.Fatal(err)
 	}
-	opts := Options{Config: config.Default(), Sources: os.DirFS(dir), SourcesDir: dir,
-		Published: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	return opts, cat, lay
+}
+
+// BenchmarkStagePDFMonth renders the corpus's largest month.
+func BenchmarkStagePDFMonth(b *testing.B) {
+	opts, cat, lay := collectCorpus(b)
+	r, err := pdf.New(lay, markup.New(false), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	biggest := cat.Months[0]
+	for _, m := range cat.Months {
+		if m.Count() > biggest.Count() {
+			biggest = m
+		}
+	}
+	ed := cat.edition(opts, []news.Month{biggest})
+	b.ReportMetric(float64(biggest.Count()), "items")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render(context.Background(), io.Discard, ed); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStageEPUB(b *testing.B) {
+	opts, cat, lay := collectCorpus(b)
+	r := epub.New(lay, markup.New(false), epub.Options{})
+	ed := cat.edition(opts, cat.Months)
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.Render(context.Background(), &buf, ed); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuildCorpus is the whole build: every monthly PDF and the EPUB.
+func BenchmarkBuildCorpus(b *testing.B) {
+	opts, _, lay := collectCorpus(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Build(context.Background(), opts, lay); err != nil {

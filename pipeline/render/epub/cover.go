@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
@@ -32,11 +33,11 @@ var paper = color.RGBA{0xfb, 0xf9, 0xf4, 0xff}
 
 // coverFaces are the layout's fonts, parsed once per render.
 type coverFaces struct {
-	serif, serifBold, serifItalic, sans, sansBold *sfnt.Font
+	serif, serifBold, serifItalic, sans, sansBold *opentype.Font
 }
 
 func loadCoverFaces(lay *layouts.Layout) (*coverFaces, error) {
-	parse := func(name, fallback string) (*sfnt.Font, error) {
+	parse := func(name, fallback string) (*opentype.Font, error) {
 		if strings.TrimSpace(name) == "" {
 			name = fallback
 		}
@@ -44,7 +45,7 @@ func loadCoverFaces(lay *layouts.Layout) (*coverFaces, error) {
 		if err != nil {
 			return nil, err
 		}
-		f, err := sfnt.Parse(data)
+		f, err := opentype.Parse(data)
 		if err != nil {
 			return nil, fmt.Errorf("parse font %s: %w", name, err)
 		}
@@ -56,7 +57,7 @@ func loadCoverFaces(lay *layouts.Layout) (*coverFaces, error) {
 	)
 	fonts := lay.Fonts
 	for _, p := range []struct {
-		dst           **sfnt.Font
+		dst           **opentype.Font
 		name, regular string
 	}{
 		{&c.serif, fonts.Text.Regular, fonts.Text.Regular},
@@ -80,7 +81,7 @@ type canvas struct {
 
 // textStyle is one kind of line on the cover.
 type textStyle struct {
-	font     *sfnt.Font
+	font     *opentype.Font
 	size     float64 // pixels
 	leading  float64 // line height as a multiple of size
 	colour   color.Color
@@ -89,69 +90,92 @@ type textStyle struct {
 	centre   bool
 }
 
+// styledFace is a textStyle opened as a font.Face at its size.
 type styledFace struct {
 	textStyle
-	buf     sfnt.Buffer
-	ppem    fixed.Int26_6
+	face    font.Face
+	track   fixed.Int26_6
 	ascent  fixed.Int26_6
 	descent fixed.Int26_6
-	z       *rasterizer
 }
 
-func (st textStyle) open(z *rasterizer) (*styledFace, error) {
-	s := &styledFace{textStyle: st, ppem: fixed.Int26_6(st.size * 64), z: z}
-	m, err := st.font.Metrics(&s.buf, s.ppem, font.HintingNone)
+func (st textStyle) open() (*styledFace, error) {
+	// At 72 DPI a point is a pixel. No hinting: advances, kerning and
+	// tracking keep their fractions, as the PDF's do.
+	f, err := opentype.NewFace(st.font, &opentype.FaceOptions{Size: st.size, DPI: 72, Hinting: font.HintingNone})
 	if err != nil {
 		return nil, err
 	}
-	s.ascent, s.descent = m.Ascent, m.Descent
-	return s, nil
+	face := &kernedFace{Face: f, font: st.font, ppem: fixed.Int26_6(st.size*64 + 0.5)}
+	m := face.Metrics()
+	return &styledFace{textStyle: st, face: face, track: fixed.Int26_6(st.tracking * 64), ascent: m.Ascent, descent: m.Descent}, nil
 }
 
-func (s *styledFace) lineHeight() int { return int(s.size*s.leading + 0.5) }
-
-func (s *styledFace) glyph(r rune) (sfnt.GlyphIndex, fixed.Int26_6) {
-	x, err := s.font.GlyphIndex(&s.buf, r)
-	if err != nil {
-		return 0, 0
-	}
-	adv, err := s.font.GlyphAdvance(&s.buf, x, s.ppem, font.HintingNone)
-	if err != nil {
-		return x, 0
-	}
-	return x, adv
+// kernedFace corrects the Kern of an opentype face, which scales the
+// font's kerning to a fixed size whatever the face's size
+// (https://go.dev/issue/46727): at the cover's sizes the pairs would barely
+// move. font.Drawer and font.MeasureString call this Kern instead.
+type kernedFace struct {
+	font.Face
+	font *opentype.Font
+	ppem fixed.Int26_6
+	buf  sfnt.Buffer
 }
 
-func (s *styledFace) kern(a, b sfnt.GlyphIndex) fixed.Int26_6 {
-	k, err := s.font.Kern(&s.buf, a, b, s.ppem, font.HintingNone)
+func (f *kernedFace) Kern(r0, r1 rune) fixed.Int26_6 {
+	x0, err0 := f.font.GlyphIndex(&f.buf, r0)
+	x1, err1 := f.font.GlyphIndex(&f.buf, r1)
+	if err0 != nil || err1 != nil || x0 == 0 || x1 == 0 {
+		return 0
+	}
+	k, err := f.font.Kern(&f.buf, x0, x1, f.ppem, font.HintingNone)
 	if err != nil {
 		return 0 // no kerning table, or no pair
 	}
 	return k
 }
 
-// layoutLine calls at for each glyph of line with its position from the
-// line's start (kerning and tracking applied) and returns the line's width.
-func (s *styledFace) layoutLine(line string, at func(x sfnt.GlyphIndex, pos fixed.Int26_6)) fixed.Int26_6 {
-	var pos fixed.Int26_6
-	prev, first := sfnt.GlyphIndex(0), true
-	track := fixed.Int26_6(s.tracking * 64)
+func (s *styledFace) lineHeight() int { return int(s.size*s.leading + 0.5) }
+
+// glyphs counts the runes of line the face draws (font.Drawer skips the
+// ones the font lacks).
+func (s *styledFace) glyphs(line string) int {
+	n := 0
 	for _, r := range line {
-		x, adv := s.glyph(r)
-		if !first {
-			pos += s.kern(prev, x) + track
+		if _, ok := s.face.GlyphAdvance(r); ok {
+			n++
 		}
-		if at != nil {
-			at(x, pos)
-		}
-		pos += adv
-		prev, first = x, false
 	}
-	return pos
+	return n
 }
 
 // width measures a line, with kerning and tracking.
-func (s *styledFace) width(line string) fixed.Int26_6 { return s.layoutLine(line, nil) }
+func (s *styledFace) width(line string) fixed.Int26_6 {
+	w := font.MeasureString(s.face, line)
+	if s.track != 0 {
+		w += s.track * fixed.Int26_6(max(s.glyphs(line)-1, 0))
+	}
+	return w
+}
+
+// draw draws line with d from d.Dot, adding the tracking between letters.
+func (s *styledFace) draw(d *font.Drawer, line string) {
+	if s.track == 0 {
+		d.DrawString(line)
+		return
+	}
+	prev := rune(-1)
+	for _, r := range line {
+		if _, ok := s.face.GlyphAdvance(r); !ok {
+			continue
+		}
+		if prev >= 0 {
+			d.Dot.X += s.face.Kern(prev, r) + s.track
+		}
+		d.DrawString(string(r))
+		prev = r
+	}
+}
 
 // wrap breaks text into lines no wider than max pixels, at spaces (never at
 // a no-break space), and inside a word only when the word alone is too wide.
@@ -235,16 +259,47 @@ func (c *canvas) block(s *styledFace, lines []string, x0, x1 int) {
 		if s.centre {
 			x = (fixed.I(x0+x1) - s.width(line)) / 2
 		}
-		base := fixed.I(c.y) + asc
-		s.layoutLine(line, func(g sfnt.GlyphIndex, pos fixed.Int26_6) {
-			segs, err := s.font.LoadGlyph(&s.buf, g, s.ppem, nil)
-			if err != nil {
-				return
-			}
-			drawGlyph(c.img, s.z, segs, fixed.Point26_6{X: x + pos, Y: base}, col)
-		})
+		// The baseline on a whole pixel keeps the letters' feet sharp.
+		base := fixed.I((fixed.I(c.y) + asc).Round())
+		c.text(s, line, fixed.Point26_6{X: x, Y: base}, col)
 		c.y += lh
 	}
+}
+
+// text draws one line with its origin at dot. The glyphs go into a
+// coverage mask first; the mask is then blended onto the cover in col with
+// coverage rounded to 16 levels, so the cover keeps within a 256-colour
+// palette (a PNG several times smaller, the same look).
+func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color.RGBA) {
+	b, _ := font.BoundString(s.face, line)
+	if b.Empty() {
+		return
+	}
+	b.Max.X += s.track * fixed.Int26_6(max(s.glyphs(line)-1, 0))
+	b = b.Add(dot)
+	r := image.Rect(b.Min.X.Floor()-1, b.Min.Y.Floor()-1, b.Max.X.Ceil()+1, b.Max.Y.Ceil()+1).Intersect(c.img.Rect)
+	if r.Empty() {
+		return
+	}
+	mask := image.NewAlpha(r)
+	s.draw(&font.Drawer{Dst: mask, Src: image.Opaque, Face: s.face, Dot: dot}, line)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			level := (uint32(mask.Pix[mask.PixOffset(x, y)])*15 + 127) / 255 // 0..15
+			if level == 0 {
+				continue
+			}
+			i := c.img.PixOffset(x, y)
+			p := c.img.Pix[i : i+3 : i+3]
+			p[0] = blend(p[0], col.R, level)
+			p[1] = blend(p[1], col.G, level)
+			p[2] = blend(p[2], col.B, level)
+		}
+	}
+}
+
+func blend(bg, fg uint8, level uint32) uint8 {
+	return uint8((uint32(bg)*(15-level) + uint32(fg)*level + 7) / 15)
 }
 
 func (c *canvas) rect(x0, y0, x1, y1 int, col color.Color) {
@@ -290,8 +345,7 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 	left, right := coverMargin, coverWidth-coverMargin
 	px := func(v float64) float64 { return v * scale }
 
-	z := &rasterizer{}
-	open := func(st textStyle) (*styledFace, error) { return st.open(z) }
+	open := func(st textStyle) (*styledFace, error) { return st.open() }
 	var faces [8]*styledFace
 	var err error
 	for i, st := range []textStyle{
