@@ -109,7 +109,7 @@ func (cat *Catalogue) edition(opts Options, months []news.Month) news.Edition {
 		Meta: news.Meta{
 			Title:     cfg.Title + " — " + cover.Period,
 			Author:    cfg.Publisher,
-			Subject:   fmt.Sprintf("%s: %d %s, %s", cfg.Title, cover.Total, Labels(cfg.Language).Items, cover.Period),
+			Subject:   fmt.Sprintf("%s: %s, %s", cfg.Title, cover.TotalText, cover.Period),
 			Keywords:  keywords,
 			Lang:      cfg.Language,
 			Published: opts.Published.In(cfg.Location),

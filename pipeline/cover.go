@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"time"
 
 	"bulletin/pipeline/counter"
@@ -52,6 +53,7 @@ func (cat *Catalogue) Cover(opts Options, months []news.Month) news.Cover {
 			c.Tally = append(c.Tally, news.TypeCount{Name: name, Count: n})
 		}
 	}
+	c.TotalText = fmt.Sprintf("%d %s", c.Total, counter.Fill(Labels(cfg.Language).Items, c.Total))
 	return c
 }
 

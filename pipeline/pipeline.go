@@ -97,8 +97,8 @@ func PublicationDay(opts Options) news.Date {
 func Labels(lang string) news.Labels {
 	if len(lang) >= 2 && lang[:2] == "ru" {
 		return news.Labels{Contents: "Содержание", Page: "Страница %d из %d", Published: "Опубликовано",
-			Items: "материалов", Undated: "Без даты"}
+			Items: "{материал|материала|материалов}", Undated: "Без даты"}
 	}
 	return news.Labels{Contents: "Contents", Page: "Page %d of %d", Published: "Published",
-		Items: "items", Undated: "Undated"}
+		Items: "{item|items}", Undated: "Undated"}
 }

@@ -53,7 +53,7 @@ func TestCollectExample(t *testing.T) {
 		}
 	}
 	cover := cat.Cover(opts, cat.Months[1:2])
-	if cover.Period != "June 2020" || cover.Published != "6 July 2020" || cover.Total != 6 {
+	if cover.Period != "June 2020" || cover.Published != "6 July 2020" || cover.Total != 6 || cover.TotalText != "6 items" {
 		t.Errorf("cover: %+v", cover)
 	}
 	if len(cover.Clocks) != 1 || cover.Clocks[0] != (news.Clock{Place: "Moscow", Time: "02:18"}) {
@@ -64,6 +64,27 @@ func TestCollectExample(t *testing.T) {
 	}
 	if p := period(cat.Months); p != "May 2020 – July 2020" {
 		t.Errorf("period of all months: %q", p)
+	}
+}
+
+func TestCoverWordsRussian(t *testing.T) {
+	opts := exampleOptions(t)
+	cfg, err := config.Parse("ru.yaml", []byte("language: ru\ntimezone: Europe/Moscow\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Config = cfg
+	cat, err := Collect(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for months, want := range map[int]string{1: "4 материала", 2: "10 материалов", 3: "11 материалов"} {
+		if got := cat.Cover(opts, cat.Months[:months]).TotalText; got != want {
+			t.Errorf("%d months: %q, want %q", months, got, want)
+		}
+	}
+	if got := cat.Cover(opts, cat.Months[:1]).Published; got != "6 июля 2020" {
+		t.Errorf("published: %q", got)
 	}
 }
 

@@ -63,6 +63,7 @@ type Cover struct {
 	Counters  []string // sentences valued at the publication date
 	Tally     []TypeCount
 	Total     int
+	TotalText string // the total worded with its plural: "11 items", "2 материала"
 }
 
 // Meta is document metadata shared by the renderers.
@@ -82,7 +83,7 @@ type Labels struct {
 	Contents  string // "Contents"
 	Page      string // "Page %d of %d"
 	Published string // "Published"
-	Items     string // "items"
+	Items     string // plural forms for item counts: "{item|items}", "{материал|материала|материалов}"
 	Undated   string // "Undated"
 }
 

@@ -76,8 +76,7 @@ func writeTally(s *strings.Builder, b *book) {
 		fmt.Fprintf(s, "<tr><td>%s</td><td>%d</td></tr>\n", esc(t.Name), t.Count)
 	}
 	s.WriteString("</tbody>\n</table>\n")
-	items := firstNonEmpty(b.ed.Meta.Labels.Items, "items")
-	fmt.Fprintf(s, "<p class=\"total\">%d %s</p>\n", c.Total, esc(items))
+	fmt.Fprintf(s, "<p class=\"total\">%s</p>\n", esc(c.TotalText))
 }
 
 // monthBody is one month's file: month title, a heading per type, the items.

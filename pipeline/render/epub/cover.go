@@ -433,8 +433,7 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 	}
 	c.rect(0, coverHeight-footer, coverWidth, coverHeight, accent)
 	if cv.Total > 0 {
-		items := firstNonEmpty(b.ed.Meta.Labels.Items, "items")
-		lines := faces[7].wrap(strconv.Itoa(cv.Total)+" "+items, right-left)
+		lines := faces[7].wrap(cv.TotalText, right-left)
 		c.y = coverHeight - footer + (footer-len(lines)*faces[7].lineHeight())/2
 		c.block(faces[7], lines, left, right)
 	}

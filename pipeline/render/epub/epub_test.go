@@ -67,6 +67,7 @@ func richEdition() news.Edition {
 			Counters:  []string{"850 days have passed since the Salisbury incident"},
 			Tally:     []news.TypeCount{{Name: "Statements", Count: 3}, {Name: "Speeches", Count: 2}, {Name: "Comments", Count: 2}, {Name: "Briefings", Count: 1}},
 			Total:     8,
+			TotalText: "8 items",
 		},
 		Months: []news.Month{
 			{Key: news.MonthKey{Year: 2020, Month: time.June}, Title: "June 2020", Types: []news.TypeGroup{

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -164,11 +163,7 @@ func (b *builder) tally() {
 	f.SetLineWidth(0.2)
 	f.Line(b.left(), f.GetY(), b.left()+width, f.GetY())
 	f.Ln(1)
-	label := b.ed.Meta.Labels.Items
-	if label == "" {
-		label = "items"
-	}
 	b.font(faceText, "B", s.Body)
 	f.SetX(b.left())
-	f.CellFormat(width, lh, b.clean(fmt.Sprintf("%d %s", c.Total, label)), "", 1, "R", false, 0, "")
+	f.CellFormat(width, lh, b.clean(c.TotalText), "", 1, "R", false, 0, "")
 }

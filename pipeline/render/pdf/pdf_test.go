@@ -87,7 +87,7 @@ func testEdition(extra ...news.Item) news.Edition {
 			Published: "6 July 2020", Clocks: []news.Clock{{Place: "Moscow", Time: "02:18"}, {Place: "London", Time: "00:18"}},
 			Contact:  []string{"Press Office", "13 Kensington Palace Gardens, London W8 4QX", "press@example.org"},
 			Counters: []string{counterSentence, "In 2020, 120 days have passed without a reply to our consular notes."},
-			Tally:    tally, Total: month.Count(),
+			Tally:    tally, Total: month.Count(), TotalText: strconv.Itoa(month.Count()) + " items",
 		},
 		Months: []news.Month{month},
 	}

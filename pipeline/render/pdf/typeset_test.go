@@ -118,6 +118,7 @@ func featuresEdition(t *testing.T) news.Edition {
 	}
 	ed.Cover.Tally = []news.TypeCount{{Name: "Statements", Count: 2}}
 	ed.Cover.Total = 2
+	ed.Cover.TotalText = "2 items"
 	return ed
 }
 
