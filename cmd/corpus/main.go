@@ -24,8 +24,11 @@ func main() {
 	n := flag.Int("n", 1000, "number of items")
 	seed := flag.Uint64("seed", 1, "random seed")
 	out := flag.String("out", "corpus", "output folder")
-	years := flag.Int("years", 10, "years the items are spread over, ending in 2024")
+	years := flag.Int("years", 0, "years the items are spread over, ending in 2024 (default: 2,000 items a year, as a ministry publishes; at least 1)")
 	flag.Parse()
+	if *years <= 0 {
+		*years = max(1, *n/2000)
+	}
 	if err := run(*n, *seed, *years, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "corpus:", err)
 		os.Exit(1)

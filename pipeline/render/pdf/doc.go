@@ -46,10 +46,12 @@ type builder struct {
 	lang   string         // the current item's language, for hyphenation
 	dir    string         // the current item's folder in ed.Files
 	images map[string]*imageRef
+	widths map[widthKey]float64 // shared by both passes of a document
 }
 
-func newBuilder(r *Renderer, ed news.Edition, known *pageInfo) *builder {
-	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{}, images: map[string]*imageRef{}}
+func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, widths map[widthKey]float64) *builder {
+	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{},
+		images: map[string]*imageRef{}, widths: widths}
 }
 
 // build lays out the whole document.

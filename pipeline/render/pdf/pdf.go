@@ -201,12 +201,13 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		return nil, fmt.Errorf("pdf: render: edition has %d months, want exactly one", len(ed.Months))
 	}
 	// First pass: learn the page count and where each item starts.
-	first := newBuilder(r, ed, nil)
+	widths := map[widthKey]float64{}
+	first := newBuilder(r, ed, nil, widths)
 	if err := first.build(ctx); err != nil {
 		return nil, err
 	}
 	// Second pass: same layout, now printing the real numbers.
-	second := newBuilder(r, ed, &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages})
+	second := newBuilder(r, ed, &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages}, widths)
 	if err := second.build(ctx); err != nil {
 		return nil, err
 	}
