@@ -12,6 +12,7 @@ import (
 const (
 	cssFile   = "epub.css"
 	coverFile = "cover.xhtml"
+	titleFile = "title.xhtml"
 	navFile   = "nav.xhtml"
 	ncxFile   = "toc.ncx"
 	xhtmlDir  = "xhtml/"

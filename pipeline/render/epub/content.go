@@ -14,14 +14,19 @@ import (
 	"bulletin/pipeline/news"
 )
 
-// coverBody is the cover page: the same words as the PDF cover.
+// coverBody is the cover page: the cover picture alone, full page. Its
+// words follow as text on the title page.
 func coverBody(b *book) string {
+	return fmt.Sprintf("<section class=\"cover-image\" epub:type=\"cover\">\n"+
+		"<img src=\"../%s\" alt=\"%s\" role=\"doc-cover\" />\n</section>", coverImage, esc(coverAlt(b)))
+}
+
+// titleBody is the title page: the same words as the PDF cover, as text for
+// screen readers, searching and small screens.
+func titleBody(b *book) string {
 	c := b.ed.Cover
 	var s strings.Builder
-	// The picture first, as readers expect of a cover; its text follows for
-	// screen readers, searching and small screens.
-	fmt.Fprintf(&s, "<div class=\"cover-image\"><img src=\"../%s\" alt=\"%s\" /></div>\n", coverImage, esc(coverAlt(b)))
-	s.WriteString(`<section class="cover" epub:type="cover">` + "\n")
+	s.WriteString(`<section class="cover" epub:type="titlepage">` + "\n")
 	if c.Publisher != "" {
 		fmt.Fprintf(&s, "<p class=\"publisher\">%s</p>\n", esc(c.Publisher))
 	}
@@ -55,7 +60,7 @@ func coverBody(b *book) string {
 	return s.String()
 }
 
-// coverAlt describes the cover picture; the same words follow it as text.
+// coverAlt describes the cover picture; its words are on the title page.
 func coverAlt(b *book) string {
 	parts := []string{}
 	for _, p := range []string{b.ed.Cover.Publisher, b.coverTitle, b.ed.Cover.Period} {

@@ -102,11 +102,14 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) err
 	return nil
 }
 
-// documents renders the cover and month XHTML bodies, checking each one is
-// well-formed because go-epub only logs what it cannot write.
+// documents renders the cover, title page and month XHTML bodies, in
+// reading order, checking each one is well-formed because go-epub only logs
+// what it cannot write.
 func (r *Renderer) documents(ctx context.Context, b *book) ([]section, error) {
-	cover := section{file: coverFile, title: b.coverTitle, body: coverBody(b)}
-	docs := []section{cover}
+	docs := []section{
+		{file: coverFile, title: b.coverTitle, body: coverBody(b)},
+		{file: titleFile, title: b.coverTitle, body: titleBody(b)},
+	}
 	for _, m := range b.months {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("epub: %w", err)

@@ -339,13 +339,25 @@ func TestNavigationIsMonthTypeItem(t *testing.T) {
 	if !strings.Contains(nav, "<h1>Contents</h1>") || strings.Contains(nav, "Table of Contents") {
 		t.Errorf("nav heading is not Labels.Contents:\n%s", nav)
 	}
-	if !strings.Contains(nav, `epub:type="landmarks"`) || !strings.Contains(nav, `epub:type="bodymatter"`) {
-		t.Errorf("nav has no landmarks:\n%s", nav)
+	for _, want := range []string{
+		`epub:type="landmarks"`,
+		`<a epub:type="cover" href="xhtml/cover.xhtml">Cover</a>`,
+		`<a epub:type="titlepage" href="xhtml/title.xhtml">Title page</a>`,
+		`<a epub:type="toc" href="nav.xhtml#toc">Contents</a>`,
+		`<a epub:type="bodymatter" href="xhtml/m2020-06.xhtml">June 2020</a>`,
+	} {
+		if !strings.Contains(nav, want) {
+			t.Errorf("nav landmarks lack %s:\n%s", want, nav)
+		}
 	}
-	months := parseTOC(t, nav)
-	if len(months) != len(ed.Months) {
-		t.Fatalf("toc has %d top entries, want %d months", len(months), len(ed.Months))
+	top := parseTOC(t, nav)
+	if len(top) != 1+len(ed.Months) {
+		t.Fatalf("toc has %d top entries, want the title page and %d months", len(top), len(ed.Months))
 	}
+	if tp := top[0]; tp.label != "Press bulletin" || tp.href != "xhtml/title.xhtml" || len(tp.children) != 0 {
+		t.Errorf("first toc entry = %q -> %s with %d children, want the title page", tp.label, tp.href, len(tp.children))
+	}
+	months := top[1:]
 	for i, m := range ed.Months {
 		got := months[i]
 		if got.label != m.Title || len(got.children) != len(m.Types) {
@@ -365,13 +377,16 @@ func TestNavigationIsMonthTypeItem(t *testing.T) {
 		}
 	}
 	ncx := files["EPUB/toc.ncx"]
-	for _, want := range []string{`playOrder="1"`, "Заявление МИД России", `<meta name="dtb:depth" content="3" />`, `content="urn:uuid:`} {
+	for _, want := range []string{`<navPoint id="np1" playOrder="1">
+    <navLabel><text>Press bulletin</text></navLabel>
+    <content src="xhtml/title.xhtml" />`, `<navPoint id="np2" playOrder="2">
+    <navLabel><text>June 2020</text></navLabel>`, "Заявление МИД России", `<meta name="dtb:depth" content="3" />`, `content="urn:uuid:`} {
 		if !strings.Contains(ncx, want) {
 			t.Errorf("toc.ncx lacks %q", want)
 		}
 	}
-	if strings.Count(ncx, "<navPoint ") != 3+8+8 {
-		t.Errorf("toc.ncx has %d navPoints, want 19 (3 months, 8 type groups, 8 items)", strings.Count(ncx, "<navPoint "))
+	if strings.Count(ncx, "<navPoint ") != 1+3+8+8 {
+		t.Errorf("toc.ncx has %d navPoints, want 20 (title page, 3 months, 8 type groups, 8 items)", strings.Count(ncx, "<navPoint "))
 	}
 }
 
@@ -401,7 +416,8 @@ func TestPackageMetadata(t *testing.T) {
 	if strings.Contains(files2["EPUB/package.opf"], id[1]) {
 		t.Errorf("identifier %s did not change with the content", id[1])
 	}
-	// Manifest sorted by id, spine keeps reading order cover → contents → months.
+	// Manifest sorted by id, spine keeps reading order cover → title page →
+	// contents → months.
 	ids := regexp.MustCompile(`<item id="([^"]+)"`).FindAllStringSubmatch(opf, -1)
 	for i := 1; i < len(ids); i++ {
 		if ids[i-1][1] > ids[i][1] {
@@ -413,7 +429,7 @@ func TestPackageMetadata(t *testing.T) {
 	for _, s := range spine {
 		order = append(order, s[1])
 	}
-	if got := strings.Join(order, " "); got != "cover.xhtml nav m2020-06.xhtml m2020-07.xhtml undated.xhtml" {
+	if got := strings.Join(order, " "); got != "cover.xhtml title.xhtml nav m2020-06.xhtml m2020-07.xhtml undated.xhtml" {
 		t.Errorf("spine = %s", got)
 	}
 }
@@ -472,14 +488,33 @@ func TestXHTMLContent(t *testing.T) {
 	}
 	cover := files["EPUB/xhtml/cover.xhtml"]
 	for _, want := range []string{
-		`class="cover"`, "Press Office of the Embassy", "<h1>Press bulletin</h1>", "June – July 2020",
-		"Published 6 July 2020", "Moscow 02:18", "London 00:18", "13 Kensington Palace Gardens",
-		`<p class="counter">850 days have passed since the Salisbury incident</p>`,
-		"<tr><td>Statements</td><td>3</td></tr>", "8 items",
+		`<section class="cover-image" epub:type="cover">`,
+		`<img src="../images/cover.png" alt="Press Office of the Embassy — Press bulletin — June – July 2020" role="doc-cover" />`,
+		">Press bulletin</title>",
 	} {
 		if !strings.Contains(cover, want) {
 			t.Errorf("cover.xhtml lacks %s", want)
 		}
+	}
+	// The cover page is the picture alone: its words are on the title page.
+	for _, bad := range []string{"<h1>", "<p ", "<table", "titlepage"} {
+		if strings.Contains(cover, bad) {
+			t.Errorf("cover.xhtml contains %s:\n%s", bad, cover)
+		}
+	}
+	title := files["EPUB/xhtml/title.xhtml"]
+	for _, want := range []string{
+		`<section class="cover" epub:type="titlepage">`, "Press Office of the Embassy", "<h1>Press bulletin</h1>", "June – July 2020",
+		"Published 6 July 2020", "Moscow 02:18", "London 00:18", "13 Kensington Palace Gardens",
+		`<p class="counter">850 days have passed since the Salisbury incident</p>`,
+		"<tr><td>Statements</td><td>3</td></tr>", "8 items",
+	} {
+		if !strings.Contains(title, want) {
+			t.Errorf("title.xhtml lacks %s", want)
+		}
+	}
+	if strings.Contains(title, "<img") {
+		t.Error("title.xhtml repeats the cover picture")
 	}
 }
 
@@ -501,11 +536,14 @@ func TestEmptyEdition(t *testing.T) {
 	ed := richEdition()
 	ed.Months = nil
 	files, _ := entries(t, render(t, ed))
-	if !strings.Contains(files["EPUB/nav.xhtml"], `<li><a href="xhtml/cover.xhtml">Press bulletin</a></li>`) {
+	if !strings.Contains(files["EPUB/nav.xhtml"], `<li><a href="xhtml/title.xhtml">Press bulletin</a></li>`) {
 		t.Errorf("empty edition: nav has no entry:\n%s", files["EPUB/nav.xhtml"])
 	}
 	if strings.Contains(files["EPUB/nav.xhtml"], "bodymatter") {
 		t.Error("empty edition: bodymatter landmark points nowhere")
+	}
+	if !strings.Contains(files["EPUB/toc.ncx"], `<content src="xhtml/title.xhtml" />`) {
+		t.Errorf("empty edition: NCX has no entry:\n%s", files["EPUB/toc.ncx"])
 	}
 }
 

@@ -15,8 +15,8 @@ import (
 // needs whatever the layout says (the cover picture, image alt text).
 const extraCSS = `
 /* Added by bulletin for its own markup. */
-div.cover-image { text-align: center; margin: 0; padding: 0; page-break-after: always; break-after: page; }
-div.cover-image img { max-width: 100%; max-height: 100vh; height: auto; }
+section.cover-image { text-align: center; margin: 0; padding: 0; page-break-inside: avoid; break-inside: avoid; }
+section.cover-image img { display: block; margin: 0 auto; width: auto; height: auto; max-width: 100%; max-height: 100vh; }
 section.item img { max-width: 100%; height: auto; }
 span.image-alt { font-style: italic; }
 `

@@ -13,8 +13,11 @@ type navEntry struct {
 	children []navEntry
 }
 
+// navTree starts with the title page, the one front-matter page after which
+// the contents come (the cover is in the landmarks), so that the table is
+// never empty and the NCX play order follows the spine.
 func navTree(b *book) []navEntry {
-	var tree []navEntry
+	tree := []navEntry{{label: b.coverTitle, href: xhtmlDir + titleFile}}
 	for _, m := range b.months {
 		me := navEntry{label: m.title, href: xhtmlDir + m.file}
 		for _, t := range m.types {
@@ -28,10 +31,6 @@ func navTree(b *book) []navEntry {
 			me.children = append(me.children, te)
 		}
 		tree = append(tree, me)
-	}
-	if len(tree) == 0 {
-		// Both tables need at least one entry: point at the cover.
-		tree = []navEntry{{label: b.coverTitle, href: xhtmlDir + coverFile}}
 	}
 	return tree
 }
@@ -70,13 +69,24 @@ func writeNavList(s *strings.Builder, entries []navEntry, depth int) {
 
 func writeLandmarks(s *strings.Builder, b *book) {
 	s.WriteString("<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<ol>\n")
-	fmt.Fprintf(s, "  <li><a epub:type=\"cover\" href=\"%s\">%s</a></li>\n", xhtmlDir+coverFile, esc(b.coverTitle))
+	cover, title := landmarkLabels(b.lang)
+	fmt.Fprintf(s, "  <li><a epub:type=\"cover\" href=\"%s\">%s</a></li>\n", xhtmlDir+coverFile, esc(cover))
+	fmt.Fprintf(s, "  <li><a epub:type=\"titlepage\" href=\"%s\">%s</a></li>\n", xhtmlDir+titleFile, esc(title))
 	fmt.Fprintf(s, "  <li><a epub:type=\"toc\" href=\"%s#toc\">%s</a></li>\n", navFile, esc(b.contents))
 	if len(b.months) > 0 {
 		m := b.months[0]
 		fmt.Fprintf(s, "  <li><a epub:type=\"bodymatter\" href=\"%s\">%s</a></li>\n", xhtmlDir+m.file, esc(m.title))
 	}
 	s.WriteString("</ol>\n</nav>\n")
+}
+
+// landmarkLabels names the cover and the title page in the book's language
+// (English or Russian), as reading systems that list landmarks show them.
+func landmarkLabels(lang string) (cover, title string) {
+	if strings.HasPrefix(strings.ToLower(lang), "ru") {
+		return "Обложка", "Титульный лист"
+	}
+	return "Cover", "Title page"
 }
 
 // xhtmlStart opens an XHTML document with its language declared.

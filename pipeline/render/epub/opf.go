@@ -71,9 +71,10 @@ func packageDocument(raw []byte, b *book) (string, error) {
 	return s.String(), nil
 }
 
-// withNavInSpine puts the navigation document after the cover: the
-// landmarks link to it, and EPUBCheck rejects links to documents outside the
-// spine (RSC-011). It also gives readers a contents page, as the PDF has.
+// withNavInSpine puts the navigation document after the cover and the title
+// page, before the months: the landmarks link to it, and EPUBCheck rejects
+// links to documents outside the spine (RSC-011). It also gives readers a
+// contents page, as the PDF has.
 func withNavInSpine(spine []opfItemref, manifest []opfItem) []opfItemref {
 	navID := ""
 	for _, it := range manifest {
@@ -89,7 +90,7 @@ func withNavInSpine(spine []opfItemref, manifest []opfItem) []opfItemref {
 		if ref.IDRef == navID {
 			return spine
 		}
-		if ref.IDRef == coverFile {
+		if ref.IDRef == coverFile || ref.IDRef == titleFile {
 			at = i + 1
 		}
 	}
@@ -126,7 +127,7 @@ func writeMetadata(s *strings.Builder, b *book) {
 // writeAccessibility declares how the book can be read (schema.org
 // accessibility properties, as EPUB Accessibility 1.1 asks): it is text
 // with structural navigation, and every picture has a text alternative —
-// the cover's words are on the cover page as text too.
+// the cover's words are on the title page as text too.
 func writeAccessibility(s *strings.Builder, b *book) {
 	meta := func(prop, value string) {
 		fmt.Fprintf(s, "    <meta property=\"schema:%s\">%s</meta>\n", prop, esc(value))
@@ -146,9 +147,9 @@ func accessibilitySummary(lang string) string {
 	if strings.HasPrefix(strings.ToLower(lang), "ru") {
 		return "Сборник материалов с содержанием по месяцам, типам и материалам, " +
 			"с заголовками для навигации. У каждого изображения есть текстовое описание; " +
-			"текст обложки повторён на странице обложки."
+			"текст обложки повторён на титульной странице."
 	}
 	return "A collection of news items with a table of contents by month, type and item, " +
 		"and headings for navigation. Every image has a text alternative; " +
-		"the cover's words are repeated as text on the cover page."
+		"the cover's words are repeated as text on the title page."
 }

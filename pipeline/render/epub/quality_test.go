@@ -205,8 +205,8 @@ func TestBigEdition(t *testing.T) {
 	t.Logf("1,000 items over 24 months: %d bytes", len(a))
 	files, _ := entries(t, a)
 	noRemoteResources(t, files)
-	if n := strings.Count(files["EPUB/nav.xhtml"], "<li>"); n != 24+24*5+1000+3 {
-		t.Errorf("nav.xhtml has %d entries, want %d (months, types, items, landmarks)", n, 24+24*5+1000+3)
+	if n := strings.Count(files["EPUB/nav.xhtml"], "<li>"); n != 1+24+24*5+1000+4 {
+		t.Errorf("nav.xhtml has %d entries, want %d (title page, months, types, items, landmarks)", n, 1+24+24*5+1000+4)
 	}
 }
 
@@ -252,8 +252,12 @@ func TestCoverImage(t *testing.T) {
 				t.Errorf("package.opf lacks %s", want)
 			}
 		}
-		if !strings.Contains(files["EPUB/xhtml/cover.xhtml"], `<img src="../images/cover.png" alt="`) {
-			t.Error("cover.xhtml does not show the cover image")
+		alt := regexp.MustCompile(`<img src="\.\./images/cover\.png" alt="([^"]*)"`).FindStringSubmatch(files["EPUB/xhtml/cover.xhtml"])
+		if alt == nil || strings.TrimSpace(alt[1]) == "" {
+			t.Error("cover.xhtml does not show the cover image with alt text")
+		}
+		if !strings.Contains(files["EPUB/xhtml/cover.xhtml"], `epub:type="cover"`) {
+			t.Error(`cover.xhtml is not marked epub:type="cover"`)
 		}
 	}
 }
@@ -441,10 +445,15 @@ func TestRussianEdition(t *testing.T) {
 			t.Errorf("Russian nav.xhtml says %q", bad)
 		}
 	}
-	cover := files["EPUB/xhtml/cover.xhtml"]
-	for _, want := range []string{"Опубликовано 1 мая 2021", "2 материала", "<h1>Пресс-бюллетень</h1>"} {
-		if !strings.Contains(cover, want) {
-			t.Errorf("cover.xhtml lacks %s", want)
+	title := files["EPUB/xhtml/title.xhtml"]
+	for _, want := range []string{"Опубликовано 1 мая 2021", "2 материала", "<h1>Пресс-бюллетень</h1>", `xml:lang="ru"`} {
+		if !strings.Contains(title, want) {
+			t.Errorf("title.xhtml lacks %s", want)
+		}
+	}
+	for _, want := range []string{`<a epub:type="cover" href="xhtml/cover.xhtml">Обложка</a>`, `<a epub:type="titlepage" href="xhtml/title.xhtml">Титульный лист</a>`} {
+		if !strings.Contains(nav, want) {
+			t.Errorf("nav.xhtml lacks %s", want)
 		}
 	}
 	april := files["EPUB/xhtml/m2021-04.xhtml"]

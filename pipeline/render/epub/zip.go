@@ -72,7 +72,7 @@ func rewrite(files map[string][]byte, b *book) error {
 	files[containerDir+navFile] = []byte(navDocument(b))
 	files[containerDir+ncxFile] = []byte(ncxDocument(b))
 
-	sections := []string{coverFile}
+	sections := []string{coverFile, titleFile}
 	for _, m := range b.months {
 		sections = append(sections, m.file)
 	}
