@@ -40,18 +40,30 @@ type builder struct {
 	seen     map[string]bool
 	warnings []news.Problem
 
-	inl    inline         // state while writing Markdown inlines
-	runs   []textRun      // inline content being collected
-	marker *pendingMarker // list marker waiting for its first line
-	lang   string         // the current item's language, for hyphenation
-	dir    string         // the current item's folder in ed.Files
-	images map[string]*imageRef
-	widths map[widthKey]float64 // shared by both passes of a document
+	inl     inline         // state while writing Markdown inlines
+	runs    []textRun      // inline content being collected
+	marker  *pendingMarker // list marker waiting for its first line
+	lang    string         // the current item's language, for hyphenation
+	dir     string         // the current item's folder in ed.Files
+	images  map[string]*imageRef
+	widths  map[widthKey]float64 // shared by both passes of a document
+	hyphens map[string][]int     // language + word → break points, shared too
 }
 
-func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, widths map[widthKey]float64) *builder {
+// caches are what both passes of one document share: measured widths and
+// hyphenation points, which do not change between passes.
+type caches struct {
+	widths  map[widthKey]float64
+	hyphens map[string][]int
+}
+
+func newCaches() caches {
+	return caches{widths: map[widthKey]float64{}, hyphens: map[string][]int{}}
+}
+
+func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, c caches) *builder {
 	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{},
-		images: map[string]*imageRef{}, widths: widths}
+		images: map[string]*imageRef{}, widths: c.widths, hyphens: c.hyphens}
 }
 
 // build lays out the whole document.

@@ -275,6 +275,17 @@ func cutWord(w word, k int) (word, word) {
 // explicit hyphen, and inside its letter stretches by the patterns of the
 // item's language (or of the language whose alphabet the stretch is in).
 func (b *builder) breakPoints(rs []rune) []int {
+	// Both passes break the same words; the patterns are the slow part.
+	key := b.lang + "\x00" + string(rs)
+	if pts, ok := b.hyphens[key]; ok {
+		return pts
+	}
+	pts := b.computeBreakPoints(rs)
+	b.hyphens[key] = pts
+	return pts
+}
+
+func (b *builder) computeBreakPoints(rs []rune) []int {
 	var pts []int
 	i := 0
 	for i < len(rs) {
@@ -337,6 +348,12 @@ func lineWidth(l line) float64 {
 // drawLine draws one line with its top at y, from x, justified to width
 // unless it is a last line.
 func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
+	if b.known == nil {
+		// The first pass only learns where lines and pages fall: the
+		// lines' positions are set by the caller, so nothing is drawn.
+		b.marker = nil
+		return
+	}
 	if m := b.marker; m != nil {
 		b.marker = nil
 		b.font(faceText, "", m.size)

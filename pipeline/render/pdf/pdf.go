@@ -201,13 +201,13 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		return nil, fmt.Errorf("pdf: render: edition has %d months, want exactly one", len(ed.Months))
 	}
 	// First pass: learn the page count and where each item starts.
-	widths := map[widthKey]float64{}
-	first := newBuilder(r, ed, nil, widths)
+	shared := newCaches()
+	first := newBuilder(r, ed, nil, shared)
 	if err := first.build(ctx); err != nil {
 		return nil, err
 	}
 	// Second pass: same layout, now printing the real numbers.
-	second := newBuilder(r, ed, &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages}, widths)
+	second := newBuilder(r, ed, &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages}, shared)
 	if err := second.build(ctx); err != nil {
 		return nil, err
 	}
