@@ -11,7 +11,6 @@ import (
 	"bulletin/layouts"
 	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
-	"bulletin/pipeline/outdir"
 	"bulletin/pipeline/render/epub"
 	"bulletin/pipeline/render/manifest"
 	"bulletin/pipeline/render/pdf"
@@ -20,16 +19,23 @@ import (
 // Version is bulletin's version, written into the manifest.
 const Version = "0.1.0"
 
-// Result is a build's outputs and everything it had to say.
+// Result is what a build made and everything it had to say.
 type Result struct {
 	Catalogue *Catalogue
-	Outputs   []outdir.File // PDFs, the EPUB, then manifest.json
+	Files     []string // names put into the sink: PDFs, the EPUB, manifest.json
 	Manifest  manifest.Manifest
 }
 
-// Build collects the catalogue and renders it. When a source has errors it
-// returns the catalogue with ErrSources and renders nothing.
-func Build(ctx context.Context, opts Options, lay *layouts.Layout) (*Result, error) {
+// Sink receives each rendered file as soon as it is done, so a build holds
+// one month's PDF at a time rather than the archive. outdir.Stage is one.
+type Sink interface {
+	Put(name string, data []byte) error
+}
+
+// Build collects the catalogue, renders it and puts every file into sink.
+// When a source has errors it returns the catalogue with ErrSources and
+// renders nothing. On any error, what was put must be discarded.
+func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*Result, error) {
 	cat, err := Collect(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -44,14 +50,20 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout) (*Result, err
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
+	man := manifest.Manifest{
+		Generator:  "bulletin " + Version,
+		Published:  opts.Published.In(cfg.Location).Format("2006-01-02T15:04:05Z07:00"),
+		MailBudget: int(cfg.Mail.BudgetMB * 1e6),
+	}
 
 	type rendered struct {
-		file     outdir.File
+		file     manifest.File
 		warnings []news.Problem
 		err      error
 	}
 	results := make([]rendered, len(cat.Months))
-	// Months are independent: render them on every core.
+	// Months are independent: render them on every core, and hand each
+	// PDF to the sink as soon as it is made.
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, m := range cat.Months {
@@ -60,40 +72,45 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout) (*Result, err
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			name := "bulletin-" + m.Key.String() + ".pdf"
 			var buf bytes.Buffer
 			warnings, err := pdfs.Render(ctx, &buf, cat.edition(opts, []news.Month{m}))
-			results[i] = rendered{outdir.File{Name: "bulletin-" + m.Key.String() + ".pdf", Data: buf.Bytes()}, warnings, err}
+			if err == nil {
+				err = sink.Put(name, buf.Bytes())
+			}
+			results[i] = rendered{describe(name, buf.Bytes(), "application/pdf", cat.Months[i:i+1], man.MailBudget), warnings, err}
 		}()
 	}
 	var buf bytes.Buffer
 	epubErr := epub.New(lay, md, epub.Options{EmbedFonts: cfg.EPUB.EmbedFonts}).Render(ctx, &buf, cat.edition(opts, cat.Months))
+	if epubErr == nil {
+		epubErr = sink.Put("collection.epub", buf.Bytes())
+	}
 	wg.Wait()
 
-	man := manifest.Manifest{
-		Generator:  "bulletin " + Version,
-		Published:  opts.Published.In(cfg.Location).Format("2006-01-02T15:04:05Z07:00"),
-		MailBudget: int(cfg.Mail.BudgetMB * 1e6),
-	}
-	for i, r := range results {
+	for _, r := range results {
 		if r.err != nil {
-			return nil, fmt.Errorf("pipeline: render %s: %w", r.file.Name, r.err)
+			return nil, fmt.Errorf("pipeline: render %s: %w", r.file.Path, r.err)
 		}
 		cat.Problems = append(cat.Problems, r.warnings...)
-		res.Outputs = append(res.Outputs, r.file)
-		man.Files = append(man.Files, describe(r.file, "application/pdf", cat.Months[i:i+1], man.MailBudget))
+		man.Files = append(man.Files, r.file)
 	}
 	if epubErr != nil {
 		return nil, fmt.Errorf("pipeline: render collection.epub: %w", epubErr)
 	}
-	ep := outdir.File{Name: "collection.epub", Data: buf.Bytes()}
-	res.Outputs = append(res.Outputs, ep)
-	man.Files = append(man.Files, describe(ep, "application/epub+zip", cat.Months, man.MailBudget))
+	man.Files = append(man.Files, describe("collection.epub", buf.Bytes(), "application/epub+zip", cat.Months, man.MailBudget))
 	man.Warn()
 	var mbuf bytes.Buffer
 	if err := manifest.Encode(&mbuf, man); err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
-	res.Outputs = append(res.Outputs, outdir.File{Name: "manifest.json", Data: mbuf.Bytes()})
+	if err := sink.Put("manifest.json", mbuf.Bytes()); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	for _, f := range man.Files {
+		res.Files = append(res.Files, f.Path)
+	}
+	res.Files = append(res.Files, "manifest.json")
 	res.Manifest = man
 	return res, nil
 }
@@ -121,8 +138,8 @@ func (cat *Catalogue) edition(opts Options, months []news.Month) news.Edition {
 	}
 }
 
-func describe(f outdir.File, mediaType string, months []news.Month, budget int) manifest.File {
-	mf := manifest.File{Path: f.Name, MediaType: mediaType}
+func describe(name string, data []byte, mediaType string, months []news.Month, budget int) manifest.File {
+	mf := manifest.File{Path: name, MediaType: mediaType}
 	counts := map[string]int{}
 	var order []string
 	for _, m := range months {
@@ -138,14 +155,10 @@ func describe(f outdir.File, mediaType string, months []news.Month, budget int) 
 	for _, t := range order {
 		mf.ItemsByType = append(mf.ItemsByType, manifest.Count{Type: t, Items: counts[t]})
 	}
-	return manifest.Describe(mf, f.Data, budget)
+	return manifest.Describe(mf, data, budget)
 }
 
 // Summary is a one-line account of a result for the terminal.
 func (r *Result) Summary() string {
-	var names []string
-	for _, f := range r.Outputs {
-		names = append(names, f.Name)
-	}
-	return fmt.Sprintf("%d items in %d months → %s", len(r.Catalogue.Items), len(r.Catalogue.Months), strings.Join(names, ", "))
+	return fmt.Sprintf("%d items in %d months → %s", len(r.Catalogue.Items), len(r.Catalogue.Months), strings.Join(r.Files, ", "))
 }

@@ -126,7 +126,7 @@ func BenchmarkBuildCorpus(b *testing.B) {
 	opts, _, lay := collectCorpus(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Build(context.Background(), opts, lay); err != nil {
+		if _, err := Build(context.Background(), opts, lay, discard{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -15,10 +15,8 @@ import (
 	"bulletin/layouts"
 	"bulletin/pipeline"
 	"bulletin/pipeline/config"
-	"bulletin/pipeline/dates"
 	bmail "bulletin/pipeline/mail"
 	"bulletin/pipeline/news"
-	"bulletin/pipeline/outdir"
 )
 
 // mailFlags are the flags of bulletin mail.
@@ -129,21 +127,9 @@ func runMail(ctx context.Context, args []string, e env) int {
 	// Build everything, as `bulletin build` does, so out/ is the same
 	// whichever command wrote it; a source error stops here: a partial
 	// bulletin is never mailed.
-	fmt.Fprintf(e.stderr, "bulletin: building from %s for %s\n", f.sources, dates.Format(pipeline.PublicationDay(opts), "en"))
-	res, err := pipeline.Build(ctx, opts, lay)
-	if res != nil && res.Catalogue != nil {
-		if code := report(e.stderr, res.Catalogue.Problems, "nothing was rendered or sent"); code != exitOK {
-			return code
-		}
-	}
-	if err != nil {
-		return fail(exitSources, "%v; nothing was written or sent", err)
-	}
-	if ctx.Err() != nil {
-		return fail(exitSources, "interrupted; nothing was written or sent")
-	}
-	if err := outdir.Write(f.out, res.Outputs); err != nil {
-		return fail(exitSources, "%v", err)
+	res, code := buildOutputs(ctx, "mail", f.out, opts, lay, e, "nothing was rendered or sent")
+	if code != exitOK {
+		return code
 	}
 
 	var m *news.Month
@@ -157,14 +143,17 @@ func runMail(ctx context.Context, args []string, e env) int {
 	if m == nil {
 		return fail(exitUsage, "no bulletin for %s: the sources have items in %s", month, strings.Join(have, ", "))
 	}
-	atts := []bmail.Attachment{attachment(res, "bulletin-"+month.String()+".pdf")}
+	names := []string{"bulletin-" + month.String() + ".pdf"}
 	if f.epub {
-		atts = append(atts, attachment(res, "collection.epub"))
+		names = append(names, "collection.epub")
 	}
-	for _, a := range atts {
-		if a.Data == nil {
-			return fail(exitSources, "%s was not built", a.Name)
+	var atts []bmail.Attachment
+	for _, name := range names {
+		a, err := attachment(res, f.out, name)
+		if err != nil {
+			return fail(exitSources, "%v", err)
 		}
+		atts = append(atts, a)
 	}
 	cover := res.Catalogue.Cover(opts, []news.Month{*m})
 	subject, err := bmail.Subject(firstOf(f.subject, cfg.Mail.Subject), cover, *m)
@@ -276,19 +265,24 @@ func withAttachments(c bmail.Content, atts []bmail.Attachment) bmail.Content {
 	return c
 }
 
-func attachment(res *pipeline.Result, name string) bmail.Attachment {
+// attachment reads an output the build just wrote, with its media type
+// from the manifest.
+func attachment(res *pipeline.Result, out, name string) (bmail.Attachment, error) {
 	a := bmail.Attachment{Name: name}
 	for _, mf := range res.Manifest.Files {
 		if mf.Path == name {
 			a.MediaType = mf.MediaType
 		}
 	}
-	for _, o := range res.Outputs {
-		if o.Name == name {
-			a.Data = o.Data
-		}
+	if a.MediaType == "" {
+		return a, fmt.Errorf("%s was not built", name)
 	}
-	return a
+	data, err := os.ReadFile(filepath.Join(out, name))
+	if err != nil {
+		return a, fmt.Errorf("read %s: %w", name, err)
+	}
+	a.Data = data
+	return a, nil
 }
 
 // recipients are --to, else --to-file, else the configuration's; each is a

@@ -161,24 +161,9 @@ func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
 		fmt.Fprintf(e.stderr, "bulletin build: %v\n", err)
 		return exitUsage
 	}
-	fmt.Fprintf(e.stderr, "bulletin: building from %s for %s\n", f.sources, dates.Format(pipeline.PublicationDay(opts), "en"))
-	res, err := pipeline.Build(ctx, opts, lay)
-	if res != nil && res.Catalogue != nil {
-		if code := report(e.stderr, res.Catalogue.Problems, "nothing was rendered"); code != exitOK {
-			return code
-		}
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "bulletin build: %v; nothing was written\n", err)
-		return exitSources
-	}
-	if err := ctx.Err(); err != nil {
-		fmt.Fprintf(e.stderr, "bulletin build: interrupted; nothing was written\n")
-		return exitSources
-	}
-	if err := outdir.Write(f.out, res.Outputs); err != nil {
-		fmt.Fprintf(e.stderr, "bulletin build: %v\n", err)
-		return exitSources
+	res, code := buildOutputs(ctx, "build", f.out, opts, lay, e, "nothing was rendered")
+	if code != exitOK {
+		return code
 	}
 	for _, w := range res.Manifest.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
@@ -188,6 +173,39 @@ func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
 	}
 	fmt.Fprintf(e.stdout, "%s\n", filepath.Join(f.out, "manifest.json"))
 	return exitOK
+}
+
+// buildOutputs runs the pipeline with every file staged in the output
+// folder, and renames them into place only when the whole build succeeded:
+// a failed or interrupted build leaves the previous outputs as they were.
+func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, lay *layouts.Layout, e env, onError string) (*pipeline.Result, int) {
+	fmt.Fprintf(e.stderr, "bulletin: building from %s for %s\n", opts.SourcesDir, dates.Format(pipeline.PublicationDay(opts), "en"))
+	stage, err := outdir.NewStage(out)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
+		return nil, exitSources
+	}
+	res, err := pipeline.Build(ctx, opts, lay, stage)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		stage.Abort()
+	}
+	if res != nil && res.Catalogue != nil {
+		if code := report(e.stderr, res.Catalogue.Problems, onError); code != exitOK {
+			return nil, code
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bulletin %s: %v; nothing was written\n", cmd, err)
+		return nil, exitSources
+	}
+	if err := stage.Commit(); err != nil {
+		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
+		return nil, exitSources
+	}
+	return res, exitOK
 }
 
 // report prints every problem with its place and returns exitSources when

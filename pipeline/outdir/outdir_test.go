@@ -2,10 +2,12 @@ package outdir
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -157,5 +159,66 @@ func TestWriteFailure(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestStage(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.pdf"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A temporary file a killed run left behind is cleaned up.
+	if err := os.WriteFile(filepath.Join(dir, ".b.pdf.tmp-123"), []byte("junk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStage(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Put(fmt.Sprintf("f%d.pdf", i), []byte{byte(i)}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := s.Put("a.pdf", []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("../escape.pdf", nil); err == nil {
+		t.Error("a name with a path separator was accepted")
+	}
+	// Before Commit, the final names hold the old contents.
+	if b, _ := os.ReadFile(filepath.Join(dir, "a.pdf")); string(b) != "old" {
+		t.Errorf("a.pdf before commit = %q", b)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 9 {
+		t.Errorf("%d files after commit, want 9 (no temporary ones): %v", len(entries), entries)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "a.pdf")); string(b) != "new" {
+		t.Errorf("a.pdf after commit = %q", b)
+	}
+}
+
+func TestStageAbort(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewStage(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("x.pdf", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	s.Abort()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files left after Abort: %v", entries)
 	}
 }
