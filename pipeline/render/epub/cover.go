@@ -327,7 +327,7 @@ func coverPNG(lay *layouts.Layout, b *book) ([]byte, error) {
 		}
 		if fits || scale < 0.55 {
 			var buf bytes.Buffer
-			enc := png.Encoder{CompressionLevel: png.BestCompression}
+			enc := png.Encoder{CompressionLevel: png.BestSpeed}
 			if err := enc.Encode(&buf, palettise(img)); err != nil {
 				return nil, fmt.Errorf("epub: cover image: %w", err)
 			}
