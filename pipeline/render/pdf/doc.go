@@ -26,6 +26,7 @@ type builder struct {
 	f *fpdf.Fpdf
 	// registered holds the "face/style" fonts added to f so far.
 	registered map[string]bool
+	current    currentFont // the font last selected in f
 	lay        *layouts.Layout
 	ed         news.Edition
 	month      news.Month
@@ -48,6 +49,12 @@ type builder struct {
 	images  map[string]*imageRef
 	widths  map[widthKey]float64 // shared by both passes of a document
 	hyphens map[string][]int     // language + word → break points, shared too
+}
+
+// currentFont is a face, style and size selected in the document.
+type currentFont struct {
+	face, style string
+	size        float64
 }
 
 // caches are what both passes of one document share: measured widths and
@@ -114,8 +121,10 @@ func (b *builder) setup() {
 	f.SetCompression(true)
 	b.archival()
 
-	f.SetHeaderFuncMode(b.header, true)
-	f.SetFooterFunc(b.footer)
+	// fpdf restores the body's font after the page furniture is drawn;
+	// the builder's idea of the current font must follow it.
+	f.SetHeaderFuncMode(func() { saved := b.current; b.header(); b.current = saved }, true)
+	f.SetFooterFunc(func() { saved := b.current; b.footer(); b.current = saved })
 
 	for range b.month.Count() {
 		b.links = append(b.links, f.AddLink())
@@ -140,6 +149,11 @@ func (b *builder) lineH(sizePt float64) float64 { return sizePt * b.lay.Sizes.Le
 // registering a TrueType font costs fpdf milliseconds (it hashes the whole
 // width table), and a month rarely uses every style of both faces.
 func (b *builder) font(face, style string, sizePt float64) {
+	cur := currentFont{face, style, sizePt}
+	if b.current == cur {
+		return // fpdf would redo the lookups and write the operator again
+	}
+	b.current = cur
 	key := face + "/" + style
 	if !b.registered[key] {
 		for _, ff := range b.r.fonts {
