@@ -186,15 +186,30 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 		problems = append(problems, news.Problem{Severity: news.Warning, At: first(it.Origins), Msg: fmt.Sprintf(
 			"same date and title as %s: merged into one item, keeping the fuller text", first(kept.Origins)),
 			Fate: news.Merged, Into: first(kept.Origins)})
-		if len(it.Body)+len(it.Summary) > len(kept.Body)+len(kept.Summary) {
-			it.Origins = append(append([]news.Origin{}, kept.Origins...), it.Origins...)
-			out[i] = it
-		} else {
-			// Copy: out[i].Origins may share its array with the caller's item.
-			out[i].Origins = append(append([]news.Origin{}, out[i].Origins...), it.Origins...)
-		}
+		out[i] = merge(kept, it)
 	}
 	return out, problems
+}
+
+// merge keeps the first-read item, with the fuller text of the two (and
+// the folder its images are relative to), an explicit type from either,
+// what it lacks from the other, and the origins of both.
+func merge(kept, dup news.Item) news.Item {
+	if len(dup.Body)+len(dup.Summary) > len(kept.Body)+len(kept.Summary) {
+		kept.Body, kept.Summary, kept.Dir = dup.Body, dup.Summary, dup.Dir
+	}
+	if !kept.TypeExplicit && dup.TypeExplicit {
+		kept.Type, kept.TypeExplicit = dup.Type, true
+	}
+	if kept.Author == "" {
+		kept.Author = dup.Author
+	}
+	if kept.Lang == "" {
+		kept.Lang = dup.Lang
+	}
+	// A new slice: kept.Origins may share its array with the caller's item.
+	kept.Origins = append(append([]news.Origin{}, kept.Origins...), dup.Origins...)
+	return kept
 }
 
 // assignIDs gives every item an ID from its date and title, unique and

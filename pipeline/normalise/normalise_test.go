@@ -470,3 +470,21 @@ func TestItemsIDsStableWithDuplicates(t *testing.T) {
 		}
 	}
 }
+
+// A duplicate with the fuller text gives its text, but the first-read item
+// keeps its title and its explicit type.
+func TestMergeKeepsFirstItem(t *testing.T) {
+	d := news.Date{Year: 2020, Month: 6, Day: 19}
+	items := []news.Item{
+		{Title: "JSON one", Date: d, Type: "statement", TypeExplicit: true, Origins: []news.Origin{{File: "c.jsonl", Line: 1}}},
+		{Title: "Json One!", Date: d, Body: "A longer body here.", Author: "Press Office", Origins: []news.Origin{{File: "c.jsonl", Line: 2}}},
+	}
+	got, _ := New(config.Default()).Items(items)
+	if len(got) != 1 {
+		t.Fatalf("got %d items, want 1", len(got))
+	}
+	it := got[0]
+	if it.Title != "JSON one" || it.Type != "statement" || it.Body != "A longer body here." || it.Author != "Press Office" || len(it.Origins) != 2 {
+		t.Errorf("merged item = %+v", it)
+	}
+}
