@@ -5,10 +5,11 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"strings"
+	"sort"
 	"sync"
 
 	"bulletin/layouts"
+	"bulletin/pipeline/config"
 	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/render/epub"
@@ -78,11 +79,11 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*
 			if err == nil {
 				err = sink.Put(name, buf.Bytes())
 			}
-			results[i] = rendered{describe(name, buf.Bytes(), "application/pdf", cat.Months[i:i+1], man.MailBudget), warnings, err}
+			results[i] = rendered{describe(name, buf.Bytes(), "application/pdf", cat.Months[i:i+1], man.MailBudget, cfg.Types), warnings, err}
 		}()
 	}
 	var buf bytes.Buffer
-	epubErr := epub.New(lay, md, epub.Options{EmbedFonts: cfg.EPUB.EmbedFonts}).Render(ctx, &buf, cat.edition(opts, cat.Months))
+	epubErr := epub.New(lay, md, epub.Options{EmbedFonts: cfg.EPUB.EmbedFonts}).Render(ctx, &buf, cat.edition(opts, cat.All))
 	if epubErr == nil {
 		epubErr = sink.Put("collection.epub", buf.Bytes())
 	}
@@ -98,7 +99,7 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*
 	if epubErr != nil {
 		return nil, fmt.Errorf("pipeline: render collection.epub: %w", epubErr)
 	}
-	man.Files = append(man.Files, describe("collection.epub", buf.Bytes(), "application/epub+zip", cat.Months, man.MailBudget))
+	man.Files = append(man.Files, describe("collection.epub", buf.Bytes(), "application/epub+zip", cat.All, man.MailBudget, cfg.Types))
 	man.Warn()
 	var mbuf bytes.Buffer
 	if err := manifest.Encode(&mbuf, man); err != nil {
@@ -138,27 +139,31 @@ func (cat *Catalogue) edition(opts Options, months []news.Month) news.Edition {
 	}
 }
 
-func describe(name string, data []byte, mediaType string, months []news.Month, budget int) manifest.File {
+// describe is a file's manifest entry; item counts by type follow the
+// vocabulary's order, as everywhere else.
+func describe(name string, data []byte, mediaType string, months []news.Month, budget int, types []config.Type) manifest.File {
 	mf := manifest.File{Path: name, MediaType: mediaType}
 	counts := map[string]int{}
-	var order []string
 	for _, m := range months {
 		mf.Months = append(mf.Months, m.Key.String())
 		mf.Items += m.Count()
 		for _, t := range m.Types {
-			if _, ok := counts[t.Type]; !ok {
-				order = append(order, t.Type)
-			}
 			counts[t.Type] += len(t.Items)
 		}
 	}
-	for _, t := range order {
-		mf.ItemsByType = append(mf.ItemsByType, manifest.Count{Type: t, Items: counts[t]})
+	for _, t := range types {
+		if n, ok := counts[t.Key]; ok {
+			mf.ItemsByType = append(mf.ItemsByType, manifest.Count{Type: t.Key, Items: n})
+			delete(counts, t.Key)
+		}
+	}
+	rest := make([]string, 0, len(counts))
+	for k := range counts {
+		rest = append(rest, k)
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		mf.ItemsByType = append(mf.ItemsByType, manifest.Count{Type: k, Items: counts[k]})
 	}
 	return manifest.Describe(mf, data, budget)
-}
-
-// Summary is a one-line account of a result for the terminal.
-func (r *Result) Summary() string {
-	return fmt.Sprintf("%d items in %d months → %s", len(r.Catalogue.Items), len(r.Catalogue.Months), strings.Join(r.Files, ", "))
 }

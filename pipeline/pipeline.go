@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/counter"
+	"bulletin/pipeline/dates"
 	"bulletin/pipeline/group"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/normalise"
@@ -20,6 +22,10 @@ import (
 
 // ErrSources means a source has errors: nothing was rendered.
 var ErrSources = errors.New("sources have errors")
+
+// ErrNoMonths means --month, --from and --to select no month that has
+// items: a usage error, not a problem with the sources.
+var ErrNoMonths = errors.New("no items in the months asked for")
 
 // Options say what to build from and for when.
 type Options struct {
@@ -38,8 +44,9 @@ type Options struct {
 type Catalogue struct {
 	// Account lists every item read and what became of it.
 	Account  Account
-	Items    []news.Item // items kept
-	Months   []news.Month
+	Items    []news.Item  // items kept
+	Months   []news.Month // the months asked for (--month, --from, --to): one PDF each
+	All      []news.Month // every month: the EPUB is always the whole collection
 	Counters []news.Counter
 	Contact  []string
 	Files    []string
@@ -56,6 +63,7 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 	}
 	cat := &Catalogue{Files: read.Files, Problems: read.Problems}
 	items, problems := normalise.New(cfg).Items(read.Items)
+	dateNotes(items, cfg.Language)
 	cat.Items = items
 	cat.Problems = append(cat.Problems, problems...)
 	cat.Account = account(items, cat.Problems, cfg)
@@ -79,10 +87,20 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 			Msg: "the sources folder has no source files; add captures (.txt) or point --sources at the right folder"})
 	}
 	all := group.ByMonth(items, cfg, Labels(cfg.Language).Undated)
+	cat.All = all
 	cat.Months = group.Select(all, opts.Months, opts.From, opts.To)
 	if len(all) > 0 && len(cat.Months) == 0 {
-		cat.Problems = append(cat.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: "."},
-			Msg: "no items in the months asked for; check --month, --from and --to against `bulletin list`"})
+		var have []string
+		for _, m := range all {
+			have = append(have, m.Key.String())
+		}
+		return cat, fmt.Errorf("%w: the sources have items in %s", ErrNoMonths, strings.Join(have, ", "))
+	}
+	if len(all) > 0 && len(opts.Months) == 0 && (opts.From.Year != 0 || opts.To.Year != 0) {
+		if last := all[len(all)-1]; last.Key.Year == 0 {
+			cat.Problems = append(cat.Problems, news.Problem{Severity: news.Warning, At: news.Origin{File: opts.SourcesDir},
+				Msg: fmt.Sprintf("%d undated items are outside --from/--to, so no PDF has them; build them with --month undated", last.Count())})
+		}
 	}
 	return cat, nil
 }
@@ -95,10 +113,31 @@ func PublicationDay(opts Options) news.Date {
 
 // Labels are the interface words in lang.
 func Labels(lang string) news.Labels {
-	if len(lang) >= 2 && lang[:2] == "ru" {
+	if dates.IsRussian(lang) {
 		return news.Labels{Contents: "Содержание", Page: "Страница %d из %d", Published: "Опубликовано",
-			Items: "{материал|материала|материалов}", Undated: "Без даты"}
+			Items: "{материал|материала|материалов}", Undated: "Без даты", Attached: "Вложения",
+			DatedByCapture:  "В источнике без даты; датировано по дате снимка страницы, %s.",
+			DatedByFileName: "В источнике без даты; датировано по имени файла, %s."}
 	}
 	return news.Labels{Contents: "Contents", Page: "Page %d of %d", Published: "Published",
-		Items: "{item|items}", Undated: "Undated"}
+		Items: "{item|items}", Undated: "Undated", Attached: "Attached",
+		DatedByCapture:  "Undated in the source; dated by its capture date, %s.",
+		DatedByFileName: "Undated in the source; dated by its file name, %s."}
+}
+
+// dateNotes words the note of every item dated by its capture or its file
+// name, in lang; an item with a note of its own keeps it.
+func dateNotes(items []news.Item, lang string) {
+	l := Labels(lang)
+	for i, it := range items {
+		if it.DateNote != "" || it.Date.IsZero() {
+			continue
+		}
+		switch it.DatedBy {
+		case news.DatedByCapture:
+			items[i].DateNote = fmt.Sprintf(l.DatedByCapture, dates.Format(it.Date, lang))
+		case news.DatedByFileName:
+			items[i].DateNote = fmt.Sprintf(l.DatedByFileName, dates.Format(it.Date, lang))
+		}
+	}
 }

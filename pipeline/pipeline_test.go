@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"os"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -88,15 +90,54 @@ func TestCoverWordsRussian(t *testing.T) {
 	}
 }
 
+// TestDateNotes: Collect words the note of an item dated by its capture or
+// its file name in the configured language.
+func TestDateNotes(t *testing.T) {
+	fsys := fstest.MapFS{
+		"front.txt":           {Data: []byte("6 July 2020\n\nFeatured article\n\nText.\n\n24.06.2020 - Dated entry\n\nText.\n")},
+		"2020-06-05-memo.md":  {Data: []byte("---\ntitle: Memo\n---\nBody.\n")},
+		"2020-06-07-dated.md": {Data: []byte("---\ntitle: Own date\ndate: 2020-06-01\n---\nBody.\n")},
+	}
+	tests := []struct {
+		yaml, capture, file, typeName string
+	}{
+		{"language: en\n", "Undated in the source; dated by its capture date, 6 July 2020.",
+			"Undated in the source; dated by its file name, 5 June 2020.", "News"},
+		{"language: ru\n", "В источнике без даты; датировано по дате снимка страницы, 6 июля 2020.",
+			"В источнике без даты; датировано по имени файла, 5 июня 2020.", "Новости"},
+	}
+	for _, tt := range tests {
+		cfg, err := config.Parse("b.yaml", []byte(tt.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := Options{Config: cfg, Sources: fsys, SourcesDir: "sources", Published: time.Date(2020, 7, 6, 12, 0, 0, 0, time.UTC)}
+		cat, err := Collect(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"Featured article": tt.capture, "Memo": tt.file, "Dated entry": "", "Own date": ""}
+		for _, it := range cat.Items {
+			if w, ok := want[it.Title]; !ok || it.DateNote != w {
+				t.Errorf("%s: %q has note %q, want %q", cfg.Language, it.Title, it.DateNote, w)
+			}
+			delete(want, it.Title)
+		}
+		if len(want) != 0 {
+			t.Errorf("%s: items missing: %v", cfg.Language, want)
+		}
+		if len(cat.Months) == 0 || len(cat.Months[0].Types) == 0 || cat.Months[0].Types[0].Name != tt.typeName {
+			t.Errorf("%s: type names = %+v, want %q", cfg.Language, cat.Months, tt.typeName)
+		}
+	}
+}
+
 func TestSelectNothing(t *testing.T) {
 	opts := exampleOptions(t)
 	opts.Months = []news.MonthKey{{Year: 2019, Month: 1}}
-	cat, err := Collect(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !news.HasErrors(cat.Problems) {
-		t.Errorf("asking for a month with no items must be an error, got %v", cat.Problems)
+	_, err := Collect(context.Background(), opts)
+	if !errors.Is(err, ErrNoMonths) || !strings.Contains(err.Error(), "2020-05, 2020-06, 2020-07") {
+		t.Errorf("asking for a month with no items: %v, want ErrNoMonths naming the months there are", err)
 	}
 }
 

@@ -26,8 +26,9 @@ func printAccount(w io.Writer, cat *pipeline.Catalogue) {
 	}
 	tw.Flush()
 	a := cat.Account
-	fmt.Fprintf(w, "%d files: %d items read = %d kept + %d merged + %d refused; %d months\n",
-		len(cat.Files), a.Read, a.Kept, a.Merged, a.Refused, len(cat.Months))
+	fmt.Fprintf(w, "%d %s: %d %s read = %d kept + %d merged + %d refused; %d %s\n",
+		len(cat.Files), plural(len(cat.Files), "file", "files"), a.Read, plural(a.Read, "item", "items"),
+		a.Kept, a.Merged, a.Refused, len(cat.Months), plural(len(cat.Months), "month", "months"))
 }
 
 // jsonCheck is `bulletin check --json`.

@@ -111,6 +111,10 @@ func runMail(ctx context.Context, args []string, e env) int {
 			return fail(exitUsage, "%v", err)
 		}
 	}
+	if f.smtp != "" && f.date == "" && e.getenv("SOURCE_DATE_EPOCH") == "" {
+		// A mailing resumed tomorrow must send the same message as today.
+		return fail(exitUsage, "sending needs a fixed publication date: pass --date YYYY-MM-DD (or set SOURCE_DATE_EPOCH), so a resumed mailing sends the same bulletin")
+	}
 	pub, err := publication(f.date, cfg.Location, e)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
@@ -160,7 +164,7 @@ func runMail(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	text, html := bmail.Body(cover, *m, cfg.Language, atts)
+	text, html := bmail.Body(cover, *m, cfg.Language, pipeline.Labels(cfg.Language), atts)
 	content := bmail.Content{From: from, Subject: subject, Date: pub.In(cfg.Location), Text: text, HTML: html,
 		UserAgent: "bulletin " + pipeline.Version, Attachments: atts}
 

@@ -481,3 +481,33 @@ func TestCheckAccount(t *testing.T) {
 		t.Errorf("check totals:\n%s", text.stdout)
 	}
 }
+
+// A restricted build writes only the months asked for and keeps the EPUB
+// whole; a full build removes the PDF of a month that is gone; asking for
+// months with no items is a usage error; a refused build creates nothing.
+func TestMonthSelectionOutputs(t *testing.T) {
+	capture := read(t, filepath.Join(repoRoot(t), "sources", "embassy-front-page-2020-07-06.txt"))
+	dir := project(t, map[string][]byte{"front.txt": capture})
+	if res := runCLI(t, context.Background(), dir, "build", "--date", "2020-07-06", "--month", "2020-06"); res.code != 0 {
+		t.Fatalf("build --month: exit %d\n%s", res.code, res.stderr)
+	}
+	if !strings.Contains(epubXHTML(t, filepath.Join(dir, "out", "collection.epub")), "LondonCyber") {
+		t.Errorf("a --month build left the July item out of the collection")
+	}
+	write(t, filepath.Join(dir, "out", "bulletin-2019-01.pdf"), []byte("%PDF stale"))
+	if res := runCLI(t, context.Background(), dir, "build", "--date", "2020-07-06"); res.code != 0 {
+		t.Fatalf("build: exit %d\n%s", res.code, res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "bulletin-2019-01.pdf")); !os.IsNotExist(err) {
+		t.Errorf("a full build kept the PDF of a month with no items (%v)", err)
+	}
+	for _, args := range [][]string{{"--month", "2019-01"}, {"--from", "2020-07", "--to", "2020-05"}} {
+		res := runCLI(t, context.Background(), dir, append([]string{"build", "--date", "2020-07-06", "--out", "other"}, args...)...)
+		if res.code != 2 {
+			t.Errorf("build %v: exit %d, want 2 (usage)\n%s", args, res.code, res.stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "other")); !os.IsNotExist(err) {
+			t.Errorf("build %v created the output folder", args)
+		}
+	}
+}

@@ -94,7 +94,7 @@ func parseFlags(cmd string, args []string, e env) (*flags, error) {
 	fs.StringVar(&f.layouts, "layouts", "", "folder overriding files of the default layout")
 	fs.StringVar(&f.out, "out", "out", "output folder")
 	fs.StringVar(&f.date, "date", "", "publication date, YYYY-MM-DD or RFC 3339")
-	fs.Var(&f.months, "month", "build only this month, YYYY-MM (repeatable)")
+	fs.Var(&f.months, "month", "build only this month, YYYY-MM or undated (repeatable)")
 	fs.StringVar(&f.from, "from", "", "first month to build, YYYY-MM")
 	fs.StringVar(&f.to, "to", "", "last month to build, YYYY-MM")
 	if cmd == "check" {
@@ -137,7 +137,7 @@ func runPipeline(ctx context.Context, cmd string, args []string, e env) int {
 		cat, err := pipeline.Collect(ctx, opts)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
-			return exitSources
+			return exitFor(err)
 		}
 		switch {
 		case cmd == "list":
@@ -169,7 +169,7 @@ func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	for _, mf := range res.Manifest.Files {
-		fmt.Fprintf(e.stdout, "%s\t%d items\t%d bytes\n", filepath.Join(f.out, mf.Path), mf.Items, mf.Bytes)
+		fmt.Fprintf(e.stdout, "%s\t%d %s\t%d bytes\n", filepath.Join(f.out, mf.Path), mf.Items, plural(mf.Items, "item", "items"), mf.Bytes)
 	}
 	fmt.Fprintf(e.stdout, "%s\n", filepath.Join(f.out, "manifest.json"))
 	return exitOK
@@ -179,11 +179,12 @@ func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
 // folder, and renames them into place only when the whole build succeeded:
 // a failed or interrupted build leaves the previous outputs as they were.
 func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, lay *layouts.Layout, e env, onError string) (*pipeline.Result, int) {
-	fmt.Fprintf(e.stderr, "bulletin: building from %s for %s\n", opts.SourcesDir, dates.Format(pipeline.PublicationDay(opts), "en"))
-	stage, err := outdir.NewStage(out)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
-		return nil, exitSources
+	fmt.Fprintf(e.stderr, "bulletin: building from %s for %s\n", opts.SourcesDir, dates.Format(pipeline.PublicationDay(opts), opts.Config.Language))
+	stage := outdir.NewStage(out)
+	if len(opts.Months) == 0 && opts.From.Year == 0 && opts.To.Year == 0 {
+		// A full build: a month's PDF whose month is gone must go too, or
+		// it could be attached by mistake.
+		stage.Prune("bulletin-*.pdf")
 	}
 	res, err := pipeline.Build(ctx, opts, lay, stage)
 	if err == nil {
@@ -199,13 +200,22 @@ func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, l
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bulletin %s: %v; nothing was written\n", cmd, err)
-		return nil, exitSources
+		return nil, exitFor(err)
 	}
 	if err := stage.Commit(); err != nil {
 		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
 		return nil, exitSources
 	}
 	return res, exitOK
+}
+
+// exitFor maps a failed run to its exit status: asking for months that
+// have no items is a usage error; anything else fails the run.
+func exitFor(err error) int {
+	if errors.Is(err, pipeline.ErrNoMonths) {
+		return exitUsage
+	}
+	return exitSources
 }
 
 // report prints every problem with its place and returns exitSources when
@@ -287,6 +297,9 @@ func (f *flags) options(cfg *config.Config, e env) (pipeline.Options, error) {
 	if opts.To, err = parseMonth(f.to, "--to"); err != nil {
 		return opts, err
 	}
+	if opts.From.Year != 0 && opts.To.Year != 0 && (opts.To.Year*12+int(opts.To.Month)) < (opts.From.Year*12+int(opts.From.Month)) {
+		return opts, fmt.Errorf("--from %s is after --to %s: swap them", opts.From, opts.To)
+	}
 	return opts, nil
 }
 
@@ -296,7 +309,7 @@ func publication(date string, loc *time.Location, e env) (time.Time, error) {
 	if date != "" {
 		t, err := dates.ParseInstant(date, loc)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("--date %q: write it as YYYY-MM-DD or RFC 3339 (2020-07-06T09:00:00+01:00)", date)
+			return time.Time{}, fmt.Errorf("--date %q: %w; write it as YYYY-MM-DD or RFC 3339 (2020-07-06T09:00:00+01:00)", date, err)
 		}
 		return t, nil
 	}
@@ -313,6 +326,9 @@ func publication(date string, loc *time.Location, e env) (time.Time, error) {
 func parseMonth(s, flagName string) (news.MonthKey, error) {
 	if s == "" {
 		return news.MonthKey{}, nil
+	}
+	if s == "undated" && flagName == "--month" {
+		return news.MonthKey{}, nil // the items with no date at all
 	}
 	t, err := time.Parse("2006-01", s)
 	if err != nil {

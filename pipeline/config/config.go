@@ -88,20 +88,29 @@ func Default() *Config {
 	return c
 }
 
-// DefaultTypes is the built-in vocabulary: English and Russian word stems.
-// "news" has no keywords: it is the fallback.
-func DefaultTypes() []Type {
+// DefaultTypes is the built-in vocabulary: English and Russian word stems,
+// with display names in lang (Russian when dates.IsRussian(lang), else
+// English). The keys and keywords do not depend on lang. "news" has no
+// keywords: it is the fallback.
+func DefaultTypes(lang string) []Type {
+	ru := dates.IsRussian(lang)
+	name := func(en, rus string) string {
+		if ru {
+			return rus
+		}
+		return en
+	}
 	return []Type{
-		{"statement", "Statements", []string{"statement", "заявлени"}},
-		{"speech", "Speeches", []string{"speech", "address", "выступлени", "речь"}},
-		{"remarks", "Remarks", []string{"remarks"}},
-		{"interview", "Interviews", []string{"interview", "интервью"}},
-		{"article", "Articles", []string{"article", "op-ed", "статья", "статьи", "статью"}},
-		{"comment", "Comments", []string{"comment", "комментари"}},
-		{"press-release", "Press releases", []string{"press release", "пресс-релиз"}},
-		{"appeal", "Appeals", []string{"appeal", "обращени"}},
-		{"briefing", "Briefings", []string{"briefing", "брифинг"}},
-		{"news", "News", nil},
+		{"statement", name("Statements", "Заявления"), []string{"statement", "заявлени"}},
+		{"speech", name("Speeches", "Выступления"), []string{"speech", "address", "выступлени", "речь"}},
+		{"remarks", name("Remarks", "Ремарки"), []string{"remarks"}},
+		{"interview", name("Interviews", "Интервью"), []string{"interview", "интервью"}},
+		{"article", name("Articles", "Статьи"), []string{"article", "op-ed", "статья", "статьи", "статью"}},
+		{"comment", name("Comments", "Комментарии"), []string{"comment", "комментари"}},
+		{"press-release", name("Press releases", "Пресс-релизы"), []string{"press release", "пресс-релиз"}},
+		{"appeal", name("Appeals", "Обращения"), []string{"appeal", "обращени"}},
+		{"briefing", name("Briefings", "Брифинги"), []string{"briefing", "брифинг"}},
+		{"news", name("News", "Новости"), nil},
 	}
 }
 
@@ -142,8 +151,13 @@ func (c *Config) applyDefaults() error {
 	if c.Title == "" {
 		c.Title = "Monthly Bulletin"
 	}
-	if c.Language == "" {
+	switch lang := strings.ToLower(strings.TrimSpace(c.Language)); lang {
+	case "":
 		c.Language = "en"
+	case "en", "ru":
+		c.Language = lang
+	default:
+		return fmt.Errorf("language %q: use en or ru", c.Language)
 	}
 	if c.TimeZone == "" {
 		c.TimeZone = "UTC"
@@ -171,7 +185,7 @@ func (c *Config) applyDefaults() error {
 		return fmt.Errorf("page_size %q: use A4 or Letter", c.PageSize)
 	}
 	if len(c.Types) == 0 {
-		c.Types = DefaultTypes()
+		c.Types = DefaultTypes(c.Language)
 	}
 	seen := map[string]bool{}
 	for i, t := range c.Types {

@@ -34,7 +34,7 @@ func TestParseDefaults(t *testing.T) {
 		if len(c.Counters) != 0 || len(c.Clocks) != 0 {
 			t.Errorf("default counters/clocks = %v/%v, want none", c.Counters, c.Clocks)
 		}
-		def := DefaultTypes()
+		def := DefaultTypes("en")
 		if len(c.Types) != len(def) {
 			t.Fatalf("len(Types) = %d, want %d", len(c.Types), len(def))
 		}
@@ -86,6 +86,30 @@ func TestParseValues(t *testing.T) {
 				t.Errorf("got %q/%q/%q", c.Publisher, c.Language, c.Title)
 			}
 		}},
+		{"language is lower-cased", "language: RU\n", func(t *testing.T, c *Config) {
+			if c.Language != "ru" {
+				t.Errorf("Language = %q, want ru", c.Language)
+			}
+		}},
+		{"russian type names", "language: ru\n", func(t *testing.T, c *Config) {
+			want := map[string]string{"statement": "Заявления", "speech": "Выступления", "remarks": "Ремарки",
+				"interview": "Интервью", "article": "Статьи", "comment": "Комментарии", "press-release": "Пресс-релизы",
+				"appeal": "Обращения", "briefing": "Брифинги", "news": "Новости"}
+			if len(c.Types) != len(want) {
+				t.Fatalf("Types = %+v, want %d", c.Types, len(want))
+			}
+			en := DefaultTypes("en")
+			for i, ty := range c.Types {
+				if ty.Key != en[i].Key || ty.Name != want[ty.Key] {
+					t.Errorf("Types[%d] = %q %q, want %q %q", i, ty.Key, ty.Name, en[i].Key, want[en[i].Key])
+				}
+			}
+		}},
+		{"configured types keep their names in russian", "language: ru\ntypes:\n  - key: memo\n    name: Memos\n", func(t *testing.T, c *Config) {
+			if len(c.Types) != 1 || c.Types[0].Name != "Memos" {
+				t.Errorf("Types = %+v, want the configured Memos", c.Types)
+			}
+		}},
 		{"type name defaults to key", "types:\n  - key: memo\n", func(t *testing.T, c *Config) {
 			if len(c.Types) != 1 || c.Types[0].Name != "memo" {
 				t.Errorf("Types = %+v, want one type named memo", c.Types)
@@ -123,6 +147,8 @@ func TestParseErrors(t *testing.T) {
 		{"empty clock zone", "clocks:\n  - place: Moscow\n", []string{"Moscow", "zone"}},
 		{"clock without place", "clocks:\n  - zone: Europe/Moscow\n", []string{"place"}},
 		{"page size A5", "page_size: A5\n", []string{"page_size", "A5"}},
+		{"unknown language", "language: fr\n", []string{"language", `"fr"`, "en or ru"}},
+		{"language with region", "language: ru-RU\n", []string{"language", "ru-RU", "en or ru"}},
 		{"counter without {n}", "counters:\n  - origin: 2018-03-04\n    template: days since the incident\n",
 			[]string{"counters[0]", "line 2", "{n}"}},
 		{"counter impossible origin", "counters:\n  - origin: 2018-02-30\n    template: \"{n} days since x\"\n",

@@ -4,7 +4,6 @@ package counter
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -111,17 +110,6 @@ func russianForm(n int) int {
 		return 1
 	}
 	return 2
-}
-
-// Sort orders counters by origin day, oldest first, then by key, for
-// outputs that must not depend on reading order.
-func Sort(cs []news.Counter) {
-	sort.SliceStable(cs, func(i, j int) bool {
-		if c := cs[i].Origin.Compare(cs[j].Origin); c != 0 {
-			return c < 0
-		}
-		return cs[i].Key < cs[j].Key
-	})
 }
 
 // Describe is a one-line account of c for `bulletin list`.

@@ -173,7 +173,7 @@ func Format(d news.Date, lang string) string {
 	if d.IsZero() {
 		return ""
 	}
-	if isRussian(lang) {
+	if IsRussian(lang) {
 		return fmt.Sprintf("%d %s %d", d.Day, ruGenitive[d.Month-1], d.Year)
 	}
 	return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
@@ -181,11 +181,13 @@ func Format(d news.Date, lang string) string {
 
 // MonthTitle writes a month for headings: "June 2020" or "Июнь 2020".
 func MonthTitle(k news.MonthKey, lang string) string {
-	if isRussian(lang) {
+	if IsRussian(lang) {
 		n := []rune(ruNominative[k.Month-1])
 		return strings.ToUpper(string(n[:1])) + string(n[1:]) + " " + strconv.Itoa(k.Year)
 	}
 	return fmt.Sprintf("%s %d", k.Month, k.Year)
 }
 
-func isRussian(lang string) bool { return strings.HasPrefix(strings.ToLower(lang), "ru") }
+// IsRussian reports whether lang is Russian: a case-insensitive "ru"
+// prefix ("ru", "RU", "ru-RU"). Every stage tells Russian by it.
+func IsRussian(lang string) bool { return strings.HasPrefix(strings.ToLower(lang), "ru") }

@@ -6,37 +6,29 @@ import (
 	"regexp"
 	"strings"
 
+	"bulletin/pipeline/counter"
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
 )
 
-// words are the few interface words of the message body.
-type words struct {
-	published, items, attached, undated string
-}
-
-func wordsFor(lang string) words {
-	if strings.HasPrefix(lang, "ru") {
-		return words{"Опубликовано", "материалов", "Вложения", "без даты"}
-	}
-	return words{"Published", "items", "Attached", "undated"}
-}
-
 // Body words a month's message: the cover's title, period, publication
 // date, counters and contact, then the month's items by type, then the
-// attachments. It returns the plain text and the HTML alternative.
-func Body(cover news.Cover, month news.Month, lang string, attachments []Attachment) (text, htmlBody string) {
-	w := wordsFor(lang)
+// attachments. It returns the plain text and the HTML alternative. The
+// interface words are the bulletin's own (pipeline.Labels(lang)); the item
+// count takes its plural from labels.Items.
+func Body(cover news.Cover, month news.Month, lang string, labels news.Labels, attachments []Attachment) (text, htmlBody string) {
+	w := labels
+	count := fmt.Sprintf("%d %s", month.Count(), counter.Fill(w.Items, month.Count()))
 	var t strings.Builder
 	heading := cover.Title + " — " + month.Title
-	fmt.Fprintf(&t, "%s\n%s\n%s: %s\n", heading, cover.Publisher, w.published, cover.Published)
+	fmt.Fprintf(&t, "%s\n%s\n%s: %s\n", heading, cover.Publisher, w.Published, cover.Published)
 	if len(cover.Counters) > 0 {
 		t.WriteString("\n")
 		for _, c := range cover.Counters {
 			fmt.Fprintf(&t, "%s\n", c)
 		}
 	}
-	fmt.Fprintf(&t, "\n%s: %d %s\n", month.Title, month.Count(), w.items)
+	fmt.Fprintf(&t, "\n%s: %s\n", month.Title, count)
 	for _, g := range month.Types {
 		fmt.Fprintf(&t, "\n%s (%d)\n", g.Name, len(g.Items))
 		for _, it := range g.Items {
@@ -50,7 +42,7 @@ func Body(cover news.Cover, month news.Month, lang string, attachments []Attachm
 		}
 	}
 	if len(attachments) > 0 {
-		fmt.Fprintf(&t, "\n%s:\n", w.attached)
+		fmt.Fprintf(&t, "\n%s:\n", w.Attached)
 		for _, a := range attachments {
 			fmt.Fprintf(&t, "- %s (%s)\n", a.Name, humanSize(len(a.Data)))
 		}
@@ -60,7 +52,7 @@ func Body(cover news.Cover, month news.Month, lang string, attachments []Attachm
 	var h strings.Builder
 	fmt.Fprintf(&h, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head><meta charset=\"utf-8\"><title>%s</title></head>\n", e(lang), e(heading))
 	h.WriteString("<body style=\"font-family: Georgia, 'PT Serif', serif; max-width: 40em;\">\n")
-	fmt.Fprintf(&h, "<h1 style=\"font-size: 1.4em;\">%s</h1>\n<p>%s<br>%s: %s</p>\n", e(heading), e(cover.Publisher), e(w.published), e(cover.Published))
+	fmt.Fprintf(&h, "<h1 style=\"font-size: 1.4em;\">%s</h1>\n<p>%s<br>%s: %s</p>\n", e(heading), e(cover.Publisher), e(w.Published), e(cover.Published))
 	if len(cover.Counters) > 0 {
 		h.WriteString("<ul>\n")
 		for _, c := range cover.Counters {
@@ -68,7 +60,7 @@ func Body(cover news.Cover, month news.Month, lang string, attachments []Attachm
 		}
 		h.WriteString("</ul>\n")
 	}
-	fmt.Fprintf(&h, "<h2 style=\"font-size: 1.2em;\">%s: %d %s</h2>\n", e(month.Title), month.Count(), e(w.items))
+	fmt.Fprintf(&h, "<h2 style=\"font-size: 1.2em;\">%s: %s</h2>\n", e(month.Title), e(count))
 	for _, g := range month.Types {
 		fmt.Fprintf(&h, "<h3 style=\"font-size: 1em;\">%s (%d)</h3>\n<ul>\n", e(g.Name), len(g.Items))
 		for _, it := range g.Items {
@@ -87,7 +79,7 @@ func Body(cover news.Cover, month news.Month, lang string, attachments []Attachm
 		h.WriteString("</p>\n")
 	}
 	if len(attachments) > 0 {
-		fmt.Fprintf(&h, "<p>%s:</p>\n<ul>\n", e(w.attached))
+		fmt.Fprintf(&h, "<p>%s:</p>\n<ul>\n", e(w.Attached))
 		for _, a := range attachments {
 			fmt.Fprintf(&h, "<li>%s (%s)</li>\n", e(a.Name), humanSize(len(a.Data)))
 		}
@@ -97,9 +89,9 @@ func Body(cover news.Cover, month news.Month, lang string, attachments []Attachm
 	return t.String(), h.String()
 }
 
-func itemDate(it news.Item, lang string, w words) string {
+func itemDate(it news.Item, lang string, w news.Labels) string {
 	if it.Date.IsZero() {
-		return w.undated
+		return strings.ToLower(w.Undated) // "undated", "без даты" in a list line
 	}
 	return dates.Format(it.Date, lang)
 }

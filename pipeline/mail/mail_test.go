@@ -163,3 +163,52 @@ func TestSubject(t *testing.T) {
 		t.Errorf("unknown placeholder: %v", err)
 	}
 }
+
+// TestBodyPlurals: the item count takes its plural from the labels' Items
+// template, in English and Russian, in the text and the HTML.
+func TestBodyPlurals(t *testing.T) {
+	en := news.Labels{Published: "Published", Items: "{item|items}", Undated: "Undated", Attached: "Attached"}
+	ru := news.Labels{Published: "Опубликовано", Items: "{материал|материала|материалов}", Undated: "Без даты", Attached: "Вложения"}
+	month := func(n int) news.Month {
+		g := news.TypeGroup{Type: "news", Name: "News"}
+		for i := 0; i < n; i++ {
+			g.Items = append(g.Items, news.Item{Title: "Item", Date: news.Date{Year: 2020, Month: time.June, Day: 24}})
+		}
+		g.Items = g.Items[:n-1]
+		g.Items = append(g.Items, news.Item{Title: "Undated item"})
+		return news.Month{Key: news.MonthKey{Year: 2020, Month: time.June}, Title: "June 2020", Types: []news.TypeGroup{g}}
+	}
+	cover := news.Cover{Title: "Bulletin", Publisher: "Embassy", Published: "6 July 2020"}
+	atts := []Attachment{{Name: "bulletin-2020-06.pdf", Data: []byte("%PDF")}}
+	tests := []struct {
+		lang   string
+		labels news.Labels
+		n      int
+		want   []string
+		absent []string
+	}{
+		{"en", en, 1, []string{"June 2020: 1 item\n", "Published: 6 July 2020", "Attached:", "- undated — Undated item"}, []string{"1 items"}},
+		{"en", en, 3, []string{"June 2020: 3 items\n"}, nil},
+		{"ru", ru, 1, []string{"June 2020: 1 материал\n", "Опубликовано: 6 July 2020", "Вложения:", "- без даты — Undated item"}, []string{"материалов"}},
+		{"ru", ru, 3, []string{"June 2020: 3 материала\n"}, []string{"3 материалов"}},
+		{"ru", ru, 5, []string{"June 2020: 5 материалов\n"}, nil},
+		{"ru", ru, 21, []string{"June 2020: 21 материал\n"}, nil},
+	}
+	for _, tt := range tests {
+		text, html := Body(cover, month(tt.n), tt.lang, tt.labels, atts)
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s %d: text lacks %q:\n%s", tt.lang, tt.n, w, text)
+			}
+		}
+		for _, w := range tt.absent {
+			if strings.Contains(text, w) || strings.Contains(html, w) {
+				t.Errorf("%s %d: body has %q:\n%s", tt.lang, tt.n, w, text)
+			}
+		}
+		count := strings.TrimSuffix(strings.TrimPrefix(tt.want[0], "June 2020: "), "\n")
+		if !strings.Contains(html, "June 2020: "+count+"</h2>") {
+			t.Errorf("%s %d: HTML lacks %q:\n%s", tt.lang, tt.n, count, html)
+		}
+	}
+}

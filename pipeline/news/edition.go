@@ -85,6 +85,11 @@ type Labels struct {
 	Published string // "Published"
 	Items     string // plural forms for item counts: "{item|items}", "{материал|материала|материалов}"
 	Undated   string // "Undated"
+	Attached  string // heading of the attachment list in mail: "Attached"
+	// DatedByCapture and DatedByFileName word DateNote for an item dated
+	// by its capture's date or its file name; %s is the formatted date.
+	DatedByCapture  string // "Undated in the source; dated by its capture date, %s."
+	DatedByFileName string // "Undated in the source; dated by its file name, %s."
 }
 
 // Edition is one rendered document's content: a month for a PDF bulletin,

@@ -121,8 +121,12 @@ type Item struct {
 	Date  Date // zero when undated
 	// DateNote explains a date not given by the item itself, for example
 	// "no date of its own: dated by the capture date of home.txt".
+	// Readers leave it empty and set DatedBy; pipeline.Collect words it
+	// in the configured language.
 	DateNote string
-	Type     string // a type key from the configuration ("statement")
+	// DatedBy says where Date came from when not from the item itself.
+	DatedBy DatedBy
+	Type    string // a type key from the configuration ("statement")
 	// TypeExplicit is true when the source named the type.
 	TypeExplicit bool
 	Summary      string
@@ -134,6 +138,16 @@ type Item struct {
 	// folder ("." at its top): relative image paths start there.
 	Dir string
 }
+
+// DatedBy says where an item's date came from; the zero value means the
+// item's own date (or no date at all).
+type DatedBy int
+
+const (
+	DatedByOwn      DatedBy = iota // the item's own date, or none
+	DatedByCapture                 // the date line of the capture it was read from
+	DatedByFileName                // the date in its file name
+)
 
 // Month returns the month the item belongs to (the zero key when undated).
 func (it Item) Month() MonthKey {

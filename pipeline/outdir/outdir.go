@@ -21,10 +21,7 @@ type File struct {
 
 // Write writes files into dir, creating dir if needed.
 func Write(dir string, files []File) error {
-	s, err := NewStage(dir)
-	if err != nil {
-		return err
-	}
+	s := NewStage(dir)
 	for _, f := range files {
 		if err := s.Put(f.Name, f.Data); err != nil {
 			s.Abort()
@@ -40,35 +37,61 @@ func Write(dir string, files []File) error {
 type Stage struct {
 	dir   string
 	mu    sync.Mutex
+	ready bool // dir exists and old temporaries are gone
 	names []string
 	temps map[string]string // final name → temporary path
+	prune []string          // patterns of files that Commit removes unless put
 }
 
 // tempMark is in every temporary name: ".NAME.tmp-RANDOM".
 const tempMark = ".tmp-"
 
-// NewStage prepares dir, creating it if needed and removing temporary
-// files an earlier, killed run left behind.
-func NewStage(dir string) (*Stage, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("outdir: create %s: %w", dir, err)
+// NewStage stages files for dir. Nothing is touched until the first Put,
+// so a build that fails before rendering leaves no trace, not even dir.
+func NewStage(dir string) *Stage {
+	return &Stage{dir: dir, temps: map[string]string{}}
+}
+
+// Prune makes Commit remove the files in dir that match pattern (as in
+// filepath.Match) and were not put: outputs of months that are gone.
+func (s *Stage) Prune(pattern string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prune = append(s.prune, pattern)
+}
+
+// prepare creates dir and removes the temporary files an earlier, killed
+// run left behind. Called with s.mu held.
+func (s *Stage) prepare() error {
+	if s.ready {
+		return nil
 	}
-	entries, err := os.ReadDir(dir)
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return fmt.Errorf("outdir: create %s: %w", s.dir, err)
+	}
+	entries, err := os.ReadDir(s.dir)
 	if err != nil {
-		return nil, fmt.Errorf("outdir: read %s: %w", dir, err)
+		return fmt.Errorf("outdir: read %s: %w", s.dir, err)
 	}
 	for _, e := range entries {
 		if n := e.Name(); strings.HasPrefix(n, ".") && strings.Contains(n, tempMark) && e.Type().IsRegular() {
-			os.Remove(filepath.Join(dir, n))
+			os.Remove(filepath.Join(s.dir, n))
 		}
 	}
-	return &Stage{dir: dir, temps: map[string]string{}}, nil
+	s.ready = true
+	return nil
 }
 
 // Put writes data to a temporary file that Commit will name name.
 func (s *Stage) Put(name string, data []byte) error {
 	if name == "" || strings.ContainsAny(name, `/\`) {
 		return fmt.Errorf("outdir: %q is not a plain file name", name)
+	}
+	s.mu.Lock()
+	err := s.prepare()
+	s.mu.Unlock()
+	if err != nil {
+		return err
 	}
 	t, err := writeTemp(s.dir, name, data)
 	if err != nil {
@@ -85,10 +108,16 @@ func (s *Stage) Put(name string, data []byte) error {
 	return nil
 }
 
-// Commit renames every staged file into place, in the order first put.
+// Commit renames every staged file into place, in the order first put,
+// then removes what Prune asked for. Each file is replaced atomically; a
+// rename failing half-way (a full disk) can leave some files new and some
+// old, never a half-written one.
 func (s *Stage) Commit() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.removePruned(); err != nil {
+		return err
+	}
 	for i, name := range s.names {
 		if err := os.Rename(s.temps[name], filepath.Join(s.dir, name)); err != nil {
 			for _, rest := range s.names[i:] {
@@ -98,6 +127,23 @@ func (s *Stage) Commit() error {
 		}
 	}
 	s.names, s.temps = nil, map[string]string{}
+	return nil
+}
+
+func (s *Stage) removePruned() error {
+	for _, pattern := range s.prune {
+		matches, err := filepath.Glob(filepath.Join(s.dir, pattern))
+		if err != nil {
+			return fmt.Errorf("outdir: prune %s: %w", pattern, err)
+		}
+		for _, m := range matches {
+			if _, put := s.temps[filepath.Base(m)]; !put {
+				if err := os.Remove(m); err != nil {
+					return fmt.Errorf("outdir: remove stale %s: %w", filepath.Base(m), err)
+				}
+			}
+		}
+	}
 	return nil
 }
 

@@ -13,7 +13,6 @@ import (
 	"unicode"
 
 	"bulletin/pipeline/config"
-	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/source/feed"
 	"bulletin/pipeline/source/jsonl"
@@ -67,8 +66,19 @@ func KindOf(name string, data []byte) Kind {
 	return Unknown
 }
 
+// isImage reports whether name is an image file (png, jpg, jpeg, gif, svg,
+// webp): an asset Markdown items link to, not an item.
+func isImage(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp":
+		return true
+	}
+	return false
+}
+
 // Read reads every file under fsys in lexical order. Hidden files (".…")
-// are skipped; any other file that no reader takes is reported. dir is the
+// and images (assets of Markdown items) are skipped; any other file that
+// no reader takes is reported. dir is the
 // folder's name as the user gave it: origins are named under it.
 func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Result, error) {
 	res := &Result{dir: dir, loc: loc}
@@ -104,6 +114,9 @@ func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Res
 func (res *Result) shown(name string) string { return path.Join(res.dir, name) }
 
 func (res *Result) readFile(fsys fs.FS, name string) {
+	if isImage(name) {
+		return // an asset of a Markdown item, not an item
+	}
 	shown := res.shown(name)
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
@@ -189,8 +202,13 @@ func (res *Result) addCapture(c *listing.Capture) {
 			Origins: []news.Origin{{File: c.File, Line: e.Line}},
 		}
 		if e.Date.IsZero() && !c.Date.IsZero() {
+			// pipeline.Collect words the note in the configured language.
 			it.Date = c.Date
-			it.DateNote = fmt.Sprintf("Undated in the source; dated by its capture date, %s.", dates.Format(c.Date, "en"))
+			it.DatedBy = news.DatedByCapture
+		}
+		if e.Date.IsZero() && c.Date.IsZero() && e.Featured {
+			res.Problems = append(res.Problems, news.Problem{Severity: news.Warning, At: it.Origins[0],
+				Msg: "the featured article has no date of its own and the capture has no date line, so it goes under Undated; add the date line at the top of the capture to date it"})
 		}
 		res.Items = append(res.Items, it)
 	}

@@ -87,16 +87,16 @@ func TestReadCapture(t *testing.T) {
 		t.Errorf("Contact = %q, want %q", res.Contact, want)
 	}
 	tests := []struct {
-		title    string
-		date     news.Date
-		origin   string
-		lang     string
-		dateNote bool
-		body     string
+		title   string
+		date    news.Date
+		origin  string
+		lang    string
+		datedBy news.DatedBy
+		body    string
 	}{
-		{"Featured article about cooperation", date(2020, 7, 6), "sources/home.txt:10", "en", true, "It begins with a sentence."},
-		{"President Vladimir Putin's speech at the parade", date(2020, 6, 24), "sources/home.txt:14", "en", false, "Text of the speech."},
-		{"Заявление МИД России", date(2020, 6, 19), "sources/home.txt:18", "ru", false, "Текст заявления."},
+		{"Featured article about cooperation", date(2020, 7, 6), "sources/home.txt:10", "en", news.DatedByCapture, "It begins with a sentence."},
+		{"President Vladimir Putin's speech at the parade", date(2020, 6, 24), "sources/home.txt:14", "en", news.DatedByOwn, "Text of the speech."},
+		{"Заявление МИД России", date(2020, 6, 19), "sources/home.txt:18", "ru", news.DatedByOwn, "Текст заявления."},
 	}
 	if len(res.Items) != len(tests) {
 		t.Fatalf("got %d items, want %d: %+v", len(res.Items), len(tests), res.Items)
@@ -110,11 +110,10 @@ func TestReadCapture(t *testing.T) {
 			if len(it.Origins) != 1 || it.Origins[0].String() != tt.origin {
 				t.Errorf("origins = %v, want [%s]", it.Origins, tt.origin)
 			}
-			if tt.dateNote != (it.DateNote != "") {
-				t.Errorf("DateNote = %q, want one: %v", it.DateNote, tt.dateNote)
-			}
-			if tt.dateNote && !strings.Contains(it.DateNote, "6 July 2020") {
-				t.Errorf("DateNote %q does not name the capture date", it.DateNote)
+			// The reader says how the item is dated; pipeline.Collect words
+			// the note in the configured language.
+			if it.DatedBy != tt.datedBy || it.DateNote != "" {
+				t.Errorf("DatedBy = %v, DateNote = %q; want %v and no note", it.DatedBy, it.DateNote, tt.datedBy)
 			}
 		})
 	}
@@ -189,14 +188,69 @@ func TestReadUndatedCapture(t *testing.T) {
 	if !warned {
 		t.Errorf("no warning at s/u.txt:1 about the missing capture date: %v", res.Problems)
 	}
+	// The featured article (line 3) is warned about: it goes under Undated.
+	var featured int
+	for _, p := range res.Problems {
+		if p.At == (news.Origin{File: "s/u.txt", Line: 3}) {
+			featured++
+			for _, w := range []string{"no date of its own", "no date line", "Undated", "add the date line at the top"} {
+				if !strings.Contains(p.Msg, w) {
+					t.Errorf("featured warning %q does not say %q", p.Msg, w)
+				}
+			}
+			if p.Severity != news.Warning || p.Fate != news.NoFate {
+				t.Errorf("featured problem = %v (fate %v), want a warning that keeps the item", p, p.Fate)
+			}
+		}
+	}
+	if featured != 1 {
+		t.Errorf("%d problems at s/u.txt:3, want one warning about the undated featured article: %v", featured, res.Problems)
+	}
 	if len(res.Items) != 2 {
 		t.Fatalf("items = %+v", res.Items)
 	}
-	if f := res.Items[0]; !f.Date.IsZero() || f.DateNote != "" {
+	if f := res.Items[0]; !f.Date.IsZero() || f.DateNote != "" || f.DatedBy != news.DatedByOwn {
 		t.Errorf("featured article = %v %q; want no date and no note (it goes under Undated)", f.Date, f.DateNote)
 	}
 	if d := res.Items[1]; d.Date != date(2020, 6, 24) || d.DateNote != "" {
 		t.Errorf("dated entry = %v %q", d.Date, d.DateNote)
+	}
+}
+
+// TestReadDatedCaptureNoFeaturedWarning: a featured article in a dated
+// capture takes the capture's date without a warning.
+func TestReadDatedCaptureNoFeaturedWarning(t *testing.T) {
+	res := read(t, fstest.MapFS{"home.txt": file(home)}, "s")
+	for _, p := range res.Problems {
+		if strings.Contains(p.Msg, "featured") {
+			t.Errorf("unexpected warning %v", p)
+		}
+	}
+}
+
+// TestReadImagesSkipped: images are assets of Markdown items, read by the
+// renderers; the reader skips them silently and still warns about other
+// unknown files.
+func TestReadImagesSkipped(t *testing.T) {
+	fsys := fstest.MapFS{
+		"2020/item.md":     file("---\ntitle: With a picture\ndate: 2020-06-24\n---\n![Map](map.png)\n"),
+		"2020/map.png":     file("\x89PNG\r\n\x1a\n"),
+		"2020/photo.JPG":   file("\xff\xd8\xff"),
+		"2020/photo2.jpeg": file("\xff\xd8\xff"),
+		"anim.gif":         file("GIF89a"),
+		"logo.svg":         file(`<svg xmlns="http://www.w3.org/2000/svg"/>`),
+		"pic.webp":         file("RIFF....WEBP"),
+		"notes.docx":       file("PK..."),
+	}
+	res := read(t, fsys, "sources")
+	if want := []string{"sources/2020/item.md"}; !reflect.DeepEqual(res.Files, want) {
+		t.Errorf("Files = %q, want %q", res.Files, want)
+	}
+	if len(res.Items) != 1 || res.Items[0].Title != "With a picture" {
+		t.Errorf("items = %+v, want the one Markdown item", res.Items)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].At.File != "sources/notes.docx" || !strings.Contains(res.Problems[0].Msg, "not read") {
+		t.Errorf("problems = %v, want only the warning about notes.docx", res.Problems)
 	}
 }
 

@@ -3,6 +3,8 @@ package epub
 import (
 	"fmt"
 	"strings"
+
+	"bulletin/pipeline/dates"
 )
 
 // navEntry is one node of the month → type → item tree, shared by the
@@ -83,7 +85,7 @@ func writeLandmarks(s *strings.Builder, b *book) {
 // landmarkLabels names the cover and the title page in the book's language
 // (English or Russian), as reading systems that list landmarks show them.
 func landmarkLabels(lang string) (cover, title string) {
-	if strings.HasPrefix(strings.ToLower(lang), "ru") {
+	if dates.IsRussian(lang) {
 		return "Обложка", "Титульный лист"
 	}
 	return "Cover", "Title page"

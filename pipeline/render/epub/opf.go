@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"bulletin/pipeline/dates"
 )
 
 // opfIn is the part of go-epub's package file that is kept: what files exist
@@ -144,7 +146,7 @@ func writeAccessibility(s *strings.Builder, b *book) {
 
 // accessibilitySummary is in the book's language (English or Russian).
 func accessibilitySummary(lang string) string {
-	if strings.HasPrefix(strings.ToLower(lang), "ru") {
+	if dates.IsRussian(lang) {
 		return "Сборник материалов с содержанием по месяцам, типам и материалам, " +
 			"с заголовками для навигации. У каждого изображения есть текстовое описание; " +
 			"текст обложки повторён на титульной странице."

@@ -9,6 +9,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 
 	"bulletin/layouts"
+	"bulletin/pipeline/dates"
 	"bulletin/pipeline/render/pdf/hyphen"
 )
 
@@ -319,7 +320,7 @@ func (b *builder) computeBreakPoints(rs []rune) []int {
 // word's letters, otherwise any that do.
 func (b *builder) patternsFor(w string) *hyphen.Patterns {
 	lang := "en"
-	if strings.HasPrefix(strings.ToLower(b.lang), "ru") {
+	if dates.IsRussian(b.lang) {
 		lang = "ru"
 	}
 	if p := b.r.hyph[lang]; p != nil && p.Knows(w) {

@@ -219,7 +219,7 @@ func (p *parser) date(it *news.Item, s scalar, front []byte, loc *time.Location)
 	}
 	if d, ok := fileDate(p.file); ok {
 		it.Date = d
-		it.DateNote = fmt.Sprintf("Undated in the source; dated by its file name, %s.", dates.Format(d, "en"))
+		it.DatedBy = news.DatedByFileName // pipeline.Collect words the note
 		return
 	}
 	p.warnf(1, "no date: the item goes under \"Undated\"; add `date: YYYY-MM-DD` to the front matter")

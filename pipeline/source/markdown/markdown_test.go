@@ -244,8 +244,8 @@ func TestFixtures(t *testing.T) {
 		{"draft.md", london, nil, []problem{{news.Warning, 4, "a draft"}}},
 		{"2024-12-5-no-date.md", london, &news.Item{
 			Title: "Dated by its file name", Date: date(2024, 12, 5),
-			DateNote: "Undated in the source; dated by its file name, 5 December 2024.",
-			Summary:  "An excerpt as summary.", Author: "anna, boris", Body: "Body.\n",
+			DatedBy: news.DatedByFileName,
+			Summary: "An excerpt as summary.", Author: "anna, boris", Body: "Body.\n",
 		}, nil},
 		{"undated.md", london, &news.Item{Title: "No date anywhere", Body: "Body.\n"},
 			[]problem{{news.Warning, 1, `no date: the item goes under "Undated"; add ` + "`date:"}}},
