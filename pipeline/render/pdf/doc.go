@@ -49,6 +49,8 @@ type builder struct {
 	images  map[string]*imageRef
 	widths  map[widthKey]float64 // shared by both passes of a document
 	hyphens map[string][]int     // language + word → break points, shared too
+	lines   map[int]brokenParagraph
+	paraSeq int // paragraphs set so far in this pass, the key of lines
 }
 
 // currentFont is a face, style and size selected in the document.
@@ -62,15 +64,16 @@ type currentFont struct {
 type caches struct {
 	widths  map[widthKey]float64
 	hyphens map[string][]int
+	lines   map[int]brokenParagraph // by paragraph number in the document
 }
 
 func newCaches() caches {
-	return caches{widths: map[widthKey]float64{}, hyphens: map[string][]int{}}
+	return caches{widths: map[widthKey]float64{}, hyphens: map[string][]int{}, lines: map[int]brokenParagraph{}}
 }
 
 func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, c caches) *builder {
 	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{},
-		images: map[string]*imageRef{}, widths: c.widths, hyphens: c.hyphens}
+		images: map[string]*imageRef{}, widths: c.widths, hyphens: c.hyphens, lines: c.lines}
 }
 
 // build lays out the whole document.

@@ -434,9 +434,8 @@ func (b *builder) paraRuns(runs []textRun, lh float64, justify, hyph bool) {
 	width := b.left() + b.textW() - x
 	start := 0
 	flushText := func(end int) {
-		ws := b.words(runs[start:end])
-		if len(ws) > 0 {
-			b.placeLines(b.breakLines(ws, width, hyph), x, width, lh, justify, true)
+		if lines := b.paragraphLines(runs[start:end], width, hyph); len(lines) > 0 {
+			b.placeLines(lines, x, width, lh, justify, true)
 		}
 	}
 	for i, r := range runs {
@@ -447,6 +446,28 @@ func (b *builder) paraRuns(runs []textRun, lh float64, justify, hyph bool) {
 		}
 	}
 	flushText(len(runs))
+}
+
+// paragraphLines breaks runs into lines. Both passes set the same
+// paragraphs in the same order and width, so the second pass takes the
+// first one's lines instead of breaking them again.
+func (b *builder) paragraphLines(runs []textRun, width float64, hyph bool) []line {
+	b.paraSeq++
+	if c, ok := b.lines[b.paraSeq]; ok && c.width == width {
+		return c.lines
+	}
+	var lines []line
+	if ws := b.words(runs); len(ws) > 0 {
+		lines = b.breakLines(ws, width, hyph)
+	}
+	b.lines[b.paraSeq] = brokenParagraph{width, lines}
+	return lines
+}
+
+// brokenParagraph is a paragraph's lines at the width they were broken for.
+type brokenParagraph struct {
+	width float64
+	lines []line
 }
 
 // collect gathers the inline content of n as runs.
