@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -211,8 +212,11 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err := second.build(ctx); err != nil {
 		return nil, err
 	}
-	if second.f.PageNo() != first.f.PageNo() {
-		return nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages)", first.f.PageNo(), second.f.PageNo())
+	if second.f.PageNo() != first.f.PageNo() || !slices.Equal(second.itemPages, first.itemPages) {
+		// The contents and footers print the first pass's numbers: they
+		// must be the second pass's too.
+		return nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages, items on %v and %v)",
+			first.f.PageNo(), second.f.PageNo(), first.itemPages, second.itemPages)
 	}
 	var buf bytes.Buffer
 	if err := second.f.Output(&buf); err != nil {
