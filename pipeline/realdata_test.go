@@ -7,29 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"bulletin/internal/testenv"
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/news"
 )
 
-// realdata is ../shared/realdata beside the repository: files written by
-// others, which CI provides.
-func realdata(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "realdata", sub))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: CI must have ../shared beside the repository", dir)
-		}
-		t.Skipf("SKIPPED: %s is absent; the real-data tests need ../shared/realdata", dir)
-	}
-	return dir
-}
-
 func TestRealMarkdown(t *testing.T) {
-	dir := realdata(t, "markdown")
+	dir := testenv.Shared(t, "realdata", "markdown") // files written by others, which CI provides
 	files, err := filepath.Glob(filepath.Join(dir, "*.md"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no Markdown files in %s: %v", dir, err)
@@ -57,7 +41,7 @@ func TestRealMarkdown(t *testing.T) {
 }
 
 func TestRealFeeds(t *testing.T) {
-	dir := realdata(t, "feeds")
+	dir := testenv.Shared(t, "realdata", "feeds")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)

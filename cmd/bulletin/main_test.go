@@ -11,39 +11,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"bulletin/internal/testenv"
 )
 
 // The end-to-end tests run the CLI in-process on real files and check the
 // outputs with the real tools: pdftotext, pdffonts, qpdf and EPUBCheck.
-
-// needTool skips a test when a checker is missing, loudly, except under
-// CI=true where a missing checker is a failure.
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not installed: CI must install it (.ci/run)", name)
-	}
-	t.Skipf("SKIPPED: %s is not installed; run `make checkers` (apt-get install poppler-utils qpdf epubcheck)", name)
-}
-
-// sharedDir is ../shared beside the repository, where CI puts the real sample.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: CI must have ../shared beside the repository", dir)
-		}
-		t.Skipf("SKIPPED: %s is absent (it holds the real sample); tests of the real sample need it", dir)
-	}
-	return dir
-}
 
 type cli struct {
 	code           int
@@ -106,7 +79,7 @@ func read(t *testing.T, name string) []byte {
 
 func pdftotext(t *testing.T, pdf string) string {
 	t.Helper()
-	needTool(t, "pdftotext")
+	testenv.NeedTool(t, "pdftotext")
 	out, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext %s: %v", pdf, err)
@@ -116,7 +89,7 @@ func pdftotext(t *testing.T, pdf string) string {
 
 func sampleProject(t *testing.T) string {
 	t.Helper()
-	seed := read(t, filepath.Join(sharedDir(t), "seed", "000_dc94206625c9e799.txt"))
+	seed := read(t, testenv.Shared(t, "seed", "000_dc94206625c9e799.txt"))
 	return project(t, map[string][]byte{"front-page.txt": seed})
 }
 
@@ -214,7 +187,7 @@ func TestSampleBuild(t *testing.T) {
 
 func pdfPages(t *testing.T, pdf string) string {
 	t.Helper()
-	needTool(t, "pdfinfo")
+	testenv.NeedTool(t, "pdfinfo")
 	out, err := exec.Command("pdfinfo", pdf).Output()
 	if err != nil {
 		t.Fatalf("pdfinfo %s: %v", pdf, err)
@@ -229,11 +202,11 @@ func pdfPages(t *testing.T, pdf string) string {
 // checkPDF runs qpdf --check and pdffonts (every font embedded).
 func checkPDF(t *testing.T, pdf string) {
 	t.Helper()
-	needTool(t, "qpdf")
+	testenv.NeedTool(t, "qpdf")
 	if out, err := exec.Command("qpdf", "--check", pdf).CombinedOutput(); err != nil {
 		t.Errorf("qpdf --check %s: %v\n%s", pdf, err, out)
 	}
-	needTool(t, "pdffonts")
+	testenv.NeedTool(t, "pdffonts")
 	out, err := exec.Command("pdffonts", pdf).Output()
 	if err != nil {
 		t.Fatalf("pdffonts %s: %v", pdf, err)
@@ -254,7 +227,7 @@ func checkPDF(t *testing.T, pdf string) {
 // epubXHTML is the text of every XHTML document in the EPUB.
 func epubXHTML(t *testing.T, name string) string {
 	t.Helper()
-	needTool(t, "unzip")
+	testenv.NeedTool(t, "unzip")
 	out, err := exec.Command("unzip", "-p", name, "*.xhtml").Output()
 	if err != nil {
 		t.Fatalf("unzip %s: %v", name, err)
@@ -265,15 +238,8 @@ func epubXHTML(t *testing.T, name string) string {
 // epubcheck runs W3C's EPUBCheck (about 10 s) and wants 0 errors and 0 warnings.
 func epubcheck(t *testing.T, name string) {
 	t.Helper()
-	jar := "/usr/share/java/epubcheck.jar"
-	needTool(t, "java")
-	if _, err := os.Stat(jar); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s missing: CI must install epubcheck", jar)
-		}
-		t.Skipf("SKIPPED: EPUBCheck is not installed (apt-get install epubcheck)")
-	}
-	out, err := exec.Command("java", "-jar", jar, name).CombinedOutput()
+	java, jar := testenv.EPUBCheck(t)
+	out, err := exec.Command(java, "-jar", jar, name).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "0 fatals / 0 errors / 0 warnings") {
 		t.Errorf("EPUBCheck %s: %v\n%s", name, err, out)
 	}

@@ -17,12 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"bulletin/internal/testenv"
 	"bulletin/layouts"
 	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 )
-
-const epubcheckJar = "/usr/share/java/epubcheck.jar"
 
 var published = time.Date(2020, 7, 6, 2, 18, 0, 0, time.FixedZone("MSK", 3*3600))
 
@@ -142,20 +141,14 @@ func entries(t testing.TB, data []byte) (map[string]string, []*zip.File) {
 // Callers keep to three runs per test binary (each takes seconds).
 func epubcheck(t *testing.T, name string, data []byte) {
 	t.Helper()
-	java, err := exec.LookPath("java")
-	if _, statErr := os.Stat(epubcheckJar); err != nil || statErr != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("EPUBCheck is required in CI: java=%v jar=%v", err, statErr)
-		}
-		t.Skipf("!!! SKIPPING EPUBCheck: java or %s missing (java: %v, jar: %v) — install epubcheck to validate the EPUB !!!", epubcheckJar, err, statErr)
-	}
+	java, jar := testenv.EPUBCheck(t)
 	dir := t.TempDir()
 	book := filepath.Join(dir, name)
 	if err := os.WriteFile(book, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	report := filepath.Join(dir, "report.json")
-	out, runErr := exec.Command(java, "-jar", epubcheckJar, book, "--json", report).CombinedOutput()
+	out, runErr := exec.Command(java, "-jar", jar, book, "--json", report).CombinedOutput()
 	raw, err := os.ReadFile(report)
 	if err != nil {
 		t.Fatalf("EPUBCheck wrote no report (%v): %s", runErr, out)

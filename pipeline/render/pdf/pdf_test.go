@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"bulletin/internal/testenv"
 	"bulletin/layouts"
 	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
@@ -116,22 +117,9 @@ func render(t *testing.T, r *Renderer, ed news.Edition) ([]byte, []news.Problem)
 	return buf.Bytes(), probs
 }
 
-// tool finds an external checker: missing tools fail in CI, skip elsewhere.
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed: apt-get install -y poppler-utils qpdf", name)
-		}
-		t.Skipf("SKIPPING PDF CHECK: %s is not installed (apt-get install -y poppler-utils qpdf)", name)
-	}
-	return p
-}
-
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(tool(t, name), args...).CombinedOutput()
+	out, err := exec.Command(testenv.NeedTool(t, name), args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}

@@ -8,11 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"bulletin/internal/testenv"
 	"bulletin/pipeline/news"
 )
-
-// realFeeds holds the real-world feeds shared by the project (not in this repo).
-const realFeeds = "../../../../shared/realdata/feeds"
 
 func date(y int, m time.Month, d int) news.Date { return news.Date{Year: y, Month: m, Day: d} }
 
@@ -67,12 +65,8 @@ func checkBody(t *testing.T, it news.Item) {
 }
 
 func TestRealFeeds(t *testing.T) {
-	if _, err := os.Stat(realFeeds); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real feeds missing in CI: %v", err)
-		}
-		t.Skipf("real feeds not found at %s (they are shared by the project, not part of this repo): %v", realFeeds, err)
-	}
+	// The real-world feeds shared by the project (not in this repo).
+	realFeeds := testenv.Shared(t, "realdata", "feeds")
 	tests := []struct {
 		file  string
 		count int
@@ -150,12 +144,7 @@ func TestRealFeeds(t *testing.T) {
 }
 
 func TestRealSpecifics(t *testing.T) {
-	if _, err := os.Stat(realFeeds); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real feeds missing in CI: %v", err)
-		}
-		t.Skipf("real feeds not found at %s: %v", realFeeds, err)
-	}
+	realFeeds := testenv.Shared(t, "realdata", "feeds")
 	parse := func(name string, loc *time.Location) ([]news.Item, []news.Problem) {
 		return Parse(name, readFile(t, filepath.Join(realFeeds, name)), loc)
 	}

@@ -9,11 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"bulletin/internal/testenv"
 	"bulletin/pipeline/news"
 )
-
-// samplePath is the real capture shared by the project (not in this repo).
-const samplePath = "../../../../shared/seed/000_dc94206625c9e799.txt"
 
 func date(y int, m time.Month, d int) news.Date { return news.Date{Year: y, Month: m, Day: d} }
 
@@ -59,12 +57,8 @@ func parseFile(t *testing.T, path string) (*Capture, []news.Problem) {
 }
 
 func TestSample(t *testing.T) {
-	if _, err := os.Stat(samplePath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the sample capture is required in CI: %v", err)
-		}
-		t.Skipf("sample capture %s not found (it lives in the shared folder beside the project): %v", samplePath, err)
-	}
+	// The real capture shared by the project (not in this repo).
+	samplePath := testenv.Shared(t, "seed", "000_dc94206625c9e799.txt")
 	c, ps := parseFile(t, samplePath)
 	checkProblems(t, "000_dc94206625c9e799.txt", ps, nil)
 

@@ -10,11 +10,9 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/London and Europe/Moscow on machines without zoneinfo
 
+	"bulletin/internal/testenv"
 	"bulletin/pipeline/news"
 )
-
-// realDir holds real Markdown files shared by the project (not in this repo).
-const realDir = "../../../../shared/realdata/markdown"
 
 func date(y int, m time.Month, d int) news.Date { return news.Date{Year: y, Month: m, Day: d} }
 
@@ -56,12 +54,8 @@ func listProblems(ps []news.Problem) string {
 }
 
 func TestRealFiles(t *testing.T) {
-	if _, err := os.Stat(realDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the real Markdown files are required in CI: %v", err)
-		}
-		t.Skipf("real files %s not found (they live in the shared folder beside the project): %v", realDir, err)
-	}
+	// Real Markdown files shared by the project (not in this repo).
+	realDir := testenv.Shared(t, "realdata", "markdown")
 	london := mustLoc(t, "Europe/London")
 	tests := []struct {
 		file   string
@@ -160,12 +154,7 @@ func TestRealFiles(t *testing.T) {
 
 // TestRealFileDetails checks quirks of single real files beyond title and date.
 func TestRealFileDetails(t *testing.T) {
-	if _, err := os.Stat(realDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the real Markdown files are required in CI: %v", err)
-		}
-		t.Skipf("real files %s not found: %v", realDir, err)
-	}
+	realDir := testenv.Shared(t, "realdata", "markdown")
 	read := func(t *testing.T, name string, loc *time.Location) news.Item {
 		t.Helper()
 		data, err := os.ReadFile(filepath.Join(realDir, name))

@@ -1,0 +1,85 @@
+// Package testenv is for tests only: it finds what some tests need from
+// outside the repository — the ../shared folder beside it and the external
+// checkers (pdftotext, qpdf, EPUBCheck, …). When something is absent the
+// test is skipped with a loud SKIPPED message, except under CI=true, where
+// an absent file or checker fails the test instead.
+package testenv
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// epubcheckJar is where the Debian/Ubuntu epubcheck package puts EPUBCheck.
+const epubcheckJar = "/usr/share/java/epubcheck.jar"
+
+// startDir is the working folder when the test binary started (the
+// package's folder under go test), taken before any test's t.Chdir.
+var startDir, startErr = os.Getwd()
+
+// Shared returns the absolute path of ../shared/<elem...>: the folder
+// named shared beside the repository root (the folder holding go.mod).
+func Shared(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		absent(tb, "the shared folder cannot be found: %v; the test needs ../shared beside the repository", err)
+		return ""
+	}
+	p := filepath.Join(append([]string{filepath.Dir(root), "shared"}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		absent(tb, "%s is absent; the test needs ../shared beside the repository (%v)", p, err)
+	}
+	return p
+}
+
+// NeedTool returns the path of the external checker name.
+func NeedTool(tb testing.TB, name string) string {
+	tb.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		absent(tb, "%s is not installed; run `make checkers` (apt-get install poppler-utils qpdf unzip epubcheck): %v", name, err)
+	}
+	return p
+}
+
+// EPUBCheck returns the java command and the EPUBCheck jar to run it with.
+func EPUBCheck(tb testing.TB) (java, jar string) {
+	tb.Helper()
+	java, err := exec.LookPath("java")
+	_, statErr := os.Stat(epubcheckJar)
+	if err != nil || statErr != nil {
+		absent(tb, "EPUBCheck is not installed (java: %v; jar: %v); run `make checkers` (apt-get install epubcheck)", err, statErr)
+	}
+	return java, epubcheckJar
+}
+
+// repoRoot is the nearest folder holding go.mod, walking up from startDir.
+func repoRoot() (string, error) {
+	if startErr != nil {
+		return "", startErr
+	}
+	for dir := startDir; ; {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod in %s or any folder above it", startDir)
+		}
+		dir = parent
+	}
+}
+
+// absent fails the test under CI=true and skips it loudly elsewhere.
+func absent(tb testing.TB, format string, args ...any) {
+	tb.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if os.Getenv("CI") == "true" {
+		tb.Fatalf("MISSING under CI=true: %s", msg)
+	}
+	tb.Skipf("SKIPPED: %s", msg)
+}
