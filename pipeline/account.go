@@ -45,7 +45,7 @@ func account(items []news.Item, problems []news.Problem, cfg *config.Config) Acc
 		if t, ok := cfg.Lookup(it.Type); ok {
 			name = t.Name
 		}
-		o := first(it.Origins)
+		o := it.Origin()
 		a.Entries = append(a.Entries, Entry{Origin: o, Fate: FateKept, Month: it.Month().String(), Type: name, Title: it.Title})
 		a.Kept++
 	}
@@ -71,11 +71,4 @@ func account(items []news.Item, problems []news.Problem, cfg *config.Config) Acc
 		a.Entries[i].At = a.Entries[i].Origin.String()
 	}
 	return a
-}
-
-func first(os []news.Origin) news.Origin {
-	if len(os) == 0 {
-		return news.Origin{}
-	}
-	return os[0]
 }

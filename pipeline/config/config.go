@@ -171,8 +171,11 @@ func (c *Config) applyDefaults() error {
 		if cl.Place == "" {
 			return errors.New("clocks: every clock needs a place")
 		}
-		if _, err := time.LoadLocation(cl.Zone); err != nil || cl.Zone == "" {
-			return fmt.Errorf("clocks: %s: zone %q is not an IANA time zone such as Europe/Moscow", cl.Place, cl.Zone)
+		if cl.Zone == "" {
+			return fmt.Errorf("clocks: %s: give its zone, an IANA time zone such as Europe/Moscow", cl.Place)
+		}
+		if _, err := time.LoadLocation(cl.Zone); err != nil {
+			return fmt.Errorf("clocks: %s: zone %q is not an IANA time zone such as Europe/Moscow: %w", cl.Place, cl.Zone, err)
 		}
 	}
 	switch strings.ToUpper(c.PageSize) {

@@ -56,7 +56,7 @@ type TypeCount struct {
 type Cover struct {
 	Publisher string
 	Title     string   // bulletin title
-	Period    string   // "June 2020", or "May – July 2020" for a collection
+	Period    string   // "June 2020", or "May 2020 – July 2020" for a collection
 	Published string   // "6 July 2020"
 	Clocks    []Clock  // at the publication instant
 	Contact   []string // lines of the contact block

@@ -149,6 +149,14 @@ const (
 	DatedByFileName                // the date in its file name
 )
 
+// Origin is where the item was first read (its first origin).
+func (it Item) Origin() Origin {
+	if len(it.Origins) == 0 {
+		return Origin{}
+	}
+	return it.Origins[0]
+}
+
 // Month returns the month the item belongs to (the zero key when undated).
 func (it Item) Month() MonthKey {
 	if it.Date.IsZero() {

@@ -1,6 +1,6 @@
 // Package normalise cleans items read from sources: Unicode NFC, collapsed
-// whitespace, a type for every item, a date rule for undated ones, stable
-// IDs, and one item where two sources published the same thing.
+// whitespace, a type for every item, stable IDs, and one item where two
+// sources published the same thing.
 package normalise
 
 import (
@@ -50,7 +50,7 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 		if it.TypeExplicit {
 			key, ok := n.typeKey(it.Type)
 			if !ok {
-				problems = append(problems, news.Problem{Severity: news.Warning, At: first(it.Origins), Msg: fmt.Sprintf(
+				problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
 					"type %q is not in the vocabulary; classified by its title instead (add it under types: in bulletin.yaml)", it.Type)})
 				it.TypeExplicit = false
 			} else {
@@ -183,9 +183,9 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 		}
 		kept := out[i]
 		// The kept item's first origin stays the first-read one either way.
-		problems = append(problems, news.Problem{Severity: news.Warning, At: first(it.Origins), Msg: fmt.Sprintf(
-			"same date and title as %s: merged into one item, keeping the fuller text", first(kept.Origins)),
-			Fate: news.Merged, Into: first(kept.Origins)})
+		problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
+			"same date and title as %s: merged into one item, keeping the fuller text", kept.Origin()),
+			Fate: news.Merged, Into: kept.Origin()})
 		out[i] = merge(kept, it)
 	}
 	return out, problems
@@ -227,7 +227,7 @@ func assignIDs(items []news.Item) {
 		if x.Title != y.Title {
 			return x.Title < y.Title
 		}
-		return first(x.Origins).String() < first(y.Origins).String()
+		return x.Origin().String() < y.Origin().String()
 	})
 	used := map[string]bool{}
 	for _, i := range order {
@@ -290,11 +290,4 @@ var translit = map[rune]string{
 func inTranslit(r rune) bool {
 	_, ok := translit[r]
 	return ok
-}
-
-func first(os []news.Origin) news.Origin {
-	if len(os) == 0 {
-		return news.Origin{}
-	}
-	return os[0]
 }

@@ -263,7 +263,7 @@ func (b *builder) contents() {
 		b.f.CellFormat(b.textW(), b.lineH(s.H3), b.clean(g.Name), "", 1, "L", false, 0, "")
 		b.f.Ln(1)
 		for _, it := range g.Items {
-			b.where, b.at = "item "+strconv.Quote(it.Title), origin(it)
+			b.where, b.at = "item "+strconv.Quote(it.Title), it.Origin()
 			b.contentsEntry(n, it)
 			n++
 		}
@@ -337,17 +337,10 @@ func (b *builder) typeHeading(g news.TypeGroup, first bool) {
 	b.f.Ln(8)
 }
 
-func origin(it news.Item) news.Origin {
-	if len(it.Origins) > 0 {
-		return it.Origins[0]
-	}
-	return news.Origin{}
-}
-
 // item prints one news item: title, meta line, summary and body; first
 // is true for the first item under its type heading.
 func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
-	b.where, b.at = "item "+strconv.Quote(it.Title), origin(it)
+	b.where, b.at = "item "+strconv.Quote(it.Title), it.Origin()
 	b.lang, b.dir = it.Lang, it.Dir
 	if b.lang == "" {
 		b.lang = b.ed.Meta.Lang
