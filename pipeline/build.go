@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"bulletin/layouts"
 	"bulletin/pipeline/config"
@@ -63,6 +64,13 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*
 		err      error
 	}
 	results := make([]rendered, len(cat.Months))
+	total := len(cat.Months) + 1 // the PDFs and the EPUB
+	var done atomic.Int32
+	progress := func(name string) {
+		if opts.Progress != nil {
+			opts.Progress(int(done.Add(1)), total, name)
+		}
+	}
 	// Months are independent: render them on every core, and hand each
 	// PDF to the sink as soon as it is made.
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -80,12 +88,14 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*
 				err = sink.Put(name, buf.Bytes())
 			}
 			results[i] = rendered{describe(name, buf.Bytes(), "application/pdf", cat.Months[i:i+1], man.MailBudget, cfg.Types), warnings, err}
+			progress(name)
 		}()
 	}
 	var buf bytes.Buffer
 	epubErr := epub.New(lay, md, epub.Options{EmbedFonts: cfg.EPUB.EmbedFonts}).Render(ctx, &buf, cat.edition(opts, cat.All))
 	if epubErr == nil {
 		epubErr = sink.Put("collection.epub", buf.Bytes())
+		progress("collection.epub")
 	}
 	wg.Wait()
 

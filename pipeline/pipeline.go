@@ -38,6 +38,9 @@ type Options struct {
 	// (zero keys: no bound).
 	Months   []news.MonthKey
 	From, To news.MonthKey
+	// Progress, when set, is told each time an output is done (done of
+	// total); it may be called from several goroutines at once.
+	Progress func(done, total int, name string)
 }
 
 // Catalogue is what the sources hold, normalised and grouped.

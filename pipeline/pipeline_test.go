@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -173,3 +175,33 @@ func BenchmarkCollectExample(b *testing.B) {
 type discard struct{}
 
 func (discard) Put(string, []byte) error { return nil }
+
+func TestBuildProgress(t *testing.T) {
+	opts := exampleOptions(t)
+	lay, err := layouts.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var names []string
+	dones := map[int]bool{}
+	opts.Progress = func(done, total int, name string) {
+		mu.Lock()
+		defer mu.Unlock()
+		names = append(names, name)
+		dones[done] = true
+		if total != 4 {
+			t.Errorf("progress %d of %d for %s: want a total of 3 PDFs and the EPUB", done, total, name)
+		}
+	}
+	if _, err := Build(context.Background(), opts, lay, discard{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(dones) != 4 || !dones[1] || !dones[4] {
+		t.Errorf("done counts %v, want 1 to 4 once each", dones)
+	}
+	sort.Strings(names)
+	if strings.Join(names, " ") != "bulletin-2020-05.pdf bulletin-2020-06.pdf bulletin-2020-07.pdf collection.epub" {
+		t.Errorf("progress named %v", names)
+	}
+}

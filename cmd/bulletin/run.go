@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"bulletin/layouts"
@@ -180,6 +181,17 @@ func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
 // a failed or interrupted build leaves the previous outputs as they were.
 func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, lay *layouts.Layout, e env, onError string) (*pipeline.Result, int) {
 	fmt.Fprintf(e.stderr, "bulletin: building from %s for %s\n", opts.SourcesDir, dates.Format(pipeline.PublicationDay(opts), opts.Config.Language))
+	if isTerminal(e.stderr) {
+		var mu sync.Mutex
+		opts.Progress = func(done, total int, name string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(e.stderr, "\r\033[Krendered %d of %d: %s", done, total, name)
+			if done == total {
+				fmt.Fprintln(e.stderr)
+			}
+		}
+	}
 	stage := outdir.NewStage(out)
 	if len(opts.Months) == 0 && opts.From.Year == 0 && opts.To.Year == 0 {
 		// A full build: a month's PDF whose month is gone must go too, or
@@ -207,6 +219,17 @@ func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, l
 		return nil, exitSources
 	}
 	return res, exitOK
+}
+
+// isTerminal reports whether w is a terminal, where a progress line that
+// rewrites itself helps; logs and pipes get plain lines only.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // exitFor maps a failed run to its exit status: asking for months that
