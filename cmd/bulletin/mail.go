@@ -21,22 +21,18 @@ import (
 
 // mailFlags are the flags of bulletin mail.
 type mailFlags struct {
-	config, sources, layouts, out, date string
-	month                               string
-	to, toFile, from, subject           string
-	eml, smtp                           string
-	insecure, epub, force               bool
+	projectFlags
+	month                     string
+	to, toFile, from, subject string
+	eml, smtp                 string
+	insecure, epub, force     bool
 }
 
 func parseMailFlags(args []string, e env) (*mailFlags, error) {
 	fs := flag.NewFlagSet("bulletin mail", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	f := &mailFlags{}
-	fs.StringVar(&f.config, "config", "", "configuration file (default bulletin.yaml when present)")
-	fs.StringVar(&f.sources, "sources", "sources", "folder of source files")
-	fs.StringVar(&f.layouts, "layouts", "", "folder overriding files of the default layout")
-	fs.StringVar(&f.out, "out", "out", "output folder (the send log goes there too)")
-	fs.StringVar(&f.date, "date", "", "publication date, YYYY-MM-DD or RFC 3339")
+	f.register(fs, "output folder (the send log goes there too)")
 	fs.StringVar(&f.month, "month", "", "the month to send, YYYY-MM (required)")
 	fs.StringVar(&f.to, "to", "", "recipients, comma-separated (default mail.to)")
 	fs.StringVar(&f.toFile, "to-file", "", "file of recipients, one a line (default mail.to_file)")
@@ -119,14 +115,14 @@ func runMail(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	if st, err := os.Stat(f.sources); err != nil || !st.IsDir() {
-		return fail(exitUsage, "sources folder %s not found; run from your project folder or pass --sources DIR", f.sources)
+	if err := f.checkSources(); err != nil {
+		return fail(exitUsage, "%v", err)
 	}
 	lay, err := layouts.Load(f.layouts)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	opts := pipeline.Options{Config: cfg, Sources: os.DirFS(f.sources), SourcesDir: filepath.ToSlash(filepath.Clean(f.sources)), Published: pub}
+	opts := f.pipelineOptions(cfg, pub)
 
 	// Build everything, as `bulletin build` does, so out/ is the same
 	// whichever command wrote it; a source error stops here: a partial

@@ -77,24 +77,49 @@ func run(ctx context.Context, args []string, e env) int {
 	return exitUsage
 }
 
-// flags of build, check and list.
-type flags struct {
+// projectFlags are the flags of every command that reads a project:
+// build, check, list and mail.
+type projectFlags struct {
 	config, sources, layouts, out string
 	date                          string
-	months                        monthList
-	from, to                      string
-	json                          bool
+}
+
+func (p *projectFlags) register(fs *flag.FlagSet, outUsage string) {
+	fs.StringVar(&p.config, "config", "", "configuration file (default bulletin.yaml when present)")
+	fs.StringVar(&p.sources, "sources", "sources", "folder of source files")
+	fs.StringVar(&p.layouts, "layouts", "", "folder overriding files of the default layout")
+	fs.StringVar(&p.out, "out", "out", outUsage)
+	fs.StringVar(&p.date, "date", "", "publication date, YYYY-MM-DD or RFC 3339")
+}
+
+// checkSources says what to do when the sources folder is missing.
+func (p *projectFlags) checkSources() error {
+	if st, err := os.Stat(p.sources); err != nil || !st.IsDir() {
+		return fmt.Errorf("sources folder %s not found; run from your project folder or pass --sources DIR", p.sources)
+	}
+	return nil
+}
+
+// pipelineOptions are the pipeline's options for this project, with cfg
+// and the publication instant pub; the caller adds the month selection.
+func (p *projectFlags) pipelineOptions(cfg *config.Config, pub time.Time) pipeline.Options {
+	return pipeline.Options{Config: cfg, Sources: os.DirFS(p.sources),
+		SourcesDir: filepath.ToSlash(filepath.Clean(p.sources)), Published: pub}
+}
+
+// flags of build, check and list.
+type flags struct {
+	projectFlags
+	months   monthList
+	from, to string
+	json     bool
 }
 
 func parseFlags(cmd string, args []string, e env) (*flags, error) {
 	fs := flag.NewFlagSet("bulletin "+cmd, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	f := &flags{}
-	fs.StringVar(&f.config, "config", "", "configuration file (default bulletin.yaml when present)")
-	fs.StringVar(&f.sources, "sources", "sources", "folder of source files")
-	fs.StringVar(&f.layouts, "layouts", "", "folder overriding files of the default layout")
-	fs.StringVar(&f.out, "out", "out", "output folder")
-	fs.StringVar(&f.date, "date", "", "publication date, YYYY-MM-DD or RFC 3339")
+	f.register(fs, "output folder")
 	fs.Var(&f.months, "month", "build only this month, YYYY-MM or undated (repeatable)")
 	fs.StringVar(&f.from, "from", "", "first month to build, YYYY-MM")
 	fs.StringVar(&f.to, "to", "", "last month to build, YYYY-MM")
@@ -129,8 +154,8 @@ func runPipeline(ctx context.Context, cmd string, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
 		return exitUsage
 	}
-	if st, err := os.Stat(f.sources); err != nil || !st.IsDir() {
-		fmt.Fprintf(e.stderr, "bulletin %s: sources folder %s not found; run from your project folder or pass --sources DIR\n", cmd, f.sources)
+	if err := f.checkSources(); err != nil {
+		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
 		return exitUsage
 	}
 	switch cmd {
@@ -308,12 +333,12 @@ func loadConfig(name string) (*config.Config, error) {
 }
 
 func (f *flags) options(cfg *config.Config, e env) (pipeline.Options, error) {
-	opts := pipeline.Options{Config: cfg, Sources: os.DirFS(f.sources), SourcesDir: filepath.ToSlash(filepath.Clean(f.sources)), Months: f.months}
 	pub, err := publication(f.date, cfg.Location, e)
 	if err != nil {
-		return opts, err
+		return pipeline.Options{}, err
 	}
-	opts.Published = pub
+	opts := f.pipelineOptions(cfg, pub)
+	opts.Months = f.months
 	if opts.From, err = parseMonth(f.from, "--from"); err != nil {
 		return opts, err
 	}
