@@ -121,7 +121,7 @@ func (b *builder) setup() {
 	f.SetCreationDate(m.Published)
 	f.SetModificationDate(m.Published)
 	f.SetCatalogSort(true)
-	f.SetCompression(true)
+	f.SetCompression(false) // done by Renderer.deflate: see deflate.go
 	b.archival()
 
 	// fpdf restores the body's font after the page furniture is drawn;

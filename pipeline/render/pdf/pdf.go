@@ -46,6 +46,7 @@ type Renderer struct {
 	hyph      map[string]*hyphen.Patterns // by language
 	hyphLangs []string                    // hyph's keys, sorted
 	icc       []byte                      // output intent profile, if any
+	deflate   deflaters                   // page compression (fpdf's is off)
 }
 
 // fontFile is one style of one family, ready for AddUTF8FontFromBytes.
@@ -222,7 +223,11 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err := second.f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
-	if _, err := w.Write(withTrailerID(buf.Bytes(), second.docID())); err != nil {
+	out, err := r.deflate.deflatePages(buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(withTrailerID(out, second.docID())); err != nil {
 		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
 	return second.warnings, nil
