@@ -1,0 +1,103 @@
+package pdf
+
+import (
+	"bytes"
+	"compress/zlib"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// plainPDF is a three-page fpdf document written without compression.
+func plainPDF(t *testing.T) []byte {
+	t.Helper()
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCompression(false)
+	f.SetCatalogSort(true)
+	f.SetFont("Helvetica", "", 12)
+	for i := range 3 {
+		f.AddPage()
+		f.Text(20, 20, strings.Repeat("page text ", 20+i))
+	}
+	var buf bytes.Buffer
+	if err := f.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+var plainStreamRE = regexp.MustCompile(`(?s)<</Length (\d+)>>\nstream\n(.*?)\nendstream`)
+var flateStreamRE = regexp.MustCompile(`(?s)<</Filter /FlateDecode /Length (\d+)>>\nstream\n`)
+
+func TestDeflatePagesKeepsContentAndOffsets(t *testing.T) {
+	in := plainPDF(t)
+	plain := plainStreamRE.FindAllSubmatch(in, -1)
+	if len(plain) != 3 {
+		t.Fatalf("fixture has %d plain streams, want 3 pages", len(plain))
+	}
+	var d deflaters
+	out, err := d.deflatePages(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plainStreamRE.Match(out) {
+		t.Error("a plain stream is left in the output")
+	}
+	locs := flateStreamRE.FindAllSubmatchIndex(out, -1)
+	if len(locs) != 3 {
+		t.Fatalf("output has %d compressed page streams, want 3", len(locs))
+	}
+	for i, loc := range locs {
+		zr, err := zlib.NewReader(bytes.NewReader(out[loc[1]:]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, plain[i][2]) {
+			t.Errorf("page %d: inflated stream differs from fpdf's", i+1)
+		}
+	}
+	// Every cross-reference entry must point at its object in the new file.
+	objs, _, err := objectSpans(out)
+	if err != nil {
+		t.Fatalf("output's cross-reference table: %v", err)
+	}
+	if want, _, _ := objectSpans(in); len(objs) != len(want) {
+		t.Errorf("%d objects, want %d", len(objs), len(want))
+	}
+	again, err := d.deflatePages(in)
+	if err != nil || !bytes.Equal(again, out) {
+		t.Error("a second run gave other bytes")
+	}
+}
+
+func TestDeflatePagesRefusesDamagedFiles(t *testing.T) {
+	in := plainPDF(t)
+	xref := bytes.LastIndex(in, []byte("\nxref\n")) + 1
+	tests := []struct {
+		name string
+		pdf  []byte
+		want string
+	}{
+		{"empty", nil, "no startxref"},
+		{"no table at startxref", bytes.Replace(in, []byte("\nxref\n0 "), []byte("\nxreg\n0 "), 1), "no cross-reference table"},
+		{"cut short", append(append([]byte{}, in[:xref+40]...), []byte("\nstartxref\n"+strconv.Itoa(xref)+"\n%%EOF\n")...), "cut short"},
+		{"offset moved", bytes.Replace(in, []byte("\n1 0 obj\n"), []byte("\n9 0 obj\n"), 1), "not at offset"},
+	}
+	var d deflaters
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := d.deflatePages(tc.pdf)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one saying %q", err, tc.want)
+			}
+		})
+	}
+}
