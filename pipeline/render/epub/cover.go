@@ -448,8 +448,15 @@ func palettise(img *image.RGBA) image.Image {
 	var pal color.Palette
 	pix := img.Pix
 	out := image.NewPaletted(img.Rect, nil)
+	// Runs of one colour are long (paper, the band): remembering the last
+	// colour saves most of the map lookups.
+	last, lastN := uint32(1<<24), uint8(0)
 	for i, o := 0, 0; i < len(pix); i, o = i+4, o+1 {
 		key := uint32(pix[i])<<16 | uint32(pix[i+1])<<8 | uint32(pix[i+2])
+		if key == last {
+			out.Pix[o] = lastN
+			continue
+		}
 		n, ok := index[key]
 		if !ok {
 			if len(pal) == 256 {
@@ -460,6 +467,7 @@ func palettise(img *image.RGBA) image.Image {
 			pal = append(pal, color.RGBA{pix[i], pix[i+1], pix[i+2], 0xff})
 		}
 		out.Pix[o] = n
+		last, lastN = key, n
 	}
 	out.Palette = pal
 	return out

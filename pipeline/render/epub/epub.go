@@ -120,11 +120,7 @@ func (r *Renderer) documents(ctx context.Context, b *book) ([]section, error) {
 		}
 		docs = append(docs, section{file: m.file, title: m.title, body: body})
 	}
-	for _, d := range docs {
-		if err := checkWellFormed("<body>" + d.body + "</body>"); err != nil {
-			return nil, fmt.Errorf("epub: section %s is not well-formed XHTML: %w", d.file, err)
-		}
-	}
+	// Well-formedness is checked once, on the finished files (repack).
 	return docs, nil
 }
 
