@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
+	"github.com/yuin/goldmark/ast"
 
 	"bulletin/layouts"
 	"bulletin/pipeline/news"
@@ -51,6 +52,13 @@ type builder struct {
 	hyphens map[string][]int     // language + word → break points, shared too
 	lines   map[int]brokenParagraph
 	paraSeq int // paragraphs set so far in this pass, the key of lines
+	parsed  map[string]parsedBody
+}
+
+// parsedBody is a Markdown body and its syntax tree, which refers to it.
+type parsedBody struct {
+	src []byte
+	doc ast.Node
 }
 
 // currentFont is a face, style and size selected in the document.
@@ -59,21 +67,24 @@ type currentFont struct {
 	size        float64
 }
 
-// caches are what both passes of one document share: measured widths and
-// hyphenation points, which do not change between passes.
+// caches are what both passes of one document share: measured widths,
+// hyphenation points, broken lines and parsed bodies, which do not change
+// between passes.
 type caches struct {
 	widths  map[widthKey]float64
 	hyphens map[string][]int
 	lines   map[int]brokenParagraph // by paragraph number in the document
+	parsed  map[string]parsedBody   // by body
 }
 
 func newCaches() caches {
-	return caches{widths: map[widthKey]float64{}, hyphens: map[string][]int{}, lines: map[int]brokenParagraph{}}
+	return caches{widths: map[widthKey]float64{}, hyphens: map[string][]int{}, lines: map[int]brokenParagraph{},
+		parsed: map[string]parsedBody{}}
 }
 
 func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, c caches) *builder {
 	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{},
-		images: map[string]*imageRef{}, widths: c.widths, hyphens: c.hyphens, lines: c.lines}
+		images: map[string]*imageRef{}, widths: c.widths, hyphens: c.hyphens, lines: c.lines, parsed: c.parsed}
 }
 
 // build lays out the whole document.

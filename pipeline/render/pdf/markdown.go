@@ -31,8 +31,14 @@ var codeFill = layouts.Colour{R: 244, G: 242, B: 238}
 // spaces and continues at the current position, which lets styles change
 // mid-line.
 func (b *builder) markdown(body string) {
-	src := []byte(body)
-	doc := b.r.md.Parse(src)
+	// Both passes walk the same tree: parse once a document.
+	p, ok := b.parsed[body]
+	if !ok {
+		p.src = []byte(body)
+		p.doc = b.r.md.Parse(p.src)
+		b.parsed[body] = p
+	}
+	src, doc := p.src, p.doc
 	b.inl = inline{src: src}
 	b.resetInline()
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
