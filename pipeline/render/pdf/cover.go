@@ -58,7 +58,7 @@ func (b *builder) spaced(text string, tracking, h float64) {
 	y := b.f.GetY()
 	for _, r := range text {
 		ch := string(r)
-		w := b.f.GetStringWidth(ch)
+		w := b.width(ch)
 		if x+w > b.left()+b.textW() {
 			break
 		}

@@ -48,8 +48,7 @@ type builder struct {
 	lang    string         // the current item's language, for hyphenation
 	dir     string         // the current item's folder in ed.Files
 	images  map[string]*imageRef
-	widths  map[widthKey]float64 // shared by both passes of a document
-	hyphens map[string][]int     // language + word → break points, shared too
+	hyphens map[string][]int // language + word → break points, shared by both passes
 	lines   map[int]brokenParagraph
 	paraSeq int // paragraphs set so far in this pass, the key of lines
 	parsed  map[string]parsedBody
@@ -67,24 +66,22 @@ type currentFont struct {
 	size        float64
 }
 
-// caches are what both passes of one document share: measured widths,
-// hyphenation points, broken lines and parsed bodies, which do not change
-// between passes.
+// caches are what both passes of one document share: hyphenation points,
+// broken lines and parsed bodies, which do not change between passes.
 type caches struct {
-	widths  map[widthKey]float64
 	hyphens map[string][]int
 	lines   map[int]brokenParagraph // by paragraph number in the document
 	parsed  map[string]parsedBody   // by body
 }
 
 func newCaches() caches {
-	return caches{widths: map[widthKey]float64{}, hyphens: map[string][]int{}, lines: map[int]brokenParagraph{},
+	return caches{hyphens: map[string][]int{}, lines: map[int]brokenParagraph{},
 		parsed: map[string]parsedBody{}}
 }
 
 func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, c caches) *builder {
 	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{},
-		images: map[string]*imageRef{}, widths: c.widths, hyphens: c.hyphens, lines: c.lines, parsed: c.parsed}
+		images: map[string]*imageRef{}, hyphens: c.hyphens, lines: c.lines, parsed: c.parsed}
 }
 
 // build lays out the whole document.
@@ -159,6 +156,9 @@ func (b *builder) bottom() float64 { return b.pageH() - b.lay.Page.MarginBottom 
 // lineH is the line height for a font size in points.
 func (b *builder) lineH(sizePt float64) float64 { return sizePt * b.lay.Sizes.Leading * ptToMM }
 
+// stand is the key in builder.registered of the first pass's font.
+const stand = "stand-in"
+
 // font selects a face, registering it with the document on first use:
 // registering a TrueType font costs fpdf milliseconds (it hashes the whole
 // width table), and a month rarely uses every style of both faces.
@@ -168,6 +168,16 @@ func (b *builder) font(face, style string, sizePt float64) {
 		return // fpdf would redo the lookups and write the operator again
 	}
 	b.current = cur
+	if b.known == nil {
+		// The first pass only measures (with the renderer's metrics) and
+		// throws its drawing away: it draws in a built-in font, so that no
+		// TrueType font is parsed for it.
+		if !b.registered[stand] {
+			b.f.SetFont("Helvetica", "", 10)
+			b.registered[stand] = true
+		}
+		return
+	}
 	key := face + "/" + style
 	if !b.registered[key] {
 		for _, ff := range b.r.fonts {
@@ -178,6 +188,12 @@ func (b *builder) font(face, style string, sizePt float64) {
 		b.registered[key] = true
 	}
 	b.f.SetFont(face, style, sizePt)
+}
+
+// width is the width of s in the current font, in millimetres.
+func (b *builder) width(s string) float64 {
+	c := b.current
+	return b.r.metrics[c.face+"/"+c.style].width(s, c.size)
 }
 
 func (b *builder) colour(c layouts.Colour) { b.f.SetTextColor(c.R, c.G, c.B) }
@@ -287,7 +303,7 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	s := b.lay.Sizes
 	lh := b.lineH(s.Body) * 0.92
 	b.font(faceText, "", s.Body)
-	numW := b.f.GetStringWidth("0000")
+	numW := b.width("0000")
 	gap := 3.0
 	indent := 4.0
 	lines := b.wrap(b.clean(it.Title), b.textW()-indent-numW-gap)
@@ -297,7 +313,7 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	b.colour(b.lay.Colours.Text)
 	for i, line := range lines {
 		b.f.SetX(b.left() + indent)
-		b.f.CellFormat(b.f.GetStringWidth(line), lh, line, "", 0, "L", false, 0, "")
+		b.f.CellFormat(b.width(line), lh, line, "", 0, "L", false, 0, "")
 		if i < len(lines)-1 {
 			b.f.Ln(lh)
 		}
@@ -307,7 +323,7 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	end := b.left() + b.textW() - numW - 1.5
 	b.colour(b.lay.Colours.Rule)
 	dot := ". "
-	if dw := b.f.GetStringWidth(dot); dw > 0 && end > x {
+	if dw := b.width(dot); dw > 0 && end > x {
 		k := int((end - x) / dw)
 		if k > 0 {
 			b.f.SetX(end - float64(k)*dw)
@@ -409,10 +425,25 @@ func (b *builder) metaLine(it news.Item, g news.TypeGroup) {
 	if g.Name != "" {
 		meta += "  ·  " + g.Name
 	}
-	b.f.Write(lh, b.clean(meta))
+	metaSt := style{face: faceHeading, size: s.Small, colour: b.lay.Colours.Muted}
+	runs := []textRun{{text: b.clean(meta), st: metaSt}}
 	if note := strings.TrimSpace(it.DateNote); note != "" {
-		b.font(faceText, "I", s.Small)
-		b.f.Write(lh, b.clean("  ("+note+")"))
+		noteSt := style{face: faceText, style: "I", size: s.Small, colour: b.lay.Colours.Muted}
+		runs = append(runs, textRun{text: b.clean("  (" + note + ")"), st: noteSt})
+	}
+	total := 0.0
+	for _, r := range runs {
+		total += b.measure(r.st, r.text)
+	}
+	if total > b.textW() {
+		// A long note: set as a paragraph (fpdf's Write would wrap it by
+		// fpdf's own measure, which the first pass does not have).
+		b.paraRuns(runs, lh, false, false)
+		return
+	}
+	for _, r := range runs {
+		b.setStyle(r.st)
+		b.f.CellFormat(b.measure(r.st, r.text), lh, r.text, "", 0, "L", false, 0, "")
 	}
 	b.f.Ln(lh)
 }

@@ -68,25 +68,10 @@ func breakableSpace(r rune) bool {
 
 func (b *builder) setStyle(st style) { b.font(st.face, st.style, st.size) }
 
-// measure is the width of s in style st. Widths are cached: a month
-// measures the same words many times (and twice, one pass each), and
-// selecting a font in fpdf costs more than the measuring itself.
+// measure is the width of s in style st, from the renderer's metrics: no
+// font need be selected or even registered.
 func (b *builder) measure(st style, s string) float64 {
-	k := widthKey{st.face, st.style, st.size, s}
-	if w, ok := b.widths[k]; ok {
-		return w
-	}
-	b.setStyle(st)
-	w := b.f.GetStringWidth(s)
-	b.widths[k] = w
-	return w
-}
-
-// widthKey names a measured string: only the font and size matter.
-type widthKey struct {
-	face, style string
-	size        float64
-	text        string
+	return b.r.metrics[st.face+"/"+st.style].width(s, st.size)
 }
 
 // curStyle is the style of text written now in the inline state.

@@ -13,11 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
-
-	"golang.org/x/image/font/sfnt"
 
 	"bulletin/pipeline/render/pdf/hyphen"
 
@@ -40,8 +39,9 @@ type Renderer struct {
 	md       *markup.Converter
 	pageSize string // fpdf size name: "A4" or "Letter"
 	fonts    []fontFile
-	cover    *coverage // runes every registered font can draw
-	subst    string    // what a missing rune is printed as
+	cover    *coverage               // runes every registered font can draw
+	metrics  map[string]*fontMetrics // by "family/style"
+	subst    string                  // what a missing rune is printed as
 
 	hyph      map[string]*hyphen.Patterns // by language
 	hyphLangs []string                    // hyph's keys, sorted
@@ -52,6 +52,7 @@ type Renderer struct {
 // fontFile is one style of one family, ready for AddUTF8FontFromBytes.
 type fontFile struct {
 	family, style string
+	name          string // in the layout
 	data          []byte
 }
 
@@ -84,11 +85,20 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 		}
 		r.fonts = append(r.fonts, files...)
 	}
-	cov, err := newCoverage(parsed)
-	if err != nil {
-		return nil, err
+	cov := newCoverage()
+	byFile := map[string]*fontMetrics{}
+	for _, name := range slices.Sorted(maps.Keys(parsed)) {
+		m, err := fontFacts(name, parsed[name], cov)
+		if err != nil {
+			return nil, err
+		}
+		byFile[name] = m
 	}
 	r.cover = cov
+	r.metrics = map[string]*fontMetrics{}
+	for i := range r.fonts {
+		r.metrics[r.fonts[i].family+"/"+r.fonts[i].style] = byFile[r.fonts[i].name]
+	}
 	r.hyph = map[string]*hyphen.Patterns{}
 	for lang, name := range lay.Hyphenation {
 		data, err := lay.ReadFile(name)
@@ -104,9 +114,11 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 	}
 	sort.Strings(r.hyphLangs)
 	if lay.OutputIntent != "" {
-		if r.icc, err = lay.ReadFile(lay.OutputIntent); err != nil {
+		icc, err := lay.ReadFile(lay.OutputIntent)
+		if err != nil {
 			return nil, fmt.Errorf("pdf: output intent: %w", err)
 		}
+		r.icc = icc
 	}
 	// A white square or the replacement character shows plainly that
 	// something is missing; PT Serif and PT Sans have neither, hence "?".
@@ -157,7 +169,7 @@ func (r *Renderer) loadFace(family string, face layouts.Face, cache map[string][
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, fontFile{family: family, style: s.style, data: b})
+		out = append(out, fontFile{family: family, style: s.style, name: s.name, data: b})
 	}
 	return out, nil
 }
@@ -171,30 +183,16 @@ func (c *coverage) has(r rune) bool {
 	return r >= 0 && r < 0x10000 && c.bits[r/64]&(1<<(uint(r)%64)) != 0
 }
 
-// newCoverage intersects the character maps of all font files.
-func newCoverage(files map[string][]byte) (*coverage, error) {
+// newCoverage is a full set: fontFacts clears what each font lacks.
+func newCoverage() *coverage {
 	c := &coverage{}
 	for i := range c.bits {
 		c.bits[i] = ^uint64(0)
 	}
-	var buf sfnt.Buffer
-	for name, data := range files {
-		f, err := sfnt.Parse(data)
-		if err != nil {
-			return nil, fmt.Errorf("pdf: parse font %s: %w", name, err)
-		}
-		for r := rune(0); r < 0x10000; r++ {
-			if !c.has(r) {
-				continue
-			}
-			gi, err := f.GlyphIndex(&buf, r)
-			if err != nil || gi == 0 {
-				c.bits[r/64] &^= 1 << (uint(r) % 64)
-			}
-		}
-	}
-	return c, nil
+	return c
 }
+
+func (c *coverage) clear(r rune) { c.bits[r/64] &^= 1 << (uint(r) % 64) }
 
 // Render writes one monthly bulletin: ed.Months has exactly one month (error otherwise).
 // It returns warnings (news.Problem with Severity news.Warning, At = the item's first Origin) e.g. for characters the fonts lack.

@@ -70,7 +70,7 @@ func (b *builder) wrap(s string, width float64) []string {
 		if line != "" {
 			try = line + " " + word
 		}
-		if b.f.GetStringWidth(try) <= width {
+		if b.width(try) <= width {
 			line = try
 			continue
 		}
@@ -78,7 +78,7 @@ func (b *builder) wrap(s string, width float64) []string {
 			lines = append(lines, line)
 		}
 		line = word
-		for b.f.GetStringWidth(line) > width {
+		for b.width(line) > width {
 			head, tail := b.cut(line, width)
 			lines = append(lines, head)
 			line = tail
@@ -94,7 +94,7 @@ func (b *builder) wrap(s string, width float64) []string {
 func (b *builder) cut(word string, width float64) (string, string) {
 	rs := []rune(word)
 	n := 1
-	for n < len(rs) && b.f.GetStringWidth(string(rs[:n+1])) <= width {
+	for n < len(rs) && b.width(string(rs[:n+1])) <= width {
 		n++
 	}
 	return string(rs[:n]), string(rs[n:])
