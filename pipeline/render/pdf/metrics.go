@@ -21,7 +21,7 @@ type fontMetrics struct {
 // zeroWidth marks a glyph whose width rounds to 0, as fpdf marks it.
 const zeroWidth = 65535
 
-// mmPerPt is fpdf's scale for millimetre documents, as fpdf computes it.
+// ptPerMM is fpdf's scale for millimetre documents, as fpdf computes it.
 const ptPerMM = 72.0 / 25.4
 
 // symbols is the width of s in thousandths of an em: fpdf's

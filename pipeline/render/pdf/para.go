@@ -95,13 +95,18 @@ func (b *builder) curStyle() style {
 // words cuts runs into words at breakable spaces.
 func (b *builder) words(runs []textRun) []word {
 	var out []word
-	var cur word
+	// Every word's fragments are a stretch of one slice (see breakLines).
+	n := 0
+	for _, r := range runs {
+		n += len(r.text)/6 + 1
+	}
+	frags := make([]frag, 0, n)
+	start := 0
 	flush := func(space float64) {
-		if len(cur.frags) > 0 {
-			cur.space = space
-			out = append(out, cur)
+		if len(frags) > start {
+			out = append(out, word{frags: frags[start:len(frags):len(frags)], space: space})
+			start = len(frags)
 		}
-		cur = word{}
 	}
 	for _, r := range runs {
 		if r.brk {
@@ -115,11 +120,11 @@ func (b *builder) words(runs []textRun) []word {
 		for s != "" {
 			i := strings.IndexFunc(s, breakableSpace)
 			if i < 0 {
-				cur.frags = append(cur.frags, frag{text: s, st: r.st})
+				frags = append(frags, frag{text: s, st: r.st})
 				break
 			}
 			if i > 0 {
-				cur.frags = append(cur.frags, frag{text: s[:i], st: r.st})
+				frags = append(frags, frag{text: s[:i], st: r.st})
 			}
 			_, size := utf8.DecodeRuneInString(s[i:])
 			flush(b.measure(r.st, " "))
@@ -145,37 +150,41 @@ func (b *builder) measureWord(w *word) {
 // hyphenation when hyph is true.
 func (b *builder) breakLines(ws []word, width float64, hyph bool) []line {
 	var lines []line
-	var cur []word
+	// The lines' words are consecutive stretches of one slice: one
+	// allocation for the paragraph rather than a few for every line.
+	buf := make([]word, 0, len(ws)+len(ws)/8+2)
+	start := 0
 	curW := 0.0
 	closeLine := func(last bool) {
-		if len(cur) > 0 || last {
-			lines = append(lines, line{words: cur, last: last})
+		if len(buf) > start || last {
+			lines = append(lines, line{words: buf[start:len(buf):len(buf)], last: last})
 		}
-		cur, curW = nil, 0
+		start, curW = len(buf), 0
 	}
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
 		for {
+			empty := len(buf) == start
 			lead := 0.0
-			if len(cur) > 0 {
-				lead = cur[len(cur)-1].space
+			if !empty {
+				lead = buf[len(buf)-1].space
 			}
 			if curW+lead+w.w <= width+1e-9 {
-				cur = append(cur, w)
+				buf = append(buf, w)
 				curW += lead + w.w
 				break
 			}
 			// Does a first part of the word fit, hyphenated?
-			if hyph || len(cur) == 0 {
-				if head, tail, ok := b.splitWord(w, width-curW-lead, hyph, len(cur) == 0); ok {
-					cur = append(cur, head)
+			if hyph || empty {
+				if head, tail, ok := b.splitWord(w, width-curW-lead, hyph, empty); ok {
+					buf = append(buf, head)
 					closeLine(false)
 					w = tail
 					continue
 				}
 			}
-			if len(cur) == 0 { // cannot happen: splitWord cuts when alone
-				cur = append(cur, w)
+			if empty { // cannot happen: splitWord cuts when alone
+				buf = append(buf, w)
 				break
 			}
 			closeLine(false)
@@ -184,7 +193,7 @@ func (b *builder) breakLines(ws []word, width float64, hyph bool) []line {
 			closeLine(true)
 		}
 	}
-	if len(cur) > 0 {
+	if len(buf) > start {
 		closeLine(true)
 	} else if len(lines) > 0 {
 		lines[len(lines)-1].last = true
