@@ -72,23 +72,37 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*
 		}
 	}
 	// Months are independent: render them on every core, and hand each
-	// PDF to the sink as soon as it is made.
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	// PDF to the sink as soon as it is made. Largest months first, so that
+	// no core is left with a big one at the end while the others idle;
+	// results keep the catalogue's order.
+	order := make([]int, len(cat.Months))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cat.Months[order[a]].Count() > cat.Months[order[b]].Count() })
+	jobs := make(chan int)
+	go func() {
+		defer close(jobs)
+		for _, i := range order {
+			jobs <- i
+		}
+	}()
 	var wg sync.WaitGroup
-	for i, m := range cat.Months {
+	for range min(runtime.GOMAXPROCS(0), len(order)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			name := "bulletin-" + m.Key.String() + ".pdf"
-			var buf bytes.Buffer
-			warnings, err := pdfs.Render(ctx, &buf, cat.edition(opts, []news.Month{m}))
-			if err == nil {
-				err = sink.Put(name, buf.Bytes())
+			for i := range jobs {
+				m := cat.Months[i]
+				name := "bulletin-" + m.Key.String() + ".pdf"
+				var buf bytes.Buffer
+				warnings, err := pdfs.Render(ctx, &buf, cat.edition(opts, []news.Month{m}))
+				if err == nil {
+					err = sink.Put(name, buf.Bytes())
+				}
+				results[i] = rendered{describe(name, buf.Bytes(), "application/pdf", cat.Months[i:i+1], man.MailBudget, cfg.Types), warnings, err}
+				progress(name)
 			}
-			results[i] = rendered{describe(name, buf.Bytes(), "application/pdf", cat.Months[i:i+1], man.MailBudget, cfg.Types), warnings, err}
-			progress(name)
 		}()
 	}
 	var buf bytes.Buffer
