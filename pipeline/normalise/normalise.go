@@ -5,8 +5,11 @@ package normalise
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -42,11 +45,9 @@ func New(cfg *config.Config) *Normaliser {
 func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	var problems []news.Problem
 	out := make([]news.Item, 0, len(items))
+	items = append([]news.Item(nil), items...) // the caller's are left as they were
+	cleanTexts(items)
 	for _, it := range items {
-		it.Title = Text(it.Title)
-		it.Summary = Text(it.Summary)
-		it.Body = Body(it.Body)
-		it.Author = Text(it.Author)
 		if it.TypeExplicit {
 			key, ok := n.typeKey(it.Type)
 			if !ok {
@@ -66,6 +67,28 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	problems = append(problems, merged...)
 	assignIDs(out)
 	return out, problems
+}
+
+// cleanTexts cleans every item's texts in place. Unicode normalisation is
+// most of a normalising pass, and each item's is its own: the items are
+// shared out among the cores.
+func cleanTexts(items []news.Item) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
+				it := &items[i]
+				it.Title = Text(it.Title)
+				it.Summary = Text(it.Summary)
+				it.Body = Body(it.Body)
+				it.Author = Text(it.Author)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // Classify returns the type whose keyword occurs earliest in title, so

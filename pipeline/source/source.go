@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -28,8 +31,9 @@ type Result struct {
 	Files    []string       // files read, in reading order
 	Problems []news.Problem
 
-	dir string
-	loc *time.Location // the publisher's zone: dates are days there
+	dir  string
+	loc  *time.Location // the publisher's zone: dates are days there
+	name string         // the file a part of a result is read from
 }
 
 // Kind is a source file format.
@@ -81,11 +85,17 @@ func isImage(name string) bool {
 // no reader takes is reported. dir is the
 // folder's name as the user gave it: origins are named under it.
 func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Result, error) {
-	res := &Result{dir: dir, loc: loc}
+	// The walk lists the files (and what could not be listed) in order;
+	// the files are then parsed on every core, each into its own part, and
+	// the parts joined in the walk's order: the result is the same as
+	// reading them one by one.
+	var parts []*Result
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			res.Problems = append(res.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: res.shown(name)},
+			p := &Result{dir: dir, loc: loc}
+			p.Problems = append(p.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: p.shown(name)},
 				Msg: fmt.Sprintf("cannot read: %v; check that the file exists and is readable", err)})
+			parts = append(parts, p)
 			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -101,11 +111,38 @@ func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Res
 		if d.IsDir() {
 			return nil
 		}
-		res.readFile(fsys, name)
+		parts = append(parts, &Result{dir: dir, loc: loc, name: name})
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("source: read folder: %w", err)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(parts)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(parts) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				if p := parts[i]; p.name != "" {
+					p.readFile(fsys, p.name)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("source: read folder: %w", err)
+	}
+	res := &Result{dir: dir, loc: loc}
+	for _, p := range parts {
+		res.Items = append(res.Items, p.Items...)
+		res.Counters = append(res.Counters, p.Counters...)
+		res.Files = append(res.Files, p.Files...)
+		res.Problems = append(res.Problems, p.Problems...)
+		if len(res.Contact) == 0 {
+			res.Contact = p.Contact
+		}
 	}
 	return res, nil
 }
