@@ -17,8 +17,12 @@ import (
 
 // Converter parses and renders Markdown the same way for every renderer.
 type Converter struct {
-	md goldmark.Markdown
+	md        goldmark.Markdown
+	allowHTML bool
 }
+
+// AllowsHTML says whether raw HTML in sources reaches the output.
+func (c *Converter) AllowsHTML() bool { return c.allowHTML }
 
 // New returns a Converter. Raw HTML in sources is dropped unless allowHTML.
 func New(allowHTML bool) *Converter {
@@ -35,7 +39,7 @@ func New(allowHTML bool) *Converter {
 		),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(opts...),
-	)}
+	), allowHTML: allowHTML}
 }
 
 var unicodeSubstitutions = extension.TypographicSubstitutions{

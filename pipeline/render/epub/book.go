@@ -33,6 +33,7 @@ type book struct {
 	subjects    []string
 	months      []month
 	assets      *assets // images and fonts added to EPUB/, by href
+	rawHTML     bool    // raw HTML from the sources may be in the documents
 }
 
 type month struct {

@@ -75,6 +75,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) err
 	if err != nil {
 		return err
 	}
+	b.rawHTML = r.md.AllowsHTML()
 	cover, err := coverPNG(r.lay, b)
 	if err != nil {
 		return err

@@ -568,3 +568,26 @@ func TestShowSummary(t *testing.T) {
 		}
 	}
 }
+
+// Raw HTML reaches the book only with allow_html, and then every document
+// is parsed: markup that is not well-formed stops the render.
+func TestRawHTMLIsChecked(t *testing.T) {
+	lay, err := layouts.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed := richEdition()
+	ed.Months[0].Types[0].Items[0].Body = "Text with <b>unclosed bold.\n\n<p>Another"
+	for _, tc := range []struct {
+		allow   bool
+		wantErr bool
+	}{{false, false}, {true, true}} {
+		err := New(lay, markup.New(tc.allow), Options{}).Render(context.Background(), io.Discard, ed)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("allow_html %v: error %v, want error %v", tc.allow, err, tc.wantErr)
+		}
+		if err != nil && !strings.Contains(err.Error(), "not well-formed") {
+			t.Errorf("allow_html %v: error %q does not say the document is not well-formed", tc.allow, err)
+		}
+	}
+}
