@@ -93,7 +93,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) err
 	if err != nil {
 		return err
 	}
-	out, err := repack(raw, b)
+	out, err := repack(raw, b, docs)
 	if err != nil {
 		return err
 	}
@@ -149,6 +149,9 @@ type section struct {
 	file, title, body string
 }
 
+// mark stands for the section's body in go-epub's document.
+func (d section) mark() string { return "<!--bulletin body of " + d.file + "-->" }
+
 // writeGoEpub builds the book with go-epub and returns its zip bytes.
 func (r *Renderer) writeGoEpub(b *book, docs []section, css []byte) ([]byte, error) {
 	storageOnce.Do(func() { storageErr = goepub.Use(goepub.MemoryFS) })
@@ -173,7 +176,10 @@ func (r *Renderer) writeGoEpub(b *book, docs []section, css []byte) ([]byte, err
 		return nil, fmt.Errorf("epub: add style sheet: %w", err)
 	}
 	for _, d := range docs {
-		if _, err := e.AddSection(d.body, d.title, d.file, cssPath); err != nil {
+		// go-epub gets a mark where the body goes, and repack puts the body
+		// there: megabytes of text are then not deflated and inflated once
+		// more on the way through go-epub's archive.
+		if _, err := e.AddSection(d.mark(), d.title, d.file, cssPath); err != nil {
 			return nil, fmt.Errorf("epub: add section %s: %w", d.file, err)
 		}
 	}

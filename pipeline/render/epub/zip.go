@@ -18,14 +18,23 @@ const (
 	htmlOpenTag  = `<html xmlns="http://www.w3.org/1999/xhtml"`
 )
 
-// repack reads go-epub's archive, replaces the package file, nav and NCX,
+// repack reads go-epub's archive, puts the sections' bodies in their
+// documents, replaces the package file, nav and NCX,
 // declares the language of every section, and writes a new archive with
 // `mimetype` first and stored, then all other entries deflated in name order
 // with fixed times: the same edition gives the same bytes.
-func repack(raw []byte, b *book) ([]byte, error) {
+func repack(raw []byte, b *book, docs []section) ([]byte, error) {
 	files, err := readZip(raw)
 	if err != nil {
 		return nil, err
+	}
+	for _, d := range docs {
+		name := containerDir + xhtmlDir + d.file
+		doc, ok := files[name]
+		if !ok || bytes.Count(doc, []byte(d.mark())) != 1 {
+			return nil, fmt.Errorf("epub: go-epub's %s does not hold its body's mark once", name)
+		}
+		files[name] = bytes.Replace(doc, []byte(d.mark()), []byte(d.body), 1)
 	}
 	if err := rewrite(files, b); err != nil {
 		return nil, err
