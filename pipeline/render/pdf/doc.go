@@ -193,7 +193,7 @@ func (b *builder) font(face, style string, sizePt float64) {
 // width is the width of s in the current font, in millimetres.
 func (b *builder) width(s string) float64 {
 	c := b.current
-	return b.r.metrics[c.face+"/"+c.style].width(s, c.size)
+	return b.r.metrics[faceStyle{c.face, c.style}].width(s, c.size)
 }
 
 func (b *builder) colour(c layouts.Colour) { b.f.SetTextColor(c.R, c.G, c.B) }

@@ -18,7 +18,7 @@ import (
 func TestMetricsAgreeWithFpdf(t *testing.T) {
 	r := newRenderer(t)
 	for _, ff := range r.fonts {
-		m := r.metrics[ff.family+"/"+ff.style]
+		m := r.metrics[faceStyle{ff.family, ff.style}]
 		if m == nil {
 			t.Fatalf("%s %q: no metrics", ff.family, ff.style)
 		}

@@ -71,7 +71,7 @@ func (b *builder) setStyle(st style) { b.font(st.face, st.style, st.size) }
 // measure is the width of s in style st, from the renderer's metrics: no
 // font need be selected or even registered.
 func (b *builder) measure(st style, s string) float64 {
-	return b.r.metrics[st.face+"/"+st.style].width(s, st.size)
+	return b.r.metrics[faceStyle{st.face, st.style}].width(s, st.size)
 }
 
 // curStyle is the style of text written now in the inline state.

@@ -39,15 +39,18 @@ type Renderer struct {
 	md       *markup.Converter
 	pageSize string // fpdf size name: "A4" or "Letter"
 	fonts    []fontFile
-	cover    *coverage               // runes every registered font can draw
-	metrics  map[string]*fontMetrics // by "family/style"
-	subst    string                  // what a missing rune is printed as
+	cover    *coverage // runes every registered font can draw
+	metrics  map[faceStyle]*fontMetrics
+	subst    string // what a missing rune is printed as
 
 	hyph      map[string]*hyphen.Patterns // by language
 	hyphLangs []string                    // hyph's keys, sorted
 	icc       []byte                      // output intent profile, if any
 	deflate   deflaters                   // page compression (fpdf's is off)
 }
+
+// faceStyle names a font: a family ("text", "heading") and a style ("", "B", "I", "BI").
+type faceStyle struct{ face, style string }
 
 // fontFile is one style of one family, ready for AddUTF8FontFromBytes.
 type fontFile struct {
@@ -95,9 +98,9 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 		byFile[name] = m
 	}
 	r.cover = cov
-	r.metrics = map[string]*fontMetrics{}
+	r.metrics = map[faceStyle]*fontMetrics{}
 	for i := range r.fonts {
-		r.metrics[r.fonts[i].family+"/"+r.fonts[i].style] = byFile[r.fonts[i].name]
+		r.metrics[faceStyle{r.fonts[i].family, r.fonts[i].style}] = byFile[r.fonts[i].name]
 	}
 	r.hyph = map[string]*hyphen.Patterns{}
 	for lang, name := range lay.Hyphenation {

@@ -12,11 +12,15 @@ import (
 
 // invisible are format characters fpdf would print as glyphs (it has no
 // soft hyphenation, no joiners): they are dropped rather than substituted.
-var invisible = map[rune]bool{
-	'\u00ad': true,                                 // soft hyphen
-	'\u200b': true, '\u200c': true, '\u200d': true, // zero width space, joiners
-	'\u2060': true, '\ufeff': true, // word joiner, byte order mark
-	'\ufe0e': true, '\ufe0f': true, // variation selectors (emoji style)
+func invisible(c rune) bool {
+	switch c {
+	case '\u00ad', // soft hyphen
+		'\u200b', '\u200c', '\u200d', // zero width space, joiners
+		'\u2060', '\ufeff', // word joiner, byte order mark
+		'\ufe0e', '\ufe0f': // variation selectors (emoji style)
+		return true
+	}
+	return false
 }
 
 // clean makes s safe to measure and draw: fpdf panics on runes above
@@ -27,13 +31,16 @@ func (b *builder) clean(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\ufffd")
 	}
+	if b.isClean(s) {
+		return s // the usual case: nothing to copy
+	}
 	var sb strings.Builder
 	sb.Grow(len(s))
 	for _, c := range s {
 		switch {
 		case c == '\t' || c == '\n' || c == '\r':
 			sb.WriteByte(' ')
-		case unicode.IsControl(c) || invisible[c]:
+		case unicode.IsControl(c) || invisible(c):
 			// dropped
 		case b.r.cover.has(c):
 			sb.WriteRune(c)
@@ -43,6 +50,16 @@ func (b *builder) clean(s string) string {
 		}
 	}
 	return sb.String()
+}
+
+// isClean says whether clean would return s as it is.
+func (b *builder) isClean(s string) bool {
+	for _, c := range s {
+		if c < 0x20 || (c >= 0x7f && c < 0xa0) || invisible(c) || !b.r.cover.has(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // missing records one warning per item and character.
