@@ -2,19 +2,23 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // fpdf (v0.12.0) builds a new zlib writer, about a megabyte of tables, for
 // every stream it compresses: for a month of sixty pages that was a quarter
 // of the render and most of the garbage. Documents are therefore made with
 // page compression off, and deflatePages compresses the page contents with
-// a writer kept for reuse, then writes a new cross-reference table.
+// a writer kept for reuse, then writes a new cross-reference table. The
+// writer is klauspost/compress's: on these streams it is about twice as
+// fast as the standard library's at the same level, and they come out
+// smaller.
 
 // deflaters hands out zlib writers to reuse; the zero value is ready.
 type deflaters struct{ pool sync.Pool }
