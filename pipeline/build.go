@@ -38,7 +38,18 @@ type Sink interface {
 // When a source has errors it returns the catalogue with ErrSources and
 // renders nothing. On any error, what was put must be discarded.
 func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*Result, error) {
+	cfg := opts.Config
+	md := markup.New(cfg.AllowHTML)
+	// The PDF renderer reads its fonts while the sources are read.
+	var pdfs *pdf.Renderer
+	var pdfErr error
+	ready := make(chan struct{})
+	go func() {
+		defer close(ready)
+		pdfs, pdfErr = pdf.New(lay, md, cfg.PageSize)
+	}()
 	cat, err := Collect(ctx, opts)
+	<-ready
 	if err != nil {
 		return nil, err
 	}
@@ -46,11 +57,8 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*
 	if news.HasErrors(cat.Problems) {
 		return res, ErrSources
 	}
-	cfg := opts.Config
-	md := markup.New(cfg.AllowHTML)
-	pdfs, err := pdf.New(lay, md, cfg.PageSize)
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+	if pdfErr != nil {
+		return nil, fmt.Errorf("pipeline: %w", pdfErr)
 	}
 	man := manifest.Manifest{
 		Generator:  "bulletin " + Version,

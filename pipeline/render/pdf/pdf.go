@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"bulletin/pipeline/render/pdf/hyphen"
 
@@ -88,14 +89,30 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 		}
 		r.fonts = append(r.fonts, files...)
 	}
+	// Each file's facts are read on a core of their own (a look-up of
+	// every rune in each), then the coverages are intersected.
+	names := slices.Sorted(maps.Keys(parsed))
+	metrics := make([]*fontMetrics, len(names))
+	covers := make([]*coverage, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			covers[i] = newCoverage()
+			metrics[i], errs[i] = fontFacts(name, parsed[name], covers[i])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	cov := newCoverage()
 	byFile := map[string]*fontMetrics{}
-	for _, name := range slices.Sorted(maps.Keys(parsed)) {
-		m, err := fontFacts(name, parsed[name], cov)
-		if err != nil {
-			return nil, err
-		}
-		byFile[name] = m
+	for i, name := range names {
+		cov.intersect(covers[i])
+		byFile[name] = metrics[i]
 	}
 	r.cover = cov
 	r.metrics = map[faceStyle]*fontMetrics{}
@@ -196,6 +213,12 @@ func newCoverage() *coverage {
 }
 
 func (c *coverage) clear(r rune) { c.bits[r/64] &^= 1 << (uint(r) % 64) }
+
+func (c *coverage) intersect(o *coverage) {
+	for i := range c.bits {
+		c.bits[i] &= o.bits[i]
+	}
+}
 
 // Render writes one monthly bulletin: ed.Months has exactly one month (error otherwise).
 // It returns warnings (news.Problem with Severity news.Warning, At = the item's first Origin) e.g. for characters the fonts lack.
