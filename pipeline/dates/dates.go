@@ -72,12 +72,22 @@ var localLayouts = []string{
 	"2006-01-02 15:04",
 }
 
+// maxDateBytes bounds what Parse tries, whitespace collapsed.
+const maxDateBytes = 64
+
 // Parse reads s as a calendar day in loc. Instants with a zone are converted
 // to loc first, so an evening UTC timestamp may fall on the next day in
 // Moscow. Impossible days (31.02.2020) are errors that say why.
 func Parse(s string, loc *time.Location) (news.Date, error) {
+	// Readers try whole lines and paragraphs as dates: what cannot be one
+	// is refused before the layouts are tried (each failed time.Parse
+	// copies its input into an error). The longest form read is about 40
+	// bytes ("15 сентября 2020 года", RFC 3339 with nanoseconds).
+	if s = strings.TrimSpace(s); len(s) > 4*maxDateBytes {
+		return news.Date{}, ErrNoDate
+	}
 	s = strings.Join(strings.Fields(s), " ")
-	if s == "" {
+	if s == "" || len(s) > maxDateBytes || strings.IndexAny(s, "0123456789") < 0 {
 		return news.Date{}, ErrNoDate
 	}
 	if m := reDotted.FindStringSubmatch(s); m != nil {

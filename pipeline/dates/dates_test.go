@@ -2,6 +2,7 @@ package dates
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +31,10 @@ func TestParse(t *testing.T) {
 		{"Tue, 7 Aug 2012 22:00:00 EST", news.Date{Year: 2012, Month: 8, Day: 8}},
 		{"Thu, 05 Jan 2012 20:00:00 GMT", news.Date{Year: 2012, Month: 1, Day: 5}},
 		{"  2016-08-04 ", news.Date{Year: 2016, Month: 8, Day: 4}},
+		// The longest forms, well inside maxDateBytes; padding is collapsed.
+		{"15 сентября 2020 года", news.Date{Year: 2020, Month: 9, Day: 15}},
+		{"2020-07-06T10:53:35.123456789+03:00", news.Date{Year: 2020, Month: 7, Day: 6}},
+		{"September 15th,   2020" + strings.Repeat(" ", 100), news.Date{Year: 2020, Month: 9, Day: 15}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -45,7 +50,8 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseRejects(t *testing.T) {
-	for _, in := range []string{"", "all messages", "31.02.2020", "2020-13-01", "32 July 2020", "6 Smarch 2020"} {
+	long := "6 July 2020 " + strings.Repeat("and a paragraph that goes on ", 3)
+	for _, in := range []string{"", "all messages", "31.02.2020", "2020-13-01", "32 July 2020", "6 Smarch 2020", long} {
 		t.Run(in, func(t *testing.T) {
 			if d, err := Parse(in, time.UTC); err == nil {
 				t.Errorf("Parse(%q) = %v, want an error", in, d)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -437,5 +439,49 @@ func TestNavigation(t *testing.T) {
 		if got := isNavigation(tt.in); got != tt.want {
 			t.Errorf("isNavigation(%q) = %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// nextDash must find the separators the regular expression it replaced
+// found, in the same order, including around no-break spaces and runs of
+// dashes.
+func TestNextDashMatchesRegexp(t *testing.T) {
+	re := regexp.MustCompile(`[\s\p{Zs}]*[-–—][\s\p{Zs}]*`)
+	for _, s := range []string{
+		"24.06.2020 - Title", "2020-06-24 — Title – with – dashes", "a - - b", "-lead", "trail -",
+		"6\u00a0июля 2020\u00a0—\u00a0Заявление", "no dash at all", "x\t-\ty\n-\nz", "——", " - ",
+		"word-word–word—word", "\u2003-\u3000", "é - ü",
+	} {
+		var want, got [][2]int
+		for _, m := range re.FindAllStringIndex(s, -1) {
+			want = append(want, [2]int{m[0], m[1]})
+		}
+		for off := 0; off < len(s); {
+			start, end, ok := nextDash(s, off)
+			if !ok {
+				break
+			}
+			got = append(got, [2]int{start, end})
+			off = end
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: separators %v, the expression finds %v", s, got, want)
+		}
+	}
+}
+
+// collapse returns a line as it is only when collapsing it would change
+// nothing.
+func TestCollapseShortcut(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "plain words here", " lead", "trail ", "two  spaces", "tab\there", "line\nbreak",
+		"10\u00a0000 roubles", "nbsp \u00a0run", "\u00a0", "em\u2003space", "narrow\u202fnbsp", "a b c",
+	} {
+		if got, want := collapse(s), collapseRuns(s); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if !collapsed("plain words, 10\u00a0000") || collapsed("two  spaces") || collapsed(" lead") {
+		t.Error("collapsed misjudges a line")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
@@ -39,9 +40,44 @@ func readDate(s string) (news.Date, dateKind, error) {
 	}
 }
 
-// reDash finds candidate separators between an entry's date and its title:
-// hyphen, en dash or em dash, with or without spaces around.
-var reDash = regexp.MustCompile(`[\s\p{Zs}]*[-–—][\s\p{Zs}]*`)
+// dashSpace is what may surround a date's dash: RE2's \s and the Unicode
+// space separators (no-break spaces among them).
+func dashSpace(r rune) bool {
+	switch r {
+	case '\t', '\n', '\f', '\r', ' ':
+		return true
+	}
+	return unicode.Is(unicode.Zs, r)
+}
+
+// nextDash finds the next candidate separator between an entry's date and
+// its title at or after off: a hyphen, en dash or em dash with the spaces
+// around it (the leftmost match of [\s\p{Zs}]*[-–—][\s\p{Zs}]*).
+func nextDash(s string, off int) (start, end int, ok bool) {
+	i := strings.IndexAny(s[off:], "-–—")
+	if i < 0 {
+		return 0, 0, false
+	}
+	dash := off + i
+	start = dash
+	for start > off {
+		r, size := utf8.DecodeLastRuneInString(s[off:start])
+		if !dashSpace(r) {
+			break
+		}
+		start -= size
+	}
+	_, size := utf8.DecodeRuneInString(s[dash:])
+	end = dash + size
+	for end < len(s) {
+		r, size := utf8.DecodeRuneInString(s[end:])
+		if !dashSpace(r) {
+			break
+		}
+		end += size
+	}
+	return start, end, true
+}
 
 // maxDateLen bounds the text tried as a date before a dash ("15 сентября
 // 2020 года", "Mon, 06 Jul 2020 23:30:00 +0000"), so long paragraphs with
@@ -51,18 +87,20 @@ const maxDateLen = 48
 // splitDated splits "24.06.2020 - Title" into its date text and title. The
 // first dash whose left side is a date wins, so dashes inside ISO dates and
 // inside the title are handled. ok is false when the line does not start
-// with a date and a dash.
+// with a date and a dash. Dashes are looked for from the left and no
+// further than a date can reach: a paragraph is not scanned to its end.
 func splitDated(s string) (date, title string, ok bool) {
-	for _, m := range reDash.FindAllStringIndex(s, -1) {
-		if m[0] == 0 {
-			continue
-		}
-		if m[0] > maxDateLen {
+	for off := 0; off < len(s); {
+		start, end, found := nextDash(s, off)
+		if !found || start > maxDateLen {
 			break
 		}
-		if _, kind, _ := readDate(s[:m[0]]); kind != notDate {
-			return s[:m[0]], trim(s[m[1]:]), true
+		if start > 0 {
+			if _, kind, _ := readDate(s[:start]); kind != notDate {
+				return s[:start], trim(s[end:]), true
+			}
 		}
+		off = end
 	}
 	return "", "", false
 }

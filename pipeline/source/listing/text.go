@@ -86,6 +86,14 @@ func isNoBreak(r rune) bool { return r == '\u00A0' || r == '\u202F' || r == '\u2
 // one no-break space when the run holds one: the no-break spaces a press
 // office typed (before a number, inside "10 000") must survive.
 func collapse(s string) string {
+	if collapsed(s) {
+		return s // most lines: nothing to copy
+	}
+	return collapseRuns(s)
+}
+
+// collapseRuns is collapse without the shortcut.
+func collapseRuns(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	var run []rune
@@ -112,6 +120,23 @@ func collapse(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// collapsed says whether collapse would return s as it is: no space at
+// either end, and every run of whitespace one space or no-break space.
+func collapsed(s string) bool {
+	prevSpace := true // a space first is a space to trim
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			prevSpace = false
+			continue
+		}
+		if prevSpace || (r != ' ' && !isNoBreak(r)) {
+			return false
+		}
+		prevSpace = true
+	}
+	return !prevSpace || s == ""
 }
 
 // runeLen is the length of s in characters, the unit the short-line rules use.
