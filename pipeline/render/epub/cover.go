@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 	"image/png"
 	"strconv"
 	"strings"
@@ -73,10 +72,35 @@ func loadCoverFaces(lay *layouts.Layout) (*coverFaces, error) {
 	return &c, nil
 }
 
-// canvas draws wrapped, centred or left-aligned text on the cover.
+// canvas draws wrapped, centred or left-aligned text on the cover. It is
+// a palette image from the start: flat fills and text blended in 16 levels
+// need far fewer than 256 colours, and a byte a pixel is a quarter of the
+// memory to fill and encode (a PNG several times smaller than full colour).
 type canvas struct {
-	img *image.RGBA
-	y   int // top of the next block
+	img   *image.Paletted
+	index map[color.RGBA]uint8 // palette entry of each colour used
+	y     int                  // top of the next block
+}
+
+func newCanvas(w, h int) *canvas {
+	return &canvas{img: image.NewPaletted(image.Rect(0, 0, w, h), nil), index: map[color.RGBA]uint8{}}
+}
+
+// colour is the palette entry of col (opaque), added when new. A full
+// palette gives the nearest entry: only text drawn over text could need
+// more colours, and the nearest is then indistinguishable.
+func (c *canvas) colour(col color.RGBA) uint8 {
+	col.A = 0xff
+	if n, ok := c.index[col]; ok {
+		return n
+	}
+	if len(c.img.Palette) == 256 {
+		return uint8(c.img.Palette.Index(col))
+	}
+	n := uint8(len(c.img.Palette))
+	c.img.Palette = append(c.img.Palette, col)
+	c.index[col] = n
+	return n
 }
 
 // textStyle is one kind of line on the cover.
@@ -290,10 +314,8 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 				continue
 			}
 			i := c.img.PixOffset(x, y)
-			p := c.img.Pix[i : i+3 : i+3]
-			p[0] = blend(p[0], col.R, level)
-			p[1] = blend(p[1], col.G, level)
-			p[2] = blend(p[2], col.B, level)
+			bg := c.img.Palette[c.img.Pix[i]].(color.RGBA)
+			c.img.Pix[i] = c.colour(color.RGBA{blend(bg.R, col.R, level), blend(bg.G, col.G, level), blend(bg.B, col.B, level), 0xff})
 		}
 	}
 }
@@ -302,8 +324,21 @@ func blend(bg, fg uint8, level uint32) uint8 {
 	return uint8((uint32(bg)*(15-level) + uint32(fg)*level + 7) / 15)
 }
 
-func (c *canvas) rect(x0, y0, x1, y1 int, col color.Color) {
-	draw.Draw(c.img, image.Rect(x0, y0, x1, y1), image.NewUniform(col), image.Point{}, draw.Src)
+// rect fills a rectangle (clipped to the cover) with col, made opaque.
+func (c *canvas) rect(x0, y0, x1, y1 int, col color.RGBA) {
+	r := image.Rect(x0, y0, x1, y1).Intersect(c.img.Rect)
+	if r.Empty() {
+		return
+	}
+	n := c.colour(col)
+	first := c.img.Pix[c.img.PixOffset(r.Min.X, r.Min.Y):c.img.PixOffset(r.Max.X, r.Min.Y)]
+	for i := range first {
+		first[i] = n
+	}
+	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
+		i := c.img.PixOffset(r.Min.X, y)
+		copy(c.img.Pix[i:i+len(first)], first)
+	}
 }
 
 func rgb(c layouts.Colour) color.RGBA {
@@ -328,7 +363,7 @@ func coverPNG(lay *layouts.Layout, b *book) ([]byte, error) {
 		if fits || scale < 0.55 {
 			var buf bytes.Buffer
 			enc := png.Encoder{CompressionLevel: png.BestSpeed}
-			if err := enc.Encode(&buf, palettise(img)); err != nil {
+			if err := enc.Encode(&buf, img); err != nil {
 				return nil, fmt.Errorf("epub: cover image: %w", err)
 			}
 			return buf.Bytes(), nil
@@ -336,11 +371,11 @@ func coverPNG(lay *layouts.Layout, b *book) ([]byte, error) {
 	}
 }
 
-func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*image.RGBA, bool, error) {
+func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*image.Paletted, bool, error) {
 	cv := b.ed.Cover
 	accent, text, muted, rule := rgb(lay.Colours.Accent), rgb(lay.Colours.Text), rgb(lay.Colours.Muted), rgb(lay.Colours.Rule)
 	white := color.RGBA{0xff, 0xff, 0xff, 0xff}
-	c := &canvas{img: image.NewRGBA(image.Rect(0, 0, coverWidth, coverHeight))}
+	c := newCanvas(coverWidth, coverHeight)
 	c.rect(0, 0, coverWidth, coverHeight, paper)
 	left, right := coverMargin, coverWidth-coverMargin
 	px := func(v float64) float64 { return v * scale }
@@ -376,7 +411,7 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 	band := int(px(600))
 	pub := faces[0].wrap(firstNonEmpty(cv.Publisher, b.author), right-left-40)
 	c.rect(0, 0, coverWidth, band, accent)
-	c.rect(left, band-int(px(70)), right, band-int(px(70))+3, color.RGBA{0xff, 0xff, 0xff, 0x60})
+	c.rect(left, band-int(px(70)), right, band-int(px(70))+3, white)
 	c.y = (band - int(px(70)) - len(pub)*faces[0].lineHeight()) / 2
 	c.block(faces[0], pub, left, right)
 	c.rect(0, band, coverWidth, band+int(px(10)), rule)
@@ -440,35 +475,3 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 	return c.img, fits, nil
 }
 
-// palettise stores the cover with a palette when it has at most 256
-// colours (flat fills and anti-aliased text usually do), which makes the
-// PNG several times smaller; otherwise it keeps the full-colour image.
-func palettise(img *image.RGBA) image.Image {
-	index := map[uint32]uint8{}
-	var pal color.Palette
-	pix := img.Pix
-	out := image.NewPaletted(img.Rect, nil)
-	// Runs of one colour are long (paper, the band): remembering the last
-	// colour saves most of the map lookups.
-	last, lastN := uint32(1<<24), uint8(0)
-	for i, o := 0, 0; i < len(pix); i, o = i+4, o+1 {
-		key := uint32(pix[i])<<16 | uint32(pix[i+1])<<8 | uint32(pix[i+2])
-		if key == last {
-			out.Pix[o] = lastN
-			continue
-		}
-		n, ok := index[key]
-		if !ok {
-			if len(pal) == 256 {
-				return img
-			}
-			n = uint8(len(pal))
-			index[key] = n
-			pal = append(pal, color.RGBA{pix[i], pix[i+1], pix[i+2], 0xff})
-		}
-		out.Pix[o] = n
-		last, lastN = key, n
-	}
-	out.Palette = pal
-	return out
-}
