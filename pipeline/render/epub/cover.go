@@ -474,4 +474,3 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 	}
 	return c.img, fits, nil
 }
-
