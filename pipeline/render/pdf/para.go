@@ -40,6 +40,7 @@ type textRun struct {
 type frag struct {
 	text string
 	st   style
+	m    *fontMetrics // st's font, when known (see metricsOf)
 	w    float64
 }
 
@@ -71,8 +72,11 @@ func (b *builder) setStyle(st style) { b.font(st.face, st.style, st.size) }
 // measure is the width of s in style st, from the renderer's metrics: no
 // font need be selected or even registered.
 func (b *builder) measure(st style, s string) float64 {
-	return b.r.metrics[faceStyle{st.face, st.style}].width(s, st.size)
+	return b.metricsOf(st).width(s, st.size)
 }
+
+// metricsOf is the font of a style.
+func (b *builder) metricsOf(st style) *fontMetrics { return b.r.metrics[faceStyle{st.face, st.style}] }
 
 // curStyle is the style of text written now in the inline state.
 func (b *builder) curStyle() style {
@@ -116,18 +120,21 @@ func (b *builder) words(runs []textRun) []word {
 			}
 			continue
 		}
+		// One look-up of the run's font, not one a word.
+		m := b.metricsOf(r.st)
+		space := m.width(" ", r.st.size)
 		s := r.text
 		for s != "" {
 			i := strings.IndexFunc(s, breakableSpace)
 			if i < 0 {
-				frags = append(frags, frag{text: s, st: r.st})
+				frags = append(frags, frag{text: s, st: r.st, m: m})
 				break
 			}
 			if i > 0 {
-				frags = append(frags, frag{text: s[:i], st: r.st})
+				frags = append(frags, frag{text: s[:i], st: r.st, m: m})
 			}
 			_, size := utf8.DecodeRuneInString(s[i:])
-			flush(b.measure(r.st, " "))
+			flush(space)
 			s = s[i+size:]
 		}
 	}
@@ -141,8 +148,12 @@ func (b *builder) words(runs []textRun) []word {
 func (b *builder) measureWord(w *word) {
 	w.w = 0
 	for i := range w.frags {
-		w.frags[i].w = b.measure(w.frags[i].st, w.frags[i].text)
-		w.w += w.frags[i].w
+		f := &w.frags[i]
+		if f.m == nil {
+			f.m = b.metricsOf(f.st)
+		}
+		f.w = f.m.width(f.text, f.st.size)
+		w.w += f.w
 	}
 }
 
@@ -258,8 +269,8 @@ func cutWord(w word, k int) (word, word) {
 			tail.frags = append(tail.frags, f)
 		default:
 			rs := []rune(f.text)
-			head.frags = append(head.frags, frag{text: string(rs[:k-n]), st: f.st})
-			tail.frags = append(tail.frags, frag{text: string(rs[k-n:]), st: f.st})
+			head.frags = append(head.frags, frag{text: string(rs[:k-n]), st: f.st, m: f.m})
+			tail.frags = append(tail.frags, frag{text: string(rs[k-n:]), st: f.st, m: f.m})
 		}
 		n += l
 	}
