@@ -6,8 +6,11 @@
 //	go run ./cmd/corpus -n 1000 -seed 1 -out /tmp/corpus
 //
 // writes /tmp/corpus/md/*.md, /tmp/corpus/txt/*.txt (one capture a month),
-// and /tmp/corpus/typst/main.typ (the same items as Typst markup, for the
-// side-by-side benchmark).
+// and, for the side-by-side benchmark, the same items as one document for
+// each other tool: /tmp/corpus/typst/main.typ (Typst markup) and
+// /tmp/corpus/pandoc/all.md (Markdown with each item's title as a heading:
+// given the separate files, pandoc reads every front matter block as
+// metadata of its one document and drops the items' titles, dates and types).
 package main
 
 import (
@@ -53,7 +56,7 @@ func run(n int, seed uint64, years int, out string) error {
 		day := i*days/n + r.IntN(max(1, days/n))
 		items[i] = makeItem(r, start.AddDate(0, 0, day), i)
 	}
-	for _, sub := range []string{"md", "txt", "typst"} {
+	for _, sub := range []string{"md", "txt", "typst", "pandoc"} {
 		if err := os.MkdirAll(filepath.Join(out, sub), 0o755); err != nil {
 			return err
 		}
@@ -65,6 +68,9 @@ func run(n int, seed uint64, years int, out string) error {
 		}
 	}
 	if err := os.WriteFile(filepath.Join(out, "typst", "main.typ"), []byte(typst(items)), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, "pandoc", "all.md"), []byte(pandoc(items)), 0o644); err != nil {
 		return err
 	}
 	byMonth := map[string][]item{}
@@ -128,6 +134,23 @@ func typst(items []item) string {
 			b.WriteString(esc.Replace(p) + "\n\n")
 		}
 		b.WriteString("]\n\n")
+	}
+	return b.String()
+}
+
+// pandoc writes all items as one Markdown document: a title block, then
+// each item as a chapter with its title, its date and type, and its text.
+func pandoc(items []item) string {
+	var b strings.Builder
+	b.WriteString("---\ntitle: Collection\nlang: en\n---\n\n")
+	for _, it := range items {
+		fmt.Fprintf(&b, "# %s\n\n*%s · %s*\n\n", it.title, it.date.Format("2 January 2006"), it.kind)
+		for i, p := range it.paras {
+			if i == 2 && len(it.paras) > 4 {
+				b.WriteString("## " + heading[it.lang] + "\n\n")
+			}
+			b.WriteString(p + "\n\n")
+		}
 	}
 	return b.String()
 }
