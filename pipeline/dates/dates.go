@@ -87,7 +87,7 @@ func Parse(s string, loc *time.Location) (news.Date, error) {
 		return news.Date{}, ErrNoDate
 	}
 	s = strings.Join(strings.Fields(s), " ")
-	if s == "" || len(s) > maxDateBytes || strings.IndexAny(s, "0123456789") < 0 {
+	if s == "" || len(s) > maxDateBytes || !strings.ContainsAny(s, "0123456789") {
 		return news.Date{}, ErrNoDate
 	}
 	if m := reDotted.FindStringSubmatch(s); m != nil {
