@@ -4,16 +4,15 @@
 package normalise
 
 import (
+	"context"
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
+	"bulletin/internal/parallel"
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/news"
 )
@@ -73,22 +72,13 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 // most of a normalising pass, and each item's is its own: the items are
 // shared out among the cores.
 func cleanTexts(items []news.Item) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(items)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
-				it := &items[i]
-				it.Title = Text(it.Title)
-				it.Summary = Text(it.Summary)
-				it.Body = Body(it.Body)
-				it.Author = Text(it.Author)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(context.Background(), len(items), func(i int) {
+		it := &items[i]
+		it.Title = Text(it.Title)
+		it.Summary = Text(it.Summary)
+		it.Body = Body(it.Body)
+		it.Author = Text(it.Author)
+	})
 }
 
 // Classify returns the type whose keyword occurs earliest in title, so

@@ -8,13 +8,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 	"unicode"
 
+	"bulletin/internal/parallel"
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/source/feed"
@@ -117,20 +115,11 @@ func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Res
 	if err != nil {
 		return nil, fmt.Errorf("source: read folder: %w", err)
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(parts)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(parts) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				if p := parts[i]; p.name != "" {
-					p.readFile(fsys, p.name)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(ctx, len(parts), func(i int) {
+		if p := parts[i]; p.name != "" {
+			p.readFile(fsys, p.name)
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("source: read folder: %w", err)
 	}
