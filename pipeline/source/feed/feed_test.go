@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bulletin/internal/newstest"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,35 +13,10 @@ import (
 	"bulletin/pipeline/news"
 )
 
+// problem is what a test expects the reader to report.
+type problem = newstest.Problem
+
 func date(y int, m time.Month, d int) news.Date { return news.Date{Year: y, Month: m, Day: d} }
-
-func listProblems(ps []news.Problem) string {
-	var b strings.Builder
-	for _, p := range ps {
-		fmt.Fprintln(&b, p)
-	}
-	return b.String()
-}
-
-// problem is an expected problem: severity, line and a piece of the message.
-type problem struct {
-	sev  news.Severity
-	line int
-	msg  string
-}
-
-func checkProblems(t *testing.T, file string, got []news.Problem, want []problem) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), listProblems(got))
-	}
-	for i, w := range want {
-		g := got[i]
-		if g.Severity != w.sev || g.At.File != file || g.At.Line != w.line || !strings.Contains(g.Msg, w.msg) {
-			t.Errorf("problem %d = %v\nwant %s:%d: %v: …%s…", i, g, file, w.line, w.sev, w.msg)
-		}
-	}
-}
 
 func readFile(t *testing.T, path string) []byte {
 	t.Helper()
@@ -103,10 +79,10 @@ func TestRealFeeds(t *testing.T) {
 			}
 			items, ps := Parse(tt.file, data, time.UTC)
 			if news.HasErrors(ps) {
-				t.Fatalf("errors:\n%s", listProblems(ps))
+				t.Fatalf("errors:\n%s", newstest.List(ps))
 			}
 			if len(ps) != tt.warns {
-				t.Errorf("got %d warnings, want %d:\n%s", len(ps), tt.warns, listProblems(ps))
+				t.Errorf("got %d warnings, want %d:\n%s", len(ps), tt.warns, newstest.List(ps))
 			}
 			if len(items) != tt.count {
 				t.Fatalf("got %d items, want %d", len(items), tt.count)
@@ -191,7 +167,7 @@ func TestRealSpecifics(t *testing.T) {
 	})
 	t.Run("trailer cut", func(t *testing.T) {
 		_, ps := parse("rubycocos__nytimes-paul-krugman.rss", time.UTC)
-		checkProblems(t, "rubycocos__nytimes-paul-krugman.rss", ps, []problem{{news.Warning, 62, `starting "---"`}})
+		newstest.CheckProblems(t, "rubycocos__nytimes-paul-krugman.rss", ps, []problem{{Severity: news.Warning, Line: 62, Msg: `starting "---"`}})
 	})
 	t.Run("images stay Markdown images", func(t *testing.T) {
 		items, _ := parse("rubycocos__xkcd.atom", time.UTC)
@@ -225,7 +201,7 @@ func TestFixtures(t *testing.T) {
 				{Title: "Undated note", Lang: "en", Origins: []news.Origin{{Line: 15}}},
 			},
 			body:  []string{"First **paragraph**.\n\n![Map](https://example.org/img/map.png) See &amp; read.", "No date here."},
-			probs: []problem{{news.Warning, 0, "1 item(s) have no date: they go under Undated"}},
+			probs: []problem{{Severity: news.Warning, Line: 0, Msg: "1 item(s) have no date: they go under Undated"}},
 		},
 		{
 			file: "atom.xml",
@@ -242,23 +218,23 @@ func TestFixtures(t *testing.T) {
 			},
 			body: []string{"Ladies & gentlemen, *welcome*.", "Untitled text that goes on. And on."},
 			probs: []problem{
-				{news.Warning, 14, `item 2 has no title; titled from its text: "Untitled text that goes on."`},
-				{news.Warning, 0, "1 item(s) have no date"},
+				{Severity: news.Warning, Line: 14, Msg: `item 2 has no title; titled from its text: "Untitled text that goes on."`},
+				{Severity: news.Warning, Line: 0, Msg: "1 item(s) have no date"},
 			},
 		},
 		{
 			file:  "latin_undeclared.xml",
 			items: []news.Item{{Title: "Café opens – finally", Date: date(2020, 7, 6), Origins: []news.Origin{{Line: 3}}}},
 			body:  []string{""},
-			probs: []problem{{news.Warning, 3, "not valid UTF-8"}},
+			probs: []problem{{Severity: news.Warning, Line: 3, Msg: "not valid UTF-8"}},
 		},
 		{
 			file:  "trailer_c1.atom",
 			items: []news.Item{{Title: "It’s here", Date: date(2020, 7, 6), Origins: []news.Origin{{Line: 3}}}},
 			body:  []string{"Text"},
 			probs: []problem{
-				{news.Warning, 6, `from line 6 to the end of the file, starting "---"`},
-				{news.Warning, 0, "1 C1 control character(s)"},
+				{Severity: news.Warning, Line: 6, Msg: `from line 6 to the end of the file, starting "---"`},
+				{Severity: news.Warning, Line: 0, Msg: "1 C1 control character(s)"},
 			},
 		},
 		{
@@ -266,25 +242,25 @@ func TestFixtures(t *testing.T) {
 			items: []news.Item{{Title: "Bad date", Origins: []news.Origin{{Line: 3}}}},
 			body:  []string{"Tom & Jerry"},
 			probs: []problem{
-				{news.Warning, 3, `1 bare ampersand(s) ("&" not starting an entity like "&amp;"), the first on line 3`},
-				{news.Warning, 2, "item 1 has neither a title nor any text; it was left out"},
-				{news.Warning, 3, `item 2 ("Bad date"): its date "sometime last week" is not a date`},
+				{Severity: news.Warning, Line: 3, Msg: `1 bare ampersand(s) ("&" not starting an entity like "&amp;"), the first on line 3`},
+				{Severity: news.Warning, Line: 2, Msg: "item 1 has neither a title nor any text; it was left out"},
+				{Severity: news.Warning, Line: 3, Msg: `item 2 ("Bad date"): its date "sometime last week" is not a date`},
 			},
 		},
 		{
 			file:  "broken.xml",
-			probs: []problem{{news.Error, 6, "cannot read the feed: XML syntax error on line 6: unexpected EOF; check that the file is a complete"}},
+			probs: []problem{{Severity: news.Error, Line: 6, Msg: "cannot read the feed: XML syntax error on line 6: unexpected EOF; check that the file is a complete"}},
 		},
 		{
 			file:  "notafeed.json",
-			probs: []problem{{news.Error, 0, "not a JSON Feed"}},
+			probs: []problem{{Severity: news.Error, Line: 0, Msg: "not a JSON Feed"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			data := readFile(t, filepath.Join("testdata", tt.file))
 			items, ps := Parse(tt.file, data, time.FixedZone("MSK", 3*3600))
-			checkProblems(t, tt.file, ps, tt.probs)
+			newstest.CheckProblems(t, tt.file, ps, tt.probs)
 			if len(items) != len(tt.items) {
 				t.Fatalf("got %d items, want %d: %+v", len(items), len(tt.items), items)
 			}

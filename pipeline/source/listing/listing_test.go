@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"bulletin/internal/newstest"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,35 +16,10 @@ import (
 	"bulletin/pipeline/news"
 )
 
+// problem is what a test expects the reader to report.
+type problem = newstest.Problem
+
 func date(y int, m time.Month, d int) news.Date { return news.Date{Year: y, Month: m, Day: d} }
-
-// problem is an expected problem: severity, line and a piece of the message.
-type problem struct {
-	sev  news.Severity
-	line int
-	msg  string
-}
-
-func checkProblems(t *testing.T, file string, got []news.Problem, want []problem) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), listProblems(got))
-	}
-	for i, w := range want {
-		g := got[i]
-		if g.Severity != w.sev || g.At.File != file || g.At.Line != w.line || !strings.Contains(g.Msg, w.msg) {
-			t.Errorf("problem %d = %v\nwant %s:%d: %v: …%s…", i, g, file, w.line, w.sev, w.msg)
-		}
-	}
-}
-
-func listProblems(ps []news.Problem) string {
-	var b strings.Builder
-	for _, p := range ps {
-		fmt.Fprintln(&b, p)
-	}
-	return b.String()
-}
 
 func parseFile(t *testing.T, path string) (*Capture, []news.Problem) {
 	t.Helper()
@@ -62,7 +38,7 @@ func TestSample(t *testing.T) {
 	// The real capture shared by the project (not in this repo).
 	samplePath := testenv.Shared(t, "seed", "000_dc94206625c9e799.txt")
 	c, ps := parseFile(t, samplePath)
-	checkProblems(t, "000_dc94206625c9e799.txt", ps, nil)
+	newstest.CheckProblems(t, "000_dc94206625c9e799.txt", ps, nil)
 
 	if c.Date != date(2020, 7, 6) || c.DateLine != 1 {
 		t.Errorf("capture date = %v at line %d, want 2020-07-06 at line 1", c.Date, c.DateLine)
@@ -281,46 +257,46 @@ func TestVariants(t *testing.T) {
 			file:     "bad_counter.txt",
 			date:     date(2020, 7, 6),
 			entries:  []Entry{entry(date(2020, 6, 24), 5, "Speech at the parade", p(7, "Text."))},
-			problems: []problem{{news.Warning, 3, "looks like a counter"}},
+			problems: []problem{{Severity: news.Warning, Line: 3, Msg: "looks like a counter"}},
 		},
 		{
 			file:     "impossible_date.txt",
 			date:     date(2020, 7, 6),
 			entries:  []Entry{entry(date(2020, 6, 24), 3, "Good entry", p(5, "Its text."))},
-			problems: []problem{{news.Error, 7, "31.02.2020 is not a real date: February 2020 has no day 31; correct the date"}},
+			problems: []problem{{Severity: news.Error, Line: 7, Msg: "31.02.2020 is not a real date: February 2020 has no day 31; correct the date"}},
 		},
 		{
 			file:    "empty_title.txt",
 			date:    date(2020, 7, 6),
 			entries: []Entry{entry(date(2020, 6, 19), 7, "Titled entry", p(9, "Text."))},
 			problems: []problem{
-				{news.Error, 3, "the entry dated 24.06.2020 has no title"},
-				{news.Error, 11, "the entry dated 18.06.2020 has no title"},
+				{Severity: news.Error, Line: 3, Msg: "the entry dated 24.06.2020 has no title"},
+				{Severity: news.Error, Line: 11, Msg: "the entry dated 18.06.2020 has no title"},
 			},
 		},
 		{
 			file:     "empty.txt",
-			problems: []problem{{news.Error, 0, "the file is empty: add items or remove the file"}},
+			problems: []problem{{Severity: news.Error, Line: 0, Msg: "the file is empty: add items or remove the file"}},
 		},
 		{
 			file:     "blank.txt",
-			problems: []problem{{news.Error, 0, "the file is empty"}},
+			problems: []problem{{Severity: news.Error, Line: 0, Msg: "the file is empty"}},
 		},
 		{
 			file:     "invalid_utf8.txt",
-			problems: []problem{{news.Error, 3, "not valid UTF-8 (byte 0xE9 on this line): save it as UTF-8"}},
+			problems: []problem{{Severity: news.Error, Line: 3, Msg: "not valid UTF-8 (byte 0xE9 on this line): save it as UTF-8"}},
 		},
 		{
 			file:     "no_item.txt",
 			date:     date(2020, 7, 6),
 			clocks:   []Clock{{"Moscow", 2, 18, 2}, {"London", 0, 18, 3}},
-			problems: []problem{{news.Error, 0, "no news items found"}},
+			problems: []problem{{Severity: news.Error, Line: 0, Msg: "no news items found"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			c, ps := parseFile(t, filepath.Join("testdata", tt.file))
-			checkProblems(t, tt.file, ps, tt.problems)
+			newstest.CheckProblems(t, tt.file, ps, tt.problems)
 			if c.File != tt.file || c.Date != tt.date {
 				t.Errorf("capture %q dated %v, want %q dated %v", c.File, c.Date, tt.file, tt.date)
 			}

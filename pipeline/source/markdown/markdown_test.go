@@ -1,7 +1,7 @@
 package markdown
 
 import (
-	"fmt"
+	"bulletin/internal/newstest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +14,9 @@ import (
 	"bulletin/pipeline/news"
 )
 
+// problem is what a test expects the reader to report.
+type problem = newstest.Problem
+
 func date(y int, m time.Month, d int) news.Date { return news.Date{Year: y, Month: m, Day: d} }
 
 func mustLoc(t testing.TB, name string) *time.Location {
@@ -23,34 +26,6 @@ func mustLoc(t testing.TB, name string) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
-}
-
-// problem is an expected problem: severity, line and a piece of the message.
-type problem struct {
-	sev  news.Severity
-	line int
-	msg  string
-}
-
-func checkProblems(t *testing.T, file string, got []news.Problem, want []problem) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), listProblems(got))
-	}
-	for i, w := range want {
-		g := got[i]
-		if g.Severity != w.sev || g.At.File != file || g.At.Line != w.line || !strings.Contains(g.Msg, w.msg) {
-			t.Errorf("problem %d = %v\nwant %s:%d: %v: …%s…", i, g, file, w.line, w.sev, w.msg)
-		}
-	}
-}
-
-func listProblems(ps []news.Problem) string {
-	var b strings.Builder
-	for _, p := range ps {
-		fmt.Fprintln(&b, p)
-	}
-	return b.String()
 }
 
 func TestRealFiles(t *testing.T) {
@@ -104,7 +79,7 @@ func TestRealFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			items, ps := Parse(tt.file, data, london)
-			checkProblems(t, tt.file, ps, nil)
+			newstest.CheckProblems(t, tt.file, ps, nil)
 			if len(items) != 1 {
 				t.Fatalf("got %d items, want 1", len(items))
 			}
@@ -145,7 +120,7 @@ func TestRealFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			if _, ps := Parse(name, data, london); news.HasErrors(ps) {
-				t.Errorf("errors:\n%s", listProblems(ps))
+				t.Errorf("errors:\n%s", newstest.List(ps))
 			}
 			t.Logf("%s has no expected title and date in the table: add it", name)
 		})
@@ -163,7 +138,7 @@ func TestRealFileDetails(t *testing.T) {
 		}
 		items, ps := Parse(name, data, loc)
 		if len(items) != 1 || len(ps) != 0 {
-			t.Fatalf("got %d items and problems:\n%s", len(items), listProblems(ps))
+			t.Fatalf("got %d items and problems:\n%s", len(items), newstest.List(ps))
 		}
 		return items[0]
 	}
@@ -230,29 +205,29 @@ func TestFixtures(t *testing.T) {
 			Title: "Заявление о визах", Date: date(2020, 7, 7), Summary: "Новые правила выдачи виз.",
 			Lang: "ru", Author: "Пресс-служба", Body: "\nТекст заявления.\n",
 		}, nil},
-		{"draft.md", london, nil, []problem{{news.Warning, 4, "a draft"}}},
+		{"draft.md", london, nil, []problem{{Severity: news.Warning, Line: 4, Msg: "a draft"}}},
 		{"2024-12-5-no-date.md", london, &news.Item{
 			Title: "Dated by its file name", Date: date(2024, 12, 5),
 			DatedBy: news.DatedByFileName,
 			Summary: "An excerpt as summary.", Author: "anna, boris", Body: "Body.\n",
 		}, nil},
 		{"undated.md", london, &news.Item{Title: "No date anywhere", Body: "Body.\n"},
-			[]problem{{news.Warning, 1, `no date: the item goes under "Undated"; add ` + "`date:"}}},
+			[]problem{{Severity: news.Warning, Line: 1, Msg: `no date: the item goes under "Undated"; add ` + "`date:"}}},
 		{"heading.md", london, &news.Item{
 			Title: "Visa statement", Date: date(2020, 7, 2), Summary: "Title from the heading.",
 			Body: "The embassy has resumed visa services.\n",
 		}, nil},
 		{"no_front.md", london, &news.Item{Title: "Visa statement", Body: "Text without front matter.\n"},
-			[]problem{{news.Warning, 1, "no date"}}},
-		{"no_title.md", london, nil, []problem{{news.Error, 1, "no title"}, {news.Warning, 1, "no date"}}},
-		{"bad_yaml.md", london, nil, []problem{{news.Error, 4, "the YAML front matter cannot be read: line 4: did not find expected ',' or ']'"}}},
-		{"bad_type.md", london, nil, []problem{{news.Error, 5, "line 5: expected one value, found a list"}}},
-		{"bad_toml.md", london, nil, []problem{{news.Error, 4, "the TOML front matter cannot be read"}}},
-		{"unclosed.md", london, nil, []problem{{news.Error, 1, "never closed: add a line ---"}}},
-		{"bad_date.md", london, nil, []problem{{news.Error, 4, `date "sometime in July" is not a date`}}},
-		{"impossible_date.md", london, nil, []problem{{news.Error, 3, "February 2020 has no day 31"}}},
-		{"empty.md", london, nil, []problem{{news.Error, 1, "the file is empty"}}},
-		{"not_utf8.md", london, nil, []problem{{news.Error, 2, "not UTF-8"}}},
+			[]problem{{Severity: news.Warning, Line: 1, Msg: "no date"}}},
+		{"no_title.md", london, nil, []problem{{Severity: news.Error, Line: 1, Msg: "no title"}, {Severity: news.Warning, Line: 1, Msg: "no date"}}},
+		{"bad_yaml.md", london, nil, []problem{{Severity: news.Error, Line: 4, Msg: "the YAML front matter cannot be read: line 4: did not find expected ',' or ']'"}}},
+		{"bad_type.md", london, nil, []problem{{Severity: news.Error, Line: 5, Msg: "line 5: expected one value, found a list"}}},
+		{"bad_toml.md", london, nil, []problem{{Severity: news.Error, Line: 4, Msg: "the TOML front matter cannot be read"}}},
+		{"unclosed.md", london, nil, []problem{{Severity: news.Error, Line: 1, Msg: "never closed: add a line ---"}}},
+		{"bad_date.md", london, nil, []problem{{Severity: news.Error, Line: 4, Msg: `date "sometime in July" is not a date`}}},
+		{"impossible_date.md", london, nil, []problem{{Severity: news.Error, Line: 3, Msg: "February 2020 has no day 31"}}},
+		{"empty.md", london, nil, []problem{{Severity: news.Error, Line: 1, Msg: "the file is empty"}}},
+		{"not_utf8.md", london, nil, []problem{{Severity: news.Error, Line: 2, Msg: "not UTF-8"}}},
 		{"crlf_bom.md", london, &news.Item{Title: "CRLF and BOM", Date: date(2020, 7, 4), Body: "Body line.\r\n"}, nil},
 	}
 	for _, tt := range tests {
@@ -262,7 +237,7 @@ func TestFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			items, ps := Parse(tt.file, data, tt.loc)
-			checkProblems(t, tt.file, ps, tt.problems)
+			newstest.CheckProblems(t, tt.file, ps, tt.problems)
 			if tt.want == nil {
 				if len(items) != 0 {
 					t.Fatalf("got %d items, want none: %+v", len(items), items)
@@ -369,7 +344,7 @@ func TestTOMLDatetimes(t *testing.T) {
 		data := "+++\ntitle = \"T\"\ndate = " + tt.date + "\n+++\nBody\n"
 		items, ps := Parse("t.md", []byte(data), moscow)
 		if len(ps) != 0 || len(items) != 1 {
-			t.Errorf("date = %s: %d items, problems:\n%s", tt.date, len(items), listProblems(ps))
+			t.Errorf("date = %s: %d items, problems:\n%s", tt.date, len(items), newstest.List(ps))
 			continue
 		}
 		if items[0].Date != tt.want {
@@ -396,7 +371,7 @@ func TestAuthorsAndTags(t *testing.T) {
 		data := "---\ntitle: T\ndate: 2020-07-06\n" + tt.front + "\n---\nBody\n"
 		items, ps := Parse("a.md", []byte(data), time.UTC)
 		if len(ps) != 0 || len(items) != 1 {
-			t.Errorf("%s: problems:\n%s", tt.name, listProblems(ps))
+			t.Errorf("%s: problems:\n%s", tt.name, newstest.List(ps))
 			continue
 		}
 		if items[0].Author != tt.want {
@@ -415,7 +390,7 @@ func TestAuthorsAndTags(t *testing.T) {
 		data := "+++\ntitle = \"T\"\ndate = \"2020-07-06\"\n" + tt.front + "\n+++\nBody\n"
 		items, ps := Parse("a.md", []byte(data), time.UTC)
 		if len(ps) != 0 || len(items) != 1 {
-			t.Errorf("%s: problems:\n%s", tt.name, listProblems(ps))
+			t.Errorf("%s: problems:\n%s", tt.name, newstest.List(ps))
 			continue
 		}
 		if items[0].Author != tt.want {
@@ -424,7 +399,7 @@ func TestAuthorsAndTags(t *testing.T) {
 	}
 	// Tags that are neither a list nor a string are an error at their line.
 	_, ps := Parse("a.md", []byte("---\ntitle: T\ntags:\n  a: b\n---\n"), time.UTC)
-	checkProblems(t, "a.md", ps, []problem{{news.Error, 4, "expected a list or a string, found a map"}})
+	newstest.CheckProblems(t, "a.md", ps, []problem{{Severity: news.Error, Line: 4, Msg: "expected a list or a string, found a map"}})
 }
 
 func TestDraftValues(t *testing.T) {
@@ -433,11 +408,11 @@ func TestDraftValues(t *testing.T) {
 		if len(items) != 0 {
 			t.Errorf("draft: %s built", v)
 		}
-		checkProblems(t, "d.md", ps, []problem{{news.Warning, 3, "a draft"}})
+		newstest.CheckProblems(t, "d.md", ps, []problem{{Severity: news.Warning, Line: 3, Msg: "a draft"}})
 	}
 	items, ps := Parse("d.md", []byte("---\ntitle: T\ndate: 2020-07-06\ndraft: false\n---\n"), time.UTC)
 	if len(items) != 1 || len(ps) != 0 {
-		t.Errorf("draft: false: %d items, problems:\n%s", len(items), listProblems(ps))
+		t.Errorf("draft: false: %d items, problems:\n%s", len(items), newstest.List(ps))
 	}
 }
 
@@ -526,7 +501,7 @@ func TestYAMLErrorLines(t *testing.T) {
 	for _, tt := range tests {
 		_, ps := Parse("y.md", []byte("---\n"+tt.front+"\n---\nBody\n"), time.UTC)
 		if len(ps) != 1 || ps[0].Severity != news.Error || ps[0].At.Line != tt.line {
-			t.Errorf("%s: got\n%swant one error at line %d", tt.name, listProblems(ps), tt.line)
+			t.Errorf("%s: got\n%swant one error at line %d", tt.name, newstest.List(ps), tt.line)
 		}
 	}
 }
