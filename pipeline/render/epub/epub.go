@@ -104,8 +104,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) err
 }
 
 // documents renders the cover, title page and month XHTML bodies, in
-// reading order, checking each one is well-formed because go-epub only logs
-// what it cannot write.
+// reading order.
 func (r *Renderer) documents(ctx context.Context, b *book) ([]section, error) {
 	docs := []section{
 		{file: coverFile, title: b.coverTitle, body: coverBody(b)},
@@ -121,7 +120,6 @@ func (r *Renderer) documents(ctx context.Context, b *book) ([]section, error) {
 		}
 		docs = append(docs, section{file: m.file, title: m.title, body: body})
 	}
-	// Well-formedness is checked once, on the finished files (repack).
 	return docs, nil
 }
 
