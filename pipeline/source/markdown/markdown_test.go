@@ -367,16 +367,19 @@ func TestAuthorsAndTags(t *testing.T) {
 		{"yaml tags string", "author: Ann\ntags: one", "Ann"},
 		{"yaml tags list", "author: Ann\ntags: [one, two]", "Ann"},
 	}
-	for _, tt := range tests {
-		data := "---\ntitle: T\ndate: 2020-07-06\n" + tt.front + "\n---\nBody\n"
+	check := func(name, data, want string) {
+		t.Helper()
 		items, ps := Parse("a.md", []byte(data), time.UTC)
 		if len(ps) != 0 || len(items) != 1 {
-			t.Errorf("%s: problems:\n%s", tt.name, newstest.List(ps))
-			continue
+			t.Errorf("%s: problems:\n%s", name, newstest.List(ps))
+			return
 		}
-		if items[0].Author != tt.want {
-			t.Errorf("%s: author = %q, want %q", tt.name, items[0].Author, tt.want)
+		if items[0].Author != want {
+			t.Errorf("%s: author = %q, want %q", name, items[0].Author, want)
 		}
+	}
+	for _, tt := range tests {
+		check(tt.name, "---\ntitle: T\ndate: 2020-07-06\n"+tt.front+"\n---\nBody\n", tt.want)
 	}
 	tomlTests := []struct {
 		name, front, want string
@@ -387,15 +390,7 @@ func TestAuthorsAndTags(t *testing.T) {
 		{"toml array of tables", "[[authors]]\nname = \"Ann\"\n[[authors]]\nname = \"Bob\"", "Ann, Bob"},
 	}
 	for _, tt := range tomlTests {
-		data := "+++\ntitle = \"T\"\ndate = \"2020-07-06\"\n" + tt.front + "\n+++\nBody\n"
-		items, ps := Parse("a.md", []byte(data), time.UTC)
-		if len(ps) != 0 || len(items) != 1 {
-			t.Errorf("%s: problems:\n%s", tt.name, newstest.List(ps))
-			continue
-		}
-		if items[0].Author != tt.want {
-			t.Errorf("%s: author = %q, want %q", tt.name, items[0].Author, tt.want)
-		}
+		check(tt.name, "+++\ntitle = \"T\"\ndate = \"2020-07-06\"\n"+tt.front+"\n+++\nBody\n", tt.want)
 	}
 	// Tags that are neither a list nor a string are an error at their line.
 	_, ps := Parse("a.md", []byte("---\ntitle: T\ntags:\n  a: b\n---\n"), time.UTC)
