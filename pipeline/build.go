@@ -3,19 +3,20 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
-	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
 
+	"bulletin/internal/parallel"
 	"bulletin/layouts"
 	"bulletin/pipeline/config"
-	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
-	"bulletin/pipeline/render/epub"
-	"bulletin/pipeline/render/manifest"
-	"bulletin/pipeline/render/pdf"
+	"bulletin/pipeline/render"
 )
 
 // Version is bulletin's version, written into the manifest.
@@ -24,8 +25,9 @@ const Version = "0.1.0"
 // Result is what a build made and everything it had to say.
 type Result struct {
 	Catalogue *Catalogue
-	Files     []string // names put into the sink: PDFs, the EPUB, manifest.json
-	Manifest  manifest.Manifest
+	// Made lists every file put into the sink, in the manifest's order;
+	// the manifest itself is last.
+	Made []news.File
 }
 
 // Sink receives each rendered file as soon as it is done, so a build holds
@@ -34,19 +36,32 @@ type Sink interface {
 	Put(name string, data []byte) error
 }
 
-// Build collects the catalogue, renders it and puts every file into sink.
-// When a source has errors it returns the catalogue with ErrSources and
-// renders nothing. On any error, what was put must be discarded.
+// job is one file to render: an output for some months.
+type job struct {
+	out    render.Output
+	name   string
+	months []news.Month
+}
+
+// Build collects the catalogue, renders every output and puts each file
+// into sink. When a source has errors it returns the catalogue with
+// ErrSources and renders nothing. On any error, what was put must be
+// discarded.
 func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*Result, error) {
+	return build(ctx, opts, func() ([]render.Output, error) { return Outputs(opts.Config, lay) }, sink)
+}
+
+// build is Build with the outputs made by newOutputs, so tests can render
+// through outputs of their own.
+func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output, error), sink Sink) (*Result, error) {
 	cfg := opts.Config
-	md := markup.New(cfg.AllowHTML)
-	// The PDF renderer reads its fonts while the sources are read.
-	var pdfs *pdf.Renderer
-	var pdfErr error
+	// The renderers read their fonts while the sources are read.
+	var outs []render.Output
+	var outErr error
 	ready := make(chan struct{})
 	go func() {
 		defer close(ready)
-		pdfs, pdfErr = pdf.New(lay, md, cfg.PageSize)
+		outs, outErr = newOutputs()
 	}()
 	cat, err := Collect(ctx, opts)
 	<-ready
@@ -57,98 +72,145 @@ func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*
 	if news.HasErrors(cat.Problems) {
 		return res, ErrSources
 	}
-	if pdfErr != nil {
-		return nil, fmt.Errorf("pipeline: %w", pdfErr)
-	}
-	man := manifest.Manifest{
-		Generator:  "bulletin " + Version,
-		Published:  opts.Published.In(cfg.Location).Format("2006-01-02T15:04:05Z07:00"),
-		MailBudget: int(cfg.Mail.BudgetMB * 1e6),
+	if outErr != nil {
+		return nil, outErr
 	}
 
-	type rendered struct {
-		file     manifest.File
-		warnings []news.Problem
-		err      error
+	var jobs, summaries []job
+	for _, o := range outs {
+		switch o.Scope {
+		case render.Monthly:
+			for _, m := range cat.Months {
+				jobs = append(jobs, job{o, o.FileName(m.Key), []news.Month{m}})
+			}
+		case render.Collection:
+			jobs = append(jobs, job{o, o.FileName(news.MonthKey{}), cat.All})
+		case render.Summary:
+			summaries = append(summaries, job{o, o.FileName(news.MonthKey{}), cat.All})
+		}
 	}
-	results := make([]rendered, len(cat.Months))
-	total := len(cat.Months) + 1 // the PDFs and the EPUB
+	total := len(jobs) + len(summaries)
 	var done atomic.Int32
 	progress := func(name string) {
 		if opts.Progress != nil {
 			opts.Progress(int(done.Add(1)), total, name)
 		}
 	}
-	// Months are independent: render them on every core, and hand each
-	// PDF to the sink as soon as it is made. Largest months first, so that
-	// no core is left with a big one at the end while the others idle;
-	// results keep the catalogue's order.
-	order := make([]int, len(cat.Months))
+
+	// Files are independent: render them on every core, largest first so
+	// that no core is left with a big one at the end while the others idle;
+	// results keep the outputs' order. The first failure stops the rest.
+	order := make([]int, len(jobs))
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return cat.Months[order[a]].Count() > cat.Months[order[b]].Count() })
-	jobs := make(chan int)
-	go func() {
-		defer close(jobs)
-		for _, i := range order {
-			jobs <- i
+	sort.SliceStable(order, func(a, b int) bool { return size(jobs[order[a]].months) > size(jobs[order[b]].months) })
+	made := make([]news.File, len(jobs))
+	warnings := make([][]news.Problem, len(jobs))
+	rctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var once sync.Once
+	var firstErr error
+	parallel.For(rctx, len(order), func(k int) {
+		j := jobs[order[k]]
+		f, w, err := renderFile(rctx, j, cat.edition(opts, j.months, nil), cfg.Types, sink)
+		if err != nil {
+			once.Do(func() { firstErr = err; cancel(err) })
+			return
 		}
-	}()
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(order)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				m := cat.Months[i]
-				name := "bulletin-" + m.Key.String() + ".pdf"
-				var buf bytes.Buffer
-				warnings, err := pdfs.Render(ctx, &buf, cat.edition(opts, []news.Month{m}))
-				if err == nil {
-					err = sink.Put(name, buf.Bytes())
-				}
-				results[i] = rendered{describe(name, buf.Bytes(), "application/pdf", cat.Months[i:i+1], man.MailBudget, cfg.Types), warnings, err}
-				progress(name)
-			}
-		}()
-	}
-	var buf bytes.Buffer
-	epubErr := epub.New(lay, md, epub.Options{EmbedFonts: cfg.EPUB.EmbedFonts}).Render(ctx, &buf, cat.edition(opts, cat.All))
-	if epubErr == nil {
-		epubErr = sink.Put("collection.epub", buf.Bytes())
-		progress("collection.epub")
-	}
-	wg.Wait()
-
-	for _, r := range results {
-		if r.err != nil {
-			return nil, fmt.Errorf("pipeline: render %s: %w", r.file.Path, r.err)
+		if j.out.Scope != render.Monthly || !slices.Contains(opts.Keep, j.months[0].Key) {
+			f.Data = nil
 		}
-		cat.Problems = append(cat.Problems, r.warnings...)
-		man.Files = append(man.Files, r.file)
+		made[order[k]], warnings[order[k]] = f, w
+		progress(j.name)
+	})
+	if firstErr == nil {
+		firstErr = ctx.Err()
 	}
-	if epubErr != nil {
-		return nil, fmt.Errorf("pipeline: render collection.epub: %w", epubErr)
+	if firstErr != nil {
+		return nil, firstErr
 	}
-	man.Files = append(man.Files, describe("collection.epub", buf.Bytes(), "application/epub+zip", cat.All, man.MailBudget, cfg.Types))
-	man.Warn()
-	var mbuf bytes.Buffer
-	if err := manifest.Encode(&mbuf, man); err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+	for _, w := range warnings {
+		cat.Problems = append(cat.Problems, w...)
 	}
-	if err := sink.Put("manifest.json", mbuf.Bytes()); err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+	// Summaries describe what the others made, so they come last.
+	for _, j := range summaries {
+		f, w, err := renderFile(ctx, j, cat.edition(opts, j.months, made), cfg.Types, sink)
+		if err != nil {
+			return nil, err
+		}
+		cat.Problems = append(cat.Problems, w...)
+		made = append(made, f)
+		progress(j.name)
 	}
-	for _, f := range man.Files {
-		res.Files = append(res.Files, f.Path)
+	res.Made = made
+	if err := removeStale(opts, outs, made, sink); err != nil {
+		return nil, err
 	}
-	res.Files = append(res.Files, "manifest.json")
-	res.Manifest = man
 	return res, nil
 }
 
-func (cat *Catalogue) edition(opts Options, months []news.Month) news.Edition {
+// Remover is a Sink that can also remove a file a previous build made.
+type Remover interface {
+	Remove(name string) error
+}
+
+// removeStale asks sink to remove what the previous build made and this
+// one did not, on a full build only (a build of some months leaves the
+// others' files alone). Only names of bulletin's outputs are removed,
+// whatever the old manifest says: bulletin-notes.pdf is not one of ours.
+func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink) error {
+	rm, ok := sink.(Remover)
+	if !ok || len(opts.Months) > 0 || opts.From.Year != 0 || opts.To.Year != 0 {
+		return nil
+	}
+	now := map[string]bool{}
+	for _, f := range made {
+		now[f.Name] = true
+	}
+	for _, name := range opts.Previous {
+		if now[name] {
+			continue
+		}
+		for _, o := range outs {
+			if o.Scope == render.Monthly && o.Matches(name) {
+				if err := rm.Remove(name); err != nil {
+					return fmt.Errorf("pipeline: %w", err)
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// renderFile renders one job, puts the bytes into sink and describes them.
+func renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) (news.File, []news.Problem, error) {
+	var buf bytes.Buffer
+	warnings, err := j.out.Renderer.Render(ctx, &buf, ed)
+	if err == nil {
+		err = sink.Put(j.name, buf.Bytes())
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) && context.Cause(ctx) != nil && !errors.Is(context.Cause(ctx), context.Canceled) {
+			err = context.Cause(ctx) // stopped by another file's failure: report that one
+		}
+		return news.File{}, nil, fmt.Errorf("pipeline: render %s: %w", j.name, err)
+	}
+	f := describe(j.name, j.out.MediaType, buf.Bytes(), j.months, types)
+	f.Data = buf.Bytes()
+	return f, warnings, nil
+}
+
+func size(months []news.Month) int {
+	n := 0
+	for _, m := range months {
+		n += m.Count()
+	}
+	return n
+}
+
+func (cat *Catalogue) edition(opts Options, months []news.Month, made []news.File) news.Edition {
 	cfg := opts.Config
 	cover := cat.Cover(opts, months)
 	var keywords []string
@@ -168,24 +230,26 @@ func (cat *Catalogue) edition(opts Options, months []news.Month) news.Edition {
 		Cover:  cover,
 		Months: months,
 		Files:  opts.Sources,
+		Made:   made,
 	}
 }
 
-// describe is a file's manifest entry; item counts by type follow the
-// vocabulary's order, as everywhere else.
-func describe(name string, data []byte, mediaType string, months []news.Month, budget int, types []config.Type) manifest.File {
-	mf := manifest.File{Path: name, MediaType: mediaType}
+// describe is a file as the manifest and mail see it; item counts by type
+// follow the vocabulary's order, as everywhere else.
+func describe(name, mediaType string, data []byte, months []news.Month, types []config.Type) news.File {
+	sum := sha256.Sum256(data)
+	f := news.File{Name: name, MediaType: mediaType, Bytes: len(data), SHA256: hex.EncodeToString(sum[:])}
 	counts := map[string]int{}
 	for _, m := range months {
-		mf.Months = append(mf.Months, m.Key.String())
-		mf.Items += m.Count()
+		f.Months = append(f.Months, m.Key)
+		f.Items += m.Count()
 		for _, t := range m.Types {
 			counts[t.Type] += len(t.Items)
 		}
 	}
 	for _, t := range types {
 		if n, ok := counts[t.Key]; ok {
-			mf.ItemsByType = append(mf.ItemsByType, manifest.Count{Type: t.Key, Items: n})
+			f.ItemsByType = append(f.ItemsByType, news.TypeTally{Type: t.Key, Items: n})
 			delete(counts, t.Key)
 		}
 	}
@@ -195,7 +259,7 @@ func describe(name string, data []byte, mediaType string, months []news.Month, b
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
-		mf.ItemsByType = append(mf.ItemsByType, manifest.Count{Type: k, Items: counts[k]})
+		f.ItemsByType = append(f.ItemsByType, news.TypeTally{Type: k, Items: counts[k]})
 	}
-	return manifest.Describe(mf, data, budget)
+	return f
 }

@@ -98,7 +98,7 @@ func BenchmarkStagePDFMonth(b *testing.B) {
 			biggest = m
 		}
 	}
-	ed := cat.edition(opts, []news.Month{biggest})
+	ed := cat.edition(opts, []news.Month{biggest}, nil)
 	b.ReportMetric(float64(biggest.Count()), "items")
 	b.ReportAllocs()
 	for b.Loop() {
@@ -111,11 +111,11 @@ func BenchmarkStagePDFMonth(b *testing.B) {
 func BenchmarkStageEPUB(b *testing.B) {
 	opts, cat, lay := collectCorpus(b)
 	r := epub.New(lay, markup.New(false), epub.Options{})
-	ed := cat.edition(opts, cat.Months)
+	ed := cat.edition(opts, cat.Months, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		var buf bytes.Buffer
-		if err := r.Render(context.Background(), &buf, ed); err != nil {
+		if _, err := r.Render(context.Background(), &buf, ed); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -38,6 +38,14 @@ type Options struct {
 	// (zero keys: no bound).
 	Months   []news.MonthKey
 	From, To news.MonthKey
+	// Previous names the files the last build into the same folder made
+	// (its manifest's list). A full build removes those that are outputs
+	// of bulletin's and that it did not make again: a month gone from the
+	// sources must not leave its old PDF to be attached by mistake.
+	Previous []string
+	// Keep names the months whose own files (PDF, EPUB) the Result keeps
+	// in memory, for mail.
+	Keep []news.MonthKey
 	// Progress, when set, is told each time an output is done (done of
 	// total); it may be called from several goroutines at once.
 	Progress func(done, total int, name string)

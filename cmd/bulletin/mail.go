@@ -41,7 +41,7 @@ func parseMailFlags(args []string, e env) (*mailFlags, error) {
 	fs.StringVar(&f.eml, "eml", "", "write the message to this .eml file; nothing is sent")
 	fs.StringVar(&f.smtp, "smtp", "", "send through this SMTP server, HOST:PORT (465: TLS, others: STARTTLS)")
 	fs.BoolVar(&f.insecure, "insecure", false, "send without TLS; only to a server on this machine (tests)")
-	fs.BoolVar(&f.epub, "epub", false, "attach collection.epub too")
+	fs.BoolVar(&f.epub, "epub", false, "attach the month's EPUB too (bulletin-YYYY-MM.epub)")
 	fs.BoolVar(&f.force, "force", false, "send even when the message is over the mail budget")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -123,6 +123,7 @@ func runMail(ctx context.Context, args []string, e env) int {
 		return fail(exitUsage, "%v", err)
 	}
 	opts := f.pipelineOptions(cfg, pub)
+	opts.Keep = []news.MonthKey{month}
 
 	// Build everything, as `bulletin build` does, so out/ is the same
 	// whichever command wrote it; a source error stops here: a partial
@@ -131,67 +132,26 @@ func runMail(ctx context.Context, args []string, e env) int {
 	if code != exitOK {
 		return code
 	}
-
-	var m *news.Month
-	var have []string
-	for i, mm := range res.Catalogue.Months {
-		have = append(have, mm.Key.String())
-		if mm.Key == month {
-			m = &res.Catalogue.Months[i]
-		}
-	}
-	if m == nil {
-		return fail(exitUsage, "no bulletin for %s: the sources have items in %s", month, strings.Join(have, ", "))
-	}
-	names := []string{"bulletin-" + month.String() + ".pdf"}
-	if f.epub {
-		names = append(names, "collection.epub")
-	}
-	var atts []bmail.Attachment
-	for _, name := range names {
-		a, err := attachment(res, f.out, name)
-		if err != nil {
-			return fail(exitSources, "%v", err)
-		}
-		atts = append(atts, a)
-	}
-	cover := res.Catalogue.Cover(opts, []news.Month{*m})
-	subject, err := bmail.Subject(firstOf(f.subject, cfg.Mail.Subject), cover, *m)
-	if err != nil {
-		return fail(exitUsage, "%v", err)
-	}
-	text, html := bmail.Body(cover, *m, cfg.Language, pipeline.Labels(cfg.Language), atts)
-	content := bmail.Content{From: from, Subject: subject, Date: pub.In(cfg.Location), Text: text, HTML: html,
-		UserAgent: "bulletin " + pipeline.Version, Attachments: atts}
-
-	// The size is checked before anything is written or sent, on the
-	// largest message (the longest address).
-	probe := content
+	longest := ""
 	for _, r := range rcpts {
-		if len(r) > len(probe.To) {
-			probe.To = r
+		if len(r) > len(longest) {
+			longest = r
 		}
 	}
-	msg, err := bmail.Compose(probe)
-	if err != nil {
+	letter, err := pipeline.ComposeLetter(res, opts, pipeline.LetterRequest{Month: month, From: from,
+		Subject: f.subject, EPUB: f.epub, Force: f.force, Longest: longest})
+	switch {
+	case errors.Is(err, pipeline.ErrNoMonths), errors.Is(err, pipeline.ErrSubject):
+		return fail(exitUsage, "%v", err)
+	case err != nil:
 		return fail(exitSources, "%v", err)
+	case letter.Warning != "":
+		fmt.Fprintf(e.stderr, "warning: %s\n", letter.Warning)
 	}
-	budget := int(cfg.Mail.BudgetMB * 1e6)
-	if len(msg) > budget {
-		advice := "send a link to the files instead of attaching them, or split the period"
-		if f.epub {
-			if pdfOnly, err := bmail.Compose(withAttachments(probe, atts[:1])); err == nil && len(pdfOnly) <= budget {
-				advice = fmt.Sprintf("drop --epub (the PDF alone makes %s) and share the EPUB as a link", mb(len(pdfOnly)))
-			}
-		}
-		if !f.force {
-			return fail(exitSources, "the message for %s is %s (%d bytes) once encoded, over the mail budget of %s (mail.budget_mb): %s; --force sends it anyway",
-				month, mb(len(msg)), len(msg), mb(budget), advice)
-		}
-		fmt.Fprintf(e.stderr, "warning: the message is %s, over the mail budget of %s; sending anyway (--force)\n", mb(len(msg)), mb(budget))
-	}
+	subject := letter.Content.Subject
 
 	if f.eml != "" {
+		content := letter.Content
 		content.Draft = true
 		switch len(rcpts) {
 		case 0:
@@ -215,19 +175,11 @@ func runMail(ctx context.Context, args []string, e env) int {
 
 	logName := filepath.Join(f.out, "sent-"+month.String()+".log")
 	rate := cfg.Mail.RatePerMin
-	if rate <= 0 {
-		rate = 30
-	}
 	fmt.Fprintf(e.stderr, "bulletin: sending %q to %d %s through %s, at most %d a minute; log %s\n",
 		subject, len(rcpts), plural(len(rcpts), "recipient", "recipients"), f.smtp, rate, logName)
 	rep, err := bmail.Send(ctx, server, bmail.Mailing{
 		Month: month.String(), From: fromAddr.Address, Recipients: rcpts, Log: logName, RatePerMin: rate,
-		Now: e.now, Progress: e.stdout,
-		Message: func(rcpt string) ([]byte, error) {
-			c := content
-			c.To = rcpt
-			return bmail.Compose(c)
-		},
+		Now: e.now, Progress: e.stdout, Message: letter.For,
 	})
 	if len(rep.Skipped) > 0 {
 		fmt.Fprintf(e.stdout, "skipped %d already sent %s (in %s): %s\n", len(rep.Skipped), month, logName, strings.Join(rep.Skipped, ", "))
@@ -256,33 +208,6 @@ func firstOf(s ...string) string {
 		}
 	}
 	return ""
-}
-
-func mb(n int) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
-
-func withAttachments(c bmail.Content, atts []bmail.Attachment) bmail.Content {
-	c.Attachments = atts
-	return c
-}
-
-// attachment reads an output the build just wrote, with its media type
-// from the manifest.
-func attachment(res *pipeline.Result, out, name string) (bmail.Attachment, error) {
-	a := bmail.Attachment{Name: name}
-	for _, mf := range res.Manifest.Files {
-		if mf.Path == name {
-			a.MediaType = mf.MediaType
-		}
-	}
-	if a.MediaType == "" {
-		return a, fmt.Errorf("%s was not built", name)
-	}
-	data, err := os.ReadFile(filepath.Join(out, name))
-	if err != nil {
-		return a, fmt.Errorf("read %s: %w", name, err)
-	}
-	a.Data = data
-	return a, nil
 }
 
 // recipients are --to, else --to-file, else the configuration's; each is a

@@ -97,7 +97,7 @@ func TestMailEML(t *testing.T) {
 	if got := hdr.Get("To"); got != "<editor@paper.example>" {
 		t.Errorf("To = %q", got)
 	}
-	want := map[string]string{"bulletin-2020-06.pdf": "application/pdf", "collection.epub": "application/epub+zip"}
+	want := map[string]string{"bulletin-2020-06.pdf": "application/pdf", "bulletin-2020-06.epub": "application/epub+zip"}
 	if len(atts) != 2 {
 		t.Fatalf("%d attachments, want 2", len(atts))
 	}

@@ -120,7 +120,8 @@ func TestSampleBuild(t *testing.T) {
 			t.Errorf("manifest says %s has %d bytes, file has %d", f.Path, f.Bytes, len(data))
 		}
 	}
-	want := map[string]int{"bulletin-2020-05.pdf": 4, "bulletin-2020-06.pdf": 6, "bulletin-2020-07.pdf": 1, "collection.epub": 11}
+	want := map[string]int{"bulletin-2020-05.pdf": 4, "bulletin-2020-06.pdf": 6, "bulletin-2020-07.pdf": 1,
+		"bulletin-2020-05.epub": 4, "bulletin-2020-06.epub": 6, "bulletin-2020-07.epub": 1, "collection.epub": 11}
 	for name, n := range want {
 		if got[name] != n {
 			t.Errorf("%s: %d items, want %d (manifest: %v)", name, got[name], n, got)
@@ -256,8 +257,8 @@ func TestDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 5 {
-		t.Errorf("want 3 PDFs, the EPUB and the manifest, got %d files", len(entries))
+	if len(entries) != 8 {
+		t.Errorf("want 3 PDFs, 3 monthly EPUBs, the collection and the manifest, got %d files", len(entries))
 	}
 	for _, e := range entries {
 		a, b := read(t, filepath.Join(dir, "a", e.Name())), read(t, filepath.Join(dir, "b", e.Name()))
@@ -392,7 +393,7 @@ func TestListAndMonthSelection(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != "bulletin-2020-06.pdf collection.epub manifest.json" {
+	if strings.Join(names, " ") != "bulletin-2020-06.epub bulletin-2020-06.pdf collection.epub manifest.json" {
 		t.Errorf("--month 2020-06 wrote %v", names)
 	}
 }
@@ -460,12 +461,37 @@ func TestMonthSelectionOutputs(t *testing.T) {
 	if !strings.Contains(epubXHTML(t, filepath.Join(dir, "out", "collection.epub")), "LondonCyber") {
 		t.Errorf("a --month build left the July item out of the collection")
 	}
-	write(t, filepath.Join(dir, "out", "bulletin-2019-01.pdf"), []byte("%PDF stale"))
+	// A month that leaves the sources takes its files with it at the next
+	// full build; files bulletin did not make (not in its manifest) stay.
+	old := filepath.Join(dir, "sources", "old.md")
+	write(t, old, []byte("---\ntitle: An old statement\ndate: 2019-01-15\n---\nText.\n"))
+	if res := runCLI(t, context.Background(), dir, "build", "--date", "2020-07-06"); res.code != 0 {
+		t.Fatalf("build with 2019-01: exit %d\n%s", res.code, res.stderr)
+	}
+	for _, name := range []string{"bulletin-2019-01.pdf", "bulletin-2019-01.epub"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", name)); err != nil {
+			t.Fatalf("the build with a 2019-01 item made no %s: %v", name, err)
+		}
+	}
+	mine := []string{"bulletin-notes.pdf", "bulletin-2018-12.pdf"}
+	for _, name := range mine {
+		write(t, filepath.Join(dir, "out", name), []byte("%PDF not bulletin's"))
+	}
+	if err := os.Remove(old); err != nil {
+		t.Fatal(err)
+	}
 	if res := runCLI(t, context.Background(), dir, "build", "--date", "2020-07-06"); res.code != 0 {
 		t.Fatalf("build: exit %d\n%s", res.code, res.stderr)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "out", "bulletin-2019-01.pdf")); !os.IsNotExist(err) {
-		t.Errorf("a full build kept the PDF of a month with no items (%v)", err)
+	for _, name := range []string{"bulletin-2019-01.pdf", "bulletin-2019-01.epub"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", name)); !os.IsNotExist(err) {
+			t.Errorf("a full build kept %s, of a month with no items (%v)", name, err)
+		}
+	}
+	for _, name := range mine {
+		if _, err := os.Stat(filepath.Join(dir, "out", name)); err != nil {
+			t.Errorf("a full build removed %s, which bulletin never made: %v", name, err)
+		}
 	}
 	for _, args := range [][]string{{"--month", "2019-01"}, {"--from", "2020-07", "--to", "2020-05"}} {
 		res := runCLI(t, context.Background(), dir, append([]string{"build", "--date", "2020-07-06", "--out", "other"}, args...)...)

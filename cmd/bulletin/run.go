@@ -20,6 +20,7 @@ import (
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/outdir"
+	"bulletin/pipeline/render/manifest"
 )
 
 // Exit codes of the CLI contract.
@@ -191,13 +192,13 @@ func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
 	if code != exitOK {
 		return code
 	}
-	for _, w := range res.Manifest.Warnings {
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	for _, mf := range res.Made {
+		if mf.Name == pipeline.ManifestName {
+			fmt.Fprintf(e.stdout, "%s\n", filepath.Join(f.out, mf.Name))
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s\t%d %s\t%d bytes\n", filepath.Join(f.out, mf.Name), mf.Items, plural(mf.Items, "item", "items"), mf.Bytes)
 	}
-	for _, mf := range res.Manifest.Files {
-		fmt.Fprintf(e.stdout, "%s\t%d %s\t%d bytes\n", filepath.Join(f.out, mf.Path), mf.Items, plural(mf.Items, "item", "items"), mf.Bytes)
-	}
-	fmt.Fprintf(e.stdout, "%s\n", filepath.Join(f.out, "manifest.json"))
 	return exitOK
 }
 
@@ -218,11 +219,7 @@ func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, l
 		}
 	}
 	stage := outdir.NewStage(out)
-	if len(opts.Months) == 0 && opts.From.Year == 0 && opts.To.Year == 0 {
-		// A full build: a month's PDF whose month is gone must go too, or
-		// it could be attached by mistake.
-		stage.Prune("bulletin-*.pdf")
-	}
+	opts.Previous = previousOutputs(out, e)
 	res, err := pipeline.Build(ctx, opts, lay, stage)
 	if err == nil {
 		err = ctx.Err()
@@ -244,6 +241,25 @@ func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, l
 		return nil, exitSources
 	}
 	return res, exitOK
+}
+
+// previousOutputs are the files the last build into out recorded in its
+// manifest; none when there is no manifest. An unreadable one is reported:
+// old files of months that are gone may then stay.
+func previousOutputs(out string, e env) []string {
+	fh, err := os.Open(filepath.Join(out, pipeline.ManifestName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		defer fh.Close()
+		var names []string
+		if names, err = manifest.Paths(fh); err == nil {
+			return names
+		}
+	}
+	fmt.Fprintf(e.stderr, "warning: %v; files of months no longer in the sources are not removed from %s\n", err, out)
+	return nil
 }
 
 // isTerminal reports whether w is a terminal, where a progress line that

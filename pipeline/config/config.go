@@ -72,8 +72,14 @@ type Mail struct {
 	RatePerMin int      `yaml:"rate_per_minute"`
 }
 
-// EPUB holds the collection's options (epub: {embed_fonts: false}).
+// Budget is the mail budget in bytes.
+func (m Mail) Budget() int { return int(m.BudgetMB * 1e6) }
+
+// EPUB holds the EPUBs' options (epub: {embed_fonts: false, monthly: true}).
 type EPUB struct {
+	// Monthly makes an EPUB of each month (bulletin-2020-06.epub) besides
+	// the collection; on by default.
+	Monthly bool `yaml:"monthly"`
 	// EmbedFonts ships the layout's text and heading fonts in the EPUB
 	// (about 1 MB more); off by default.
 	EmbedFonts bool `yaml:"embed_fonts"`
@@ -125,7 +131,7 @@ func Load(name string, r io.Reader) (*Config, error) {
 
 // Parse reads raw YAML (nil for none) and applies defaults.
 func Parse(name string, raw []byte) (*Config, error) {
-	c := &Config{File: name}
+	c := &Config{File: name, EPUB: EPUB{Monthly: true}}
 	if len(bytes.TrimSpace(raw)) > 0 {
 		var doc yaml.Node
 		dec := yaml.NewDecoder(bytes.NewReader(raw))
@@ -213,6 +219,9 @@ func (c *Config) applyDefaults() error {
 		if k.Language == "" {
 			c.Counters[i].Language = c.Language
 		}
+	}
+	if c.Mail.RatePerMin <= 0 {
+		c.Mail.RatePerMin = 30 // a rate small relays accept without throttling
 	}
 	if c.Mail.BudgetMB == 0 {
 		c.Mail.BudgetMB = 10

@@ -102,4 +102,29 @@ type Edition struct {
 	// images an item links to (paths relative to the item's file); nil when
 	// there is none. Nothing outside it is read, and nothing remote.
 	Files fs.FS
+	// Made lists the files the build made before this one, for an output
+	// that describes the others (the manifest); empty for the rest.
+	Made []File
+}
+
+// File is one file a build made, as the manifest, the mail and the
+// command's report see it.
+type File struct {
+	Name      string
+	MediaType string
+	Bytes     int
+	SHA256    string // hex
+	Months    []MonthKey
+	Items     int
+	// ItemsByType counts the items by type key, in the vocabulary's order.
+	ItemsByType []TypeTally
+	// Data is the file's bytes, kept only for the months a build was asked
+	// to keep (to attach them to mail); nil otherwise.
+	Data []byte
+}
+
+// TypeTally is the number of items of one type key.
+type TypeTally struct {
+	Type  string // key, "statement"
+	Items int
 }

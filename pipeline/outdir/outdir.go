@@ -40,7 +40,7 @@ type Stage struct {
 	ready bool // dir exists and old temporaries are gone
 	names []string
 	temps map[string]string // final name → temporary path
-	prune []string          // patterns of files that Commit removes unless put
+	prune []string          // names of files that Commit removes unless put
 }
 
 // tempMark is in every temporary name: ".NAME.tmp-RANDOM".
@@ -52,12 +52,16 @@ func NewStage(dir string) *Stage {
 	return &Stage{dir: dir, temps: map[string]string{}}
 }
 
-// Prune makes Commit remove the files in dir that match pattern (as in
-// filepath.Match) and were not put: outputs of months that are gone.
-func (s *Stage) Prune(pattern string) {
+// Remove makes Commit remove the file name from dir unless it was put:
+// the output of a month that is gone.
+func (s *Stage) Remove(name string) error {
+	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+		return fmt.Errorf("outdir: %q is not a plain file name", name)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.prune = append(s.prune, pattern)
+	s.prune = append(s.prune, name)
+	return nil
 }
 
 // prepare creates dir and removes the temporary files an earlier, killed
@@ -109,7 +113,7 @@ func (s *Stage) Put(name string, data []byte) error {
 }
 
 // Commit renames every staged file into place, in the order first put,
-// then removes what Prune asked for. Each file is replaced atomically; a
+// then removes what Remove asked for. Each file is replaced atomically; a
 // rename failing half-way (a full disk) can leave some files new and some
 // old, never a half-written one.
 func (s *Stage) Commit() error {
@@ -131,17 +135,12 @@ func (s *Stage) Commit() error {
 }
 
 func (s *Stage) removePruned() error {
-	for _, pattern := range s.prune {
-		matches, err := filepath.Glob(filepath.Join(s.dir, pattern))
-		if err != nil {
-			return fmt.Errorf("outdir: prune %s: %w", pattern, err)
+	for _, name := range s.prune {
+		if _, put := s.temps[name]; put {
+			continue
 		}
-		for _, m := range matches {
-			if _, put := s.temps[filepath.Base(m)]; !put {
-				if err := os.Remove(m); err != nil {
-					return fmt.Errorf("outdir: remove stale %s: %w", filepath.Base(m), err)
-				}
-			}
+		if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("outdir: remove stale %s: %w", name, err)
 		}
 	}
 	return nil

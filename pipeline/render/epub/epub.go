@@ -1,4 +1,5 @@
-// Package epub renders an edition as the EPUB 3 collection (collection.epub).
+// Package epub renders an edition as an EPUB 3 book: a month's
+// (bulletin-2020-06.epub) or the collection of every month (collection.epub).
 //
 // go-epub writes the container, the sections and a first package file; its
 // output is then rewritten (see repack) because go-epub alone is neither
@@ -63,44 +64,46 @@ func (refuseTransport) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("epub: network access is disabled")
 }
 
-// Render writes the EPUB 3 collection of all ed.Months to w.
-func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) error {
+// Render writes the EPUB 3 book of ed.Months to w: a month, or the
+// collection of them all. It has no warnings of its own: images were
+// resolved, and refused, before rendering.
+func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]news.Problem, error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("epub: %w", err)
+		return nil, fmt.Errorf("epub: %w", err)
 	}
 	if ed.Meta.Published.IsZero() {
-		return errors.New("epub: Meta.Published is required (it dates the package and the zip entries)")
+		return nil, errors.New("epub: Meta.Published is required (it dates the package and the zip entries)")
 	}
 	b, err := newBook(ed)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b.rawHTML = r.md.AllowsHTML()
 	cover, err := coverPNG(r.lay, b)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b.assets.add(resource{id: coverID, href: coverImage, mediaType: "image/png", properties: "cover-image", data: cover})
 	css, err := r.styleSheet(b)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	docs, err := r.documents(ctx, b)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	raw, err := r.writeGoEpub(b, docs, css)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	out, err := repack(raw, b, docs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := w.Write(out); err != nil {
-		return fmt.Errorf("epub: write: %w", err)
+		return nil, fmt.Errorf("epub: write: %w", err)
 	}
-	return nil
+	return nil, nil
 }
 
 // documents renders the cover, title page and month XHTML bodies, in

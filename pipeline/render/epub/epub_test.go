@@ -108,7 +108,7 @@ func renderWith(t testing.TB, ed news.Edition, opts Options) []byte {
 		t.Fatalf("layouts.Default: %v", err)
 	}
 	var buf bytes.Buffer
-	if err := New(lay, markup.New(false), opts).Render(context.Background(), &buf, ed); err != nil {
+	if _, err := New(lay, markup.New(false), opts).Render(context.Background(), &buf, ed); err != nil {
 		t.Fatalf("Render: %v", err)
 	}
 	return buf.Bytes()
@@ -238,7 +238,7 @@ func TestConcurrentRendersAgree(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			var buf bytes.Buffer
-			if err := r.Render(context.Background(), &buf, richEdition()); err != nil {
+			if _, err := r.Render(context.Background(), &buf, richEdition()); err != nil {
 				errs <- err
 				return
 			}
@@ -547,7 +547,7 @@ func TestEmptyEdition(t *testing.T) {
 func TestRenderNeedsPublicationDate(t *testing.T) {
 	ed := richEdition()
 	ed.Meta.Published = time.Time{}
-	if err := newRenderer(t).Render(context.Background(), io.Discard, ed); err == nil {
+	if _, err := newRenderer(t).Render(context.Background(), io.Discard, ed); err == nil {
 		t.Fatal("Render without Meta.Published succeeded")
 	}
 }
@@ -582,7 +582,7 @@ func TestRawHTMLIsChecked(t *testing.T) {
 		allow   bool
 		wantErr bool
 	}{{false, false}, {true, true}} {
-		err := New(lay, markup.New(tc.allow), Options{}).Render(context.Background(), io.Discard, ed)
+		_, err := New(lay, markup.New(tc.allow), Options{}).Render(context.Background(), io.Discard, ed)
 		if (err != nil) != tc.wantErr {
 			t.Errorf("allow_html %v: error %v, want error %v", tc.allow, err, tc.wantErr)
 		}

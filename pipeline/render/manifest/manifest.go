@@ -3,11 +3,15 @@
 package manifest
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
+
+	"bulletin/pipeline/news"
 )
 
 // File is one output as the manifest sees it.
@@ -70,11 +74,15 @@ func (m *Manifest) Warn() {
 	}
 	for _, f := range m.Files {
 		if f.OverBudget {
-			m.Warnings = append(m.Warnings, fmt.Sprintf(
-				"%s is %d bytes once encoded for mail, over the budget of %d bytes: send it as a link, or split the period",
-				f.Path, f.MailBytes, m.MailBudget))
+			m.Warnings = append(m.Warnings, f.Path+" "+overBudget(f, m.MailBudget))
 		}
 	}
+}
+
+// overBudget says what is wrong with f, without its name.
+func overBudget(f File, budget int) string {
+	return fmt.Sprintf("is %d bytes once encoded for mail, over the budget of %d bytes: send it as a link, or split the period",
+		f.MailBytes, budget)
 }
 
 // Encode writes m as indented JSON.
@@ -86,4 +94,65 @@ func Encode(w io.Writer, m Manifest) error {
 		return fmt.Errorf("manifest: encode: %w", err)
 	}
 	return nil
+}
+
+// Renderer writes the manifest of the files an edition lists as made.
+type Renderer struct {
+	generator string
+	budget    int // bytes a mail may carry
+}
+
+// New returns a Renderer that names generator in the manifest and flags
+// the files over a mail budget of budget bytes.
+func New(generator string, budget int) *Renderer {
+	return &Renderer{generator: generator, budget: budget}
+}
+
+// Render writes manifest.json for ed.Made; each file over the mail budget
+// is a warning too.
+func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]news.Problem, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	m := Manifest{
+		Generator:  r.generator,
+		Published:  ed.Meta.Published.Format(time.RFC3339),
+		MailBudget: r.budget,
+		Files:      []File{},
+	}
+	var problems []news.Problem
+	for _, f := range ed.Made {
+		mf := File{Path: f.Name, MediaType: f.MediaType, Bytes: f.Bytes, SHA256: f.SHA256,
+			MailBytes: MailSize(f.Bytes), Items: f.Items, Months: []string{}, ItemsByType: []Count{}}
+		mf.OverBudget = mf.MailBytes > r.budget
+		for _, k := range f.Months {
+			mf.Months = append(mf.Months, k.String())
+		}
+		for _, t := range f.ItemsByType {
+			mf.ItemsByType = append(mf.ItemsByType, Count{Type: t.Type, Items: t.Items})
+		}
+		m.Files = append(m.Files, mf)
+		if mf.OverBudget {
+			problems = append(problems, news.Problem{Severity: news.Warning, At: news.Origin{File: f.Name}, Msg: overBudget(mf, r.budget)})
+		}
+	}
+	m.Warn()
+	return problems, Encode(w, m)
+}
+
+// Paths reads the paths of the files a manifest lists.
+func Paths(r io.Reader) ([]string, error) {
+	var m struct {
+		Files []struct {
+			Path string `json:"path"`
+		} `json:"files"`
+	}
+	if err := json.NewDecoder(r).Decode(&m); err != nil {
+		return nil, fmt.Errorf("manifest: read: %w", err)
+	}
+	paths := make([]string, 0, len(m.Files))
+	for _, f := range m.Files {
+		paths = append(paths, f.Path)
+	}
+	return paths, nil
 }
