@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bulletin/pipeline/words"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -225,7 +226,7 @@ func (cat *Catalogue) edition(opts Options, months []news.Month, made []news.Fil
 			Keywords:  keywords,
 			Lang:      cfg.Language,
 			Published: opts.Published.In(cfg.Location),
-			Labels:    Labels(cfg.Language),
+			Labels:    words.Labels(cfg.Language),
 		},
 		Cover:  cover,
 		Months: months,

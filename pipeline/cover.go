@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bulletin/pipeline/words"
 	"fmt"
 	"time"
 
@@ -53,7 +54,7 @@ func (cat *Catalogue) Cover(opts Options, months []news.Month) news.Cover {
 			c.Tally = append(c.Tally, news.TypeCount{Name: name, Count: n})
 		}
 	}
-	c.TotalText = fmt.Sprintf("%d %s", c.Total, counter.Fill(Labels(cfg.Language).Items, c.Total))
+	c.TotalText = fmt.Sprintf("%d %s", c.Total, counter.Fill(words.Labels(cfg.Language).Items, c.Total))
 	return c
 }
 

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bulletin/pipeline/words"
 	"errors"
 	"fmt"
 	"slices"
@@ -81,7 +82,7 @@ func ComposeLetter(res *Result, opts Options, req LetterRequest) (*Letter, error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrSubject, err)
 	}
-	labels := Labels(cfg.Language)
+	labels := words.Labels(cfg.Language)
 	text, html := bmail.Body(cover, *month, cfg.Language, labels, atts)
 	l := &Letter{Content: bmail.Content{From: req.From, Subject: subject, Date: opts.Published.In(cfg.Location),
 		Text: text, HTML: html, UserAgent: "bulletin " + Version, Attachments: atts}}

@@ -13,11 +13,11 @@ import (
 
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/counter"
-	"bulletin/pipeline/dates"
 	"bulletin/pipeline/group"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/normalise"
 	"bulletin/pipeline/source"
+	"bulletin/pipeline/words"
 )
 
 // ErrSources means a source has errors: nothing was rendered.
@@ -74,7 +74,6 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 	}
 	cat := &Catalogue{Files: read.Files, Problems: read.Problems}
 	items, problems := normalise.New(cfg).Items(read.Items)
-	dateNotes(items, cfg.Language)
 	cat.Items = items
 	cat.Problems = append(cat.Problems, problems...)
 	cat.Account = account(items, cat.Problems, cfg)
@@ -97,7 +96,7 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 		cat.Problems = append(cat.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: opts.SourcesDir},
 			Msg: "the sources folder has no source files; add captures (.txt) or point --sources at the right folder"})
 	}
-	all := group.ByMonth(items, cfg, Labels(cfg.Language).Undated)
+	all := group.ByMonth(items, cfg, words.Labels(cfg.Language).Undated)
 	cat.All = all
 	cat.Months = group.Select(all, opts.Months, opts.From, opts.To)
 	if len(all) > 0 && len(cat.Months) == 0 {
@@ -120,35 +119,4 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 // publisher's time zone.
 func PublicationDay(opts Options) news.Date {
 	return news.DateOf(opts.Published.In(opts.Config.Location))
-}
-
-// Labels are the interface words in lang.
-func Labels(lang string) news.Labels {
-	if dates.IsRussian(lang) {
-		return news.Labels{Contents: "Содержание", Page: "Страница %d из %d", Published: "Опубликовано",
-			Items: "{материал|материала|материалов}", Undated: "Без даты", Attached: "Вложения",
-			DatedByCapture:  "В источнике без даты; датировано по дате снимка страницы, %s.",
-			DatedByFileName: "В источнике без даты; датировано по имени файла, %s."}
-	}
-	return news.Labels{Contents: "Contents", Page: "Page %d of %d", Published: "Published",
-		Items: "{item|items}", Undated: "Undated", Attached: "Attached",
-		DatedByCapture:  "Undated in the source; dated by its capture date, %s.",
-		DatedByFileName: "Undated in the source; dated by its file name, %s."}
-}
-
-// dateNotes words the note of every item dated by its capture or its file
-// name, in lang; an item with a note of its own keeps it.
-func dateNotes(items []news.Item, lang string) {
-	l := Labels(lang)
-	for i, it := range items {
-		if it.DateNote != "" || it.Date.IsZero() {
-			continue
-		}
-		switch it.DatedBy {
-		case news.DatedByCapture:
-			items[i].DateNote = fmt.Sprintf(l.DatedByCapture, dates.Format(it.Date, lang))
-		case news.DatedByFileName:
-			items[i].DateNote = fmt.Sprintf(l.DatedByFileName, dates.Format(it.Date, lang))
-		}
-	}
 }

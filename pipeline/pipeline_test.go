@@ -13,6 +13,7 @@ import (
 
 	"bulletin/layouts"
 	"bulletin/pipeline/config"
+	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
 )
 
@@ -92,8 +93,9 @@ func TestCoverWordsRussian(t *testing.T) {
 	}
 }
 
-// TestDateNotes: Collect words the note of an item dated by its capture or
-// its file name in the configured language.
+// TestDateNotes: Collect records how an item dated by its capture or its
+// file name was dated, and the edition's labels word it in the configured
+// language.
 func TestDateNotes(t *testing.T) {
 	fsys := fstest.MapFS{
 		"front.txt":           {Data: []byte("6 July 2020\n\nFeatured article\n\nText.\n\n24.06.2020 - Dated entry\n\nText.\n")},
@@ -120,8 +122,9 @@ func TestDateNotes(t *testing.T) {
 		}
 		want := map[string]string{"Featured article": tt.capture, "Memo": tt.file, "Dated entry": "", "Own date": ""}
 		for _, it := range cat.Items {
-			if w, ok := want[it.Title]; !ok || it.DateNote != w {
-				t.Errorf("%s: %q has note %q, want %q", cfg.Language, it.Title, it.DateNote, w)
+			note := cat.edition(opts, cat.All, nil).Meta.Labels.DateNote(it, dates.Format(it.Date, cfg.Language))
+			if w, ok := want[it.Title]; !ok || note != w {
+				t.Errorf("%s: %q has note %q, want %q", cfg.Language, it.Title, note, w)
 			}
 			delete(want, it.Title)
 		}

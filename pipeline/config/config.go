@@ -15,6 +15,7 @@ import (
 
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/words"
 )
 
 // Config is the parsed configuration with defaults applied.
@@ -99,25 +100,22 @@ func Default() *Config {
 // English). The keys and keywords do not depend on lang. "news" has no
 // keywords: it is the fallback.
 func DefaultTypes(lang string) []Type {
-	ru := dates.IsRussian(lang)
-	name := func(en, rus string) string {
-		if ru {
-			return rus
-		}
-		return en
+	types := []Type{
+		{"statement", "", []string{"statement", "заявлени"}},
+		{"speech", "", []string{"speech", "address", "выступлени", "речь"}},
+		{"remarks", "", []string{"remarks"}},
+		{"interview", "", []string{"interview", "интервью"}},
+		{"article", "", []string{"article", "op-ed", "статья", "статьи", "статью"}},
+		{"comment", "", []string{"comment", "комментари"}},
+		{"press-release", "", []string{"press release", "пресс-релиз"}},
+		{"appeal", "", []string{"appeal", "обращени"}},
+		{"briefing", "", []string{"briefing", "брифинг"}},
+		{"news", "", nil},
 	}
-	return []Type{
-		{"statement", name("Statements", "Заявления"), []string{"statement", "заявлени"}},
-		{"speech", name("Speeches", "Выступления"), []string{"speech", "address", "выступлени", "речь"}},
-		{"remarks", name("Remarks", "Ремарки"), []string{"remarks"}},
-		{"interview", name("Interviews", "Интервью"), []string{"interview", "интервью"}},
-		{"article", name("Articles", "Статьи"), []string{"article", "op-ed", "статья", "статьи", "статью"}},
-		{"comment", name("Comments", "Комментарии"), []string{"comment", "комментари"}},
-		{"press-release", name("Press releases", "Пресс-релизы"), []string{"press release", "пресс-релиз"}},
-		{"appeal", name("Appeals", "Обращения"), []string{"appeal", "обращени"}},
-		{"briefing", name("Briefings", "Брифинги"), []string{"briefing", "брифинг"}},
-		{"news", name("News", "Новости"), nil},
+	for i := range types {
+		types[i].Name = words.TypeName(types[i].Key, lang)
 	}
+	return types
 }
 
 // Load reads configuration from r; name is used in error messages.

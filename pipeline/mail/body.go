@@ -14,7 +14,7 @@ import (
 // Body words a month's message: the cover's title, period, publication
 // date, counters and contact, then the month's items by type, then the
 // attachments. It returns the plain text and the HTML alternative. The
-// interface words are the bulletin's own (pipeline.Labels(lang)); the item
+// interface words are the bulletin's own (words.Labels(lang)); the item
 // count takes its plural from labels.Items.
 func Body(cover news.Cover, month news.Month, lang string, labels news.Labels, attachments []Attachment) (text, htmlBody string) {
 	w := labels

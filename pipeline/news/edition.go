@@ -1,6 +1,7 @@
 package news
 
 import (
+	"fmt"
 	"io/fs"
 	"time"
 )
@@ -90,6 +91,28 @@ type Labels struct {
 	// by its capture's date or its file name; %s is the formatted date.
 	DatedByCapture  string // "Undated in the source; dated by its capture date, %s."
 	DatedByFileName string // "Undated in the source; dated by its file name, %s."
+	// Cover and TitlePage name those pages in an EPUB's landmarks.
+	Cover, TitlePage string
+	// AccessibilitySummary describes the EPUB's accessibility to readers.
+	AccessibilitySummary string
+}
+
+// DateNote words where an item's date came from when the item did not say
+// it; date is the item's date as the renderer prints it. It is "" for an
+// item dated by itself, or undated.
+func (l Labels) DateNote(it Item, date string) string {
+	format := ""
+	switch {
+	case it.Date.IsZero():
+	case it.DatedBy == DatedByCapture:
+		format = l.DatedByCapture
+	case it.DatedBy == DatedByFileName:
+		format = l.DatedByFileName
+	}
+	if format == "" {
+		return ""
+	}
+	return fmt.Sprintf(format, date)
 }
 
 // Edition is one rendered document's content: a month for a PDF bulletin,

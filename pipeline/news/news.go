@@ -119,12 +119,8 @@ type Item struct {
 	ID    string // stable, XML-safe identifier derived from date and title
 	Title string
 	Date  Date // zero when undated
-	// DateNote explains a date not given by the item itself, for example
-	// "no date of its own: dated by the capture date of home.txt".
-	// Readers leave it empty and set DatedBy; pipeline.Collect words it
-	// in the configured language.
-	DateNote string
-	// DatedBy says where Date came from when not from the item itself.
+	// DatedBy says where Date came from when not from the item itself;
+	// renderers word it (Labels.DateNote).
 	DatedBy DatedBy
 	Type    string // a type key from the configuration ("statement")
 	// TypeExplicit is true when the source named the type.

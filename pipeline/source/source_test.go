@@ -110,10 +110,9 @@ func TestReadCapture(t *testing.T) {
 			if len(it.Origins) != 1 || it.Origins[0].String() != tt.origin {
 				t.Errorf("origins = %v, want [%s]", it.Origins, tt.origin)
 			}
-			// The reader says how the item is dated; pipeline.Collect words
-			// the note in the configured language.
-			if it.DatedBy != tt.datedBy || it.DateNote != "" {
-				t.Errorf("DatedBy = %v, DateNote = %q; want %v and no note", it.DatedBy, it.DateNote, tt.datedBy)
+			// The reader says how the item is dated; the renderers word it.
+			if it.DatedBy != tt.datedBy {
+				t.Errorf("DatedBy = %v, want %v", it.DatedBy, tt.datedBy)
 			}
 		})
 	}
@@ -209,11 +208,11 @@ func TestReadUndatedCapture(t *testing.T) {
 	if len(res.Items) != 2 {
 		t.Fatalf("items = %+v", res.Items)
 	}
-	if f := res.Items[0]; !f.Date.IsZero() || f.DateNote != "" || f.DatedBy != news.DatedByOwn {
-		t.Errorf("featured article = %v %q; want no date and no note (it goes under Undated)", f.Date, f.DateNote)
+	if f := res.Items[0]; !f.Date.IsZero() || f.DatedBy != news.DatedByOwn {
+		t.Errorf("featured article = %v %v; want no date and no note (it goes under Undated)", f.Date, f.DatedBy)
 	}
-	if d := res.Items[1]; d.Date != date(2020, 6, 24) || d.DateNote != "" {
-		t.Errorf("dated entry = %v %q", d.Date, d.DateNote)
+	if d := res.Items[1]; d.Date != date(2020, 6, 24) || d.DatedBy != news.DatedByOwn {
+		t.Errorf("dated entry = %v %v", d.Date, d.DatedBy)
 	}
 }
 

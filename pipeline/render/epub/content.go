@@ -112,8 +112,8 @@ func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.I
 		fmt.Fprintf(s, "<time datetime=\"%s\">%s</time> · ", it.Date, esc(formatDate(it.Date, b.lang)))
 	}
 	fmt.Fprintf(s, "%s</p>\n", esc(t.name))
-	if it.DateNote != "" {
-		fmt.Fprintf(s, "<p class=\"note\">%s</p>\n", esc(it.DateNote))
+	if note := b.ed.Meta.Labels.DateNote(it, formatDate(it.Date, b.lang)); note != "" {
+		fmt.Fprintf(s, "<p class=\"note\">%s</p>\n", esc(note))
 	}
 	if showSummary(it.Summary, it.Body) {
 		fmt.Fprintf(s, "<p class=\"summary\">%s</p>\n", esc(strings.TrimSpace(it.Summary)))

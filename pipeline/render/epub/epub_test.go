@@ -45,7 +45,7 @@ func richEdition() news.Edition {
 	statement.Lang = "ru"
 	statement.Summary = "Текст «заявления»"
 	briefing := item("briefing-0610", "Briefing <on> trade", june(10), "briefing", "Line one  \nline two.\n\n---\n\n`code` and ~~struck~~.")
-	briefing.DateNote = "no date of its own: dated by the capture date of home.txt"
+	briefing.DatedBy = news.DatedByCapture
 	comment := item("comment-0702", "Comment on the 'summit'", july(2), "comment", "Short comment.\n\n# Background\n\nText.")
 	statement2 := item("statement-0703", "Statement on talks", july(3), "statement", "Talks will resume.\n\n# Background\n\nMore.")
 	speech2 := item("speech-0705", "Speech at the forum", july(5), "speech", "Words, words, words.")
@@ -56,7 +56,8 @@ func richEdition() news.Edition {
 		Meta: news.Meta{
 			Title: "Press bulletin — collection", Author: "Press Office of the Embassy",
 			Subject: "News", Lang: "en", Published: published,
-			Labels: news.Labels{Contents: "Contents", Published: "Published", Items: "items", Undated: "Undated"},
+			Labels: news.Labels{Contents: "Contents", Published: "Published", Items: "items", Undated: "Undated",
+				DatedByCapture: "no date of its own: dated by the capture date, %s."},
 		},
 		Cover: news.Cover{
 			Publisher: "Press Office of the Embassy", Title: "Press bulletin", Period: "June – July 2020",
@@ -460,7 +461,7 @@ func TestXHTMLContent(t *testing.T) {
 		"<h3>Remarks at the &#34;Victory&#34; parade &amp; reception</h3>",
 		"<h3>Briefing &lt;on&gt; trade</h3>",
 		`<time datetime="2020-06-24">24 June 2020</time> · Speeches`,
-		`<p class="note">no date of its own`, "<p class=\"summary\">A speech about remembrance.</p>",
+		`<p class="note">no date of its own: dated by the capture date, 10 June 2020.</p>`, "<p class=\"summary\">A speech about remembrance.</p>",
 		"“we remember”", "—", "…", "<strong>bold</strong>", "<blockquote>", "<li>first point</li>",
 		`<a href="https://example.org/a?b=1&amp;c=2">the ministry</a>`, "<table>",
 		`<h4 id="speech-0624-opening">Opening</h4>`, `<h5 id="speech-0624-opening-1">Opening</h5>`,

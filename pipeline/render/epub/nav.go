@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"bulletin/pipeline/dates"
+	"bulletin/pipeline/words"
 )
 
 // navEntry is one node of the month → type → item tree, shared by the
@@ -71,7 +71,9 @@ func writeNavList(s *strings.Builder, entries []navEntry, depth int) {
 
 func writeLandmarks(s *strings.Builder, b *book) {
 	s.WriteString("<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<ol>\n")
-	cover, title := landmarkLabels(b.lang)
+	// Editions made without a full set of labels get the book language's.
+	cover := firstNonEmpty(b.ed.Meta.Labels.Cover, words.Labels(b.lang).Cover)
+	title := firstNonEmpty(b.ed.Meta.Labels.TitlePage, words.Labels(b.lang).TitlePage)
 	fmt.Fprintf(s, "  <li><a epub:type=\"cover\" href=\"%s\">%s</a></li>\n", xhtmlDir+coverFile, esc(cover))
 	fmt.Fprintf(s, "  <li><a epub:type=\"titlepage\" href=\"%s\">%s</a></li>\n", xhtmlDir+titleFile, esc(title))
 	fmt.Fprintf(s, "  <li><a epub:type=\"toc\" href=\"%s#toc\">%s</a></li>\n", navFile, esc(b.contents))
@@ -80,15 +82,6 @@ func writeLandmarks(s *strings.Builder, b *book) {
 		fmt.Fprintf(s, "  <li><a epub:type=\"bodymatter\" href=\"%s\">%s</a></li>\n", xhtmlDir+m.file, esc(m.title))
 	}
 	s.WriteString("</ol>\n</nav>\n")
-}
-
-// landmarkLabels names the cover and the title page in the book's language
-// (English or Russian), as reading systems that list landmarks show them.
-func landmarkLabels(lang string) (cover, title string) {
-	if dates.IsRussian(lang) {
-		return "Обложка", "Титульный лист"
-	}
-	return "Cover", "Title page"
 }
 
 // xhtmlStart opens an XHTML document with its language declared.

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"bulletin/pipeline/dates"
+	"bulletin/pipeline/words"
 )
 
 // opfIn is the part of go-epub's package file that is kept: what files exist
@@ -141,17 +141,5 @@ func writeAccessibility(s *strings.Builder, b *book) {
 		meta("accessibilityFeature", f)
 	}
 	meta("accessibilityHazard", "none")
-	meta("accessibilitySummary", accessibilitySummary(b.lang))
-}
-
-// accessibilitySummary is in the book's language (English or Russian).
-func accessibilitySummary(lang string) string {
-	if dates.IsRussian(lang) {
-		return "Сборник материалов с содержанием по месяцам, типам и материалам, " +
-			"с заголовками для навигации. У каждого изображения есть текстовое описание; " +
-			"текст обложки повторён на титульной странице."
-	}
-	return "A collection of news items with a table of contents by month, type and item, " +
-		"and headings for navigation. Every image has a text alternative; " +
-		"the cover's words are repeated as text on the title page."
+	meta("accessibilitySummary", firstNonEmpty(b.ed.Meta.Labels.AccessibilitySummary, words.Labels(b.lang).AccessibilitySummary))
 }

@@ -427,7 +427,7 @@ func (b *builder) metaLine(it news.Item, g news.TypeGroup) {
 	}
 	metaSt := style{face: faceHeading, size: s.Small, colour: b.lay.Colours.Muted}
 	runs := []textRun{{text: b.clean(meta), st: metaSt}}
-	if note := strings.TrimSpace(it.DateNote); note != "" {
+	if note := b.ed.Meta.Labels.DateNote(it, formatDate(it.Date, b.ed.Meta.Lang, undated)); note != "" {
 		noteSt := style{face: faceText, style: "I", size: s.Small, colour: b.lay.Colours.Muted}
 		runs = append(runs, textRun{text: b.clean("  (" + note + ")"), st: noteSt})
 	}

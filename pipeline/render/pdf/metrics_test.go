@@ -55,10 +55,13 @@ func TestMetricsAgreeWithFpdf(t *testing.T) {
 // A date note too long for one line is set as a paragraph, measured the
 // same way in both passes: all of it is printed, nothing overlaps.
 func TestLongDateNote(t *testing.T) {
-	note := "dated by the capture date of a page that listed it among " + strings.Repeat("many other statements and comments ", 6) + "without a date of its own"
+	long := "dated by the capture date of a page that listed it among " + strings.Repeat("many other statements and comments ", 6) + "without a date of its own, %s"
+	note := strings.Replace(long, "%s", "30 June 2020", 1)
 	it := news.Item{ID: "n1", Title: "Item with a long date note", Date: news.Date{Year: 2020, Month: 6, Day: 30},
-		DateNote: note, Body: "The text after the note.", Origins: []news.Origin{{File: "n1.md", Line: 1}}}
-	data, _ := render(t, newRenderer(t), testEdition(it))
+		DatedBy: news.DatedByCapture, Body: "The text after the note.", Origins: []news.Origin{{File: "n1.md", Line: 1}}}
+	ed := testEdition(it)
+	ed.Meta.Labels.DatedByCapture = long
+	data, _ := render(t, newRenderer(t), ed)
 	path := filepath.Join(t.TempDir(), "note.pdf")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)

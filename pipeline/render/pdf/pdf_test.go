@@ -59,7 +59,7 @@ func testEdition(extra ...news.Item) news.Edition {
 	}
 	comments := []news.Item{
 		{ID: "c1", Title: "Comment on media reports about cyber attacks", Date: news.Date{Year: 2020, Month: 6, Day: 17},
-			DateNote: "no date of its own: dated by the capture date of home.txt", Body: richBody + "\n" + richBody, Origins: origin("2020/06/c1.md")},
+			DatedBy: news.DatedByCapture, Body: richBody + "\n" + richBody, Origins: origin("2020/06/c1.md")},
 		{ID: "c2", Title: "Comment on the sanctions list", Date: news.Date{Year: 2020, Month: 6, Day: 20}, Body: "Short comment.", Origins: origin("2020/06/c2.md")},
 	}
 	answers := []news.Item{
@@ -81,7 +81,8 @@ func testEdition(extra ...news.Item) news.Edition {
 			Title: "Embassy News Bulletin — June 2020", Author: "Embassy of the Russian Federation in the UK",
 			Subject: "News of June 2020", Keywords: []string{"embassy", "bulletin"}, Lang: "en",
 			Published: time.Date(2020, 7, 6, 0, 18, 0, 0, time.UTC),
-			Labels:    news.Labels{Contents: "Contents", Page: "Page %d of %d", Published: "Published", Items: "items", Undated: "Undated"},
+			Labels: news.Labels{Contents: "Contents", Page: "Page %d of %d", Published: "Published", Items: "items", Undated: "Undated",
+				DatedByCapture: "no date of its own: dated by the capture date, %s."},
 		},
 		Cover: news.Cover{
 			Publisher: "Embassy of the Russian Federation in the UK", Title: "Embassy News Bulletin", Period: "June 2020",

@@ -90,8 +90,8 @@ func TestRealFiles(t *testing.T) {
 			if it.Date != tt.date {
 				t.Errorf("date = %v, want %v", it.Date, tt.date)
 			}
-			if it.DateNote != "" {
-				t.Errorf("date note = %q, want none (the front matter has a date)", it.DateNote)
+			if it.DatedBy != news.DatedByOwn {
+				t.Errorf("dated by %v, want its own date (the front matter has a date)", it.DatedBy)
 			}
 			if it.Author != tt.author {
 				t.Errorf("author = %q, want %q", it.Author, tt.author)

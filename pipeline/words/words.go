@@ -1,0 +1,60 @@
+// Package words holds the interface words bulletin prints itself, in each
+// language it speaks: English, and Russian for any "ru…" language tag.
+// Renderers and mail get them as news.Labels; the items' own words come
+// from the sources. Month names are in package dates, with the parsing
+// that shares them.
+package words
+
+import (
+	"bulletin/pipeline/dates"
+	"bulletin/pipeline/news"
+)
+
+// Labels are the interface words in lang.
+func Labels(lang string) news.Labels {
+	if dates.IsRussian(lang) {
+		return news.Labels{Contents: "Содержание", Page: "Страница %d из %d", Published: "Опубликовано",
+			Items: "{материал|материала|материалов}", Undated: "Без даты", Attached: "Вложения",
+			DatedByCapture:  "В источнике без даты; датировано по дате снимка страницы, %s.",
+			DatedByFileName: "В источнике без даты; датировано по имени файла, %s.",
+			Cover:           "Обложка", TitlePage: "Титульный лист",
+			AccessibilitySummary: "Сборник материалов с содержанием по месяцам, типам и материалам, " +
+				"с заголовками для навигации. У каждого изображения есть текстовое описание; " +
+				"текст обложки повторён на титульной странице."}
+	}
+	return news.Labels{Contents: "Contents", Page: "Page %d of %d", Published: "Published",
+		Items: "{item|items}", Undated: "Undated", Attached: "Attached",
+		DatedByCapture:  "Undated in the source; dated by its capture date, %s.",
+		DatedByFileName: "Undated in the source; dated by its file name, %s.",
+		Cover:           "Cover", TitlePage: "Title page",
+		AccessibilitySummary: "A collection of news items with a table of contents by month, type and item, " +
+			"and headings for navigation. Every image has a text alternative; " +
+			"the cover's words are repeated as text on the title page."}
+}
+
+// typeNames are the display names of the built-in types: English, Russian.
+var typeNames = map[string][2]string{
+	"statement":     {"Statements", "Заявления"},
+	"speech":        {"Speeches", "Выступления"},
+	"remarks":       {"Remarks", "Ремарки"},
+	"interview":     {"Interviews", "Интервью"},
+	"article":       {"Articles", "Статьи"},
+	"comment":       {"Comments", "Комментарии"},
+	"press-release": {"Press releases", "Пресс-релизы"},
+	"appeal":        {"Appeals", "Обращения"},
+	"briefing":      {"Briefings", "Брифинги"},
+	"news":          {"News", "Новости"},
+}
+
+// TypeName is the display name of a built-in type key in lang, or "" for a
+// key that is not built in.
+func TypeName(key, lang string) string {
+	n, ok := typeNames[key]
+	if !ok {
+		return ""
+	}
+	if dates.IsRussian(lang) {
+		return n[1]
+	}
+	return n[0]
+}
