@@ -42,16 +42,33 @@ func (d Date) Compare(e Date) int {
 	}
 }
 
-// AddDays returns d moved by n calendar days.
+// AddDays returns d moved by n calendar days (time.Date normalises any n
+// an int holds into a valid day).
 func (d Date) AddDays(n int) Date {
 	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
 }
 
-// DaysUntil is the number of calendar days from d to e (negative if e is earlier).
-func (d Date) DaysUntil(e Date) int {
-	a := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
-	b := time.Date(e.Year, e.Month, e.Day, 12, 0, 0, 0, time.UTC)
-	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
+// DaysUntil is the number of calendar days from d to e (negative if e is
+// earlier). It counts on the calendar, not in time.Duration, which
+// saturates at about 292 years.
+func (d Date) DaysUntil(e Date) int { return e.dayNumber() - d.dayNumber() }
+
+// dayNumber counts days from 1970-01-01 in the proleptic Gregorian
+// calendar, for any year (Howard Hinnant's days_from_civil).
+func (d Date) dayNumber() int {
+	y, m := d.Year, int(d.Month)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d.Day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }
 
 // DateOf is the calendar day of t in t's own location.

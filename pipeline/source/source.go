@@ -211,9 +211,14 @@ func (res *Result) addCapture(c *listing.Capture) {
 				Msg: "a counter needs the capture date to find its origin, and this capture has none; add the date as the first line, or configure the counter in bulletin.yaml"})
 			continue
 		}
+		origin := c.Date.AddDays(-k.Days)
+		if origin.Year < 1 {
+			res.Problems = append(res.Problems, news.Problem{Severity: news.Warning, At: at, Msg: fmt.Sprintf(
+				"the counter says %d days, which puts its event before the year 1 (%d); check the number in the capture", k.Days, origin.Year)})
+		}
 		res.Counters = append(res.Counters, news.Counter{
 			Key:      config.EventKey(k.Event),
-			Origin:   c.Date.AddDays(-k.Days),
+			Origin:   origin,
 			Template: k.Template,
 			Lang:     langOf(k.Sentence),
 			From:     at,

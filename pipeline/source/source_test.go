@@ -484,3 +484,26 @@ func TestReadJSONLines(t *testing.T) {
 		t.Errorf("problems: %v", res.Problems)
 	}
 }
+
+// A counter far older than time.Duration's 292 years keeps its number; one
+// that reaches before the year 1 is kept with a warning on its line.
+func TestReadCounterFarBack(t *testing.T) {
+	for _, tt := range []struct {
+		days int
+		warn bool
+	}{{106752, false}, {700000, false}, {3000000, true}} {
+		capture := fmt.Sprintf("6 July 2020\n\n%d days have passed since the founding of the city\n\n24.06.2020 - Statement\n\nText.\n", tt.days)
+		res := read(t, fstest.MapFS{"home.txt": file(capture)}, "sources")
+		if len(res.Counters) != 1 {
+			t.Fatalf("%d days: counters %v", tt.days, res.Counters)
+		}
+		c := res.Counters[0]
+		if got := c.Origin.DaysUntil(news.Date{Year: 2020, Month: time.July, Day: 6}); got != tt.days {
+			t.Errorf("%d days: the origin %v is %d days back", tt.days, c.Origin, got)
+		}
+		warned := len(res.Problems) == 1 && res.Problems[0].At.String() == "sources/home.txt:3" && strings.Contains(res.Problems[0].Msg, "before the year 1")
+		if warned != tt.warn {
+			t.Errorf("%d days: problems %v, want a warning: %v", tt.days, res.Problems, tt.warn)
+		}
+	}
+}
