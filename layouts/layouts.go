@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"strconv"
@@ -141,8 +142,8 @@ func (l *Layout) validate() error {
 	default:
 		return fmt.Errorf("page size %q: use A4 or Letter", l.Page.Size)
 	}
-	if l.Sizes.Body <= 0 || l.Sizes.Leading <= 0 {
-		return errors.New("sizes.body and sizes.leading must be positive")
+	if err := l.checkRanges(); err != nil {
+		return err
 	}
 	for _, f := range []string{l.Fonts.Text.Regular, l.Fonts.Heading.Regular, l.EPUBCSS} {
 		if f == "" {
@@ -151,9 +152,6 @@ func (l *Layout) validate() error {
 		if _, err := fs.Stat(l.files, f); err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
-	}
-	if l.Text.ParagraphSpace < 0 {
-		return errors.New("text.paragraph_space must not be negative")
 	}
 	named := []string{l.OutputIntent}
 	for _, f := range l.Hyphenation {
@@ -166,6 +164,50 @@ func (l *Layout) validate() error {
 		if _, err := fs.Stat(l.files, f); err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
+	}
+	return nil
+}
+
+// Text area left at the least on the smaller of A4 and Letter (210 mm wide,
+// 279.4 mm high), whichever bulletin.yaml's page_size picks: room for a
+// line of a few words and a few lines.
+const (
+	minTextWidth  = 60.0 // mm
+	minTextHeight = 80.0 // mm
+)
+
+// checkRanges refuses numbers no page can be set with (NaN, a 5000-point
+// body, margins wider than the paper), naming the key and the range.
+func (l *Layout) checkRanges() error {
+	type bound struct {
+		key      string
+		v        float64
+		min, max float64
+	}
+	bounds := []bound{
+		{"page.margin_top", l.Page.MarginTop, 0, 100},
+		{"page.margin_bottom", l.Page.MarginBottom, 0, 100},
+		{"page.margin_left", l.Page.MarginLeft, 0, 100},
+		{"page.margin_right", l.Page.MarginRight, 0, 100},
+		{"sizes.body", l.Sizes.Body, 5, 24},
+		{"sizes.leading", l.Sizes.Leading, 1, 3},
+		{"sizes.title", l.Sizes.Title, 5, 72},
+		{"sizes.h1", l.Sizes.H1, 5, 48},
+		{"sizes.h2", l.Sizes.H2, 5, 48},
+		{"sizes.h3", l.Sizes.H3, 5, 48},
+		{"sizes.small", l.Sizes.Small, 4, 24},
+		{"text.paragraph_space", l.Text.ParagraphSpace, 0, 5},
+	}
+	for _, b := range bounds {
+		if math.IsNaN(b.v) || b.v < b.min || b.v > b.max {
+			return fmt.Errorf("%s is %v: use a number from %v to %v", b.key, b.v, b.min, b.max)
+		}
+	}
+	if w := 210 - l.Page.MarginLeft - l.Page.MarginRight; w < minTextWidth {
+		return fmt.Errorf("page.margin_left + page.margin_right leave %.0f mm of text width on A4: leave at least %.0f mm", w, minTextWidth)
+	}
+	if h := 279.4 - l.Page.MarginTop - l.Page.MarginBottom; h < minTextHeight {
+		return fmt.Errorf("page.margin_top + page.margin_bottom leave %.0f mm of text height on Letter: leave at least %.0f mm", h, minTextHeight)
 	}
 	return nil
 }

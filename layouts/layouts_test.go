@@ -149,6 +149,20 @@ func TestLoadErrors(t *testing.T) {
 			return strings.Replace(s, "regular: fonts/PTSans-Regular.ttf", "regular: fonts/Nope.ttf", 1)
 		}, "Nope.ttf"},
 		{"no body size", func(s string) string { return strings.Replace(s, "body: 10.5", "body: 0", 1) }, "sizes.body"},
+		{"huge body", func(s string) string { return strings.Replace(s, "body: 10.5", "body: 5000", 1) }, "sizes.body is 5000"},
+		{"body NaN", func(s string) string { return strings.Replace(s, "body: 10.5", "body: .nan", 1) }, "sizes.body is NaN"},
+		{"body infinite", func(s string) string { return strings.Replace(s, "body: 10.5", "body: .inf", 1) }, "sizes.body"},
+		{"negative title", func(s string) string { return strings.Replace(s, "title: 26", "title: -3", 1) }, "sizes.title"},
+		{"leading NaN", func(s string) string { return strings.Replace(s, "leading: 1.45", "leading: .nan", 1) }, "sizes.leading"},
+		{"margin wider than the page", func(s string) string {
+			return strings.Replace(s, "margin_left: 24", "margin_left: 300", 1)
+		}, "page.margin_left"},
+		{"margins leave no text width", func(s string) string {
+			return strings.Replace(strings.Replace(s, "margin_left: 24", "margin_left: 80", 1), "margin_right: 24", "margin_right: 80", 1)
+		}, "page.margin_left + page.margin_right"},
+		{"negative paragraph space", func(s string) string {
+			return strings.Replace(s, "paragraph_space: 0.45", "paragraph_space: -1", 1)
+		}, "text.paragraph_space"},
 		{"no css", func(s string) string { return strings.Replace(s, "epub_css: epub.css", "epub_css: \"\"", 1) }, "epub_css"},
 	}
 	for _, tt := range tests {
