@@ -219,6 +219,10 @@ func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, l
 		}
 	}
 	stage := outdir.NewStage(out)
+	if err := stage.Lock(); err != nil {
+		fmt.Fprintf(e.stderr, "bulletin %s: %v; wait for it to finish, or use another --out\n", cmd, err)
+		return nil, exitUsage
+	}
 	opts.Previous = previousOutputs(out, e)
 	res, err := pipeline.Build(ctx, opts, lay, stage)
 	if err == nil {

@@ -2,9 +2,18 @@
 // every file goes to a temporary name first and is renamed into place only
 // when all of them were written, so a failed or interrupted run never leaves
 // a half-written file under a final name.
+//
+// The renames themselves are journalled: Commit first writes (and syncs) the
+// list of renames and removals it is about to do, then does them, then
+// deletes the list. A run killed part-way leaves the list, and the next
+// Stage on the folder (or Recover) finishes it; so after any crash the
+// folder holds the whole old set or, once recovered, the whole new set, and
+// manifest.json matches the files. One build at a time writes a folder: the
+// folder is locked (flock) from Lock or the first Put until Commit or Abort.
 package outdir
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -41,7 +50,14 @@ type Stage struct {
 	names []string
 	temps map[string]string // final name → temporary path
 	prune []string          // names of files that Commit removes unless put
+	lock  *os.File          // the folder, flocked; nil when not locked
 }
+
+// journalName is the list of renames a Commit is doing.
+const journalName = ".bulletin-commit"
+
+// ErrBusy means another build is writing to the folder.
+var ErrBusy = errors.New("another bulletin is writing to the output folder")
 
 // tempMark is in every temporary name: ".NAME.tmp-RANDOM".
 const tempMark = ".tmp-"
@@ -64,8 +80,46 @@ func (s *Stage) Remove(name string) error {
 	return nil
 }
 
-// prepare creates dir and removes the temporary files an earlier, killed
-// run left behind. Called with s.mu held.
+// Lock takes the folder for this stage when it exists already, so a second
+// build into it stops before rendering anything; otherwise the first Put
+// takes it. It fails with ErrBusy while another build holds it.
+func (s *Stage) Lock() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := os.Stat(s.dir); errors.Is(err, os.ErrNotExist) {
+		return nil // nothing to protect yet, and nothing to create
+	}
+	return s.lockDir()
+}
+
+// lockDir flocks the folder itself. Called with s.mu held.
+func (s *Stage) lockDir() error {
+	if s.lock != nil {
+		return nil
+	}
+	f, err := os.Open(s.dir)
+	if err != nil {
+		return fmt.Errorf("outdir: open %s: %w", s.dir, err)
+	}
+	if err := flock(f); err != nil {
+		f.Close()
+		return fmt.Errorf("outdir: %s: %w", s.dir, err)
+	}
+	s.lock = f
+	return nil
+}
+
+// unlock releases the folder. Called with s.mu held.
+func (s *Stage) unlock() {
+	if s.lock != nil {
+		s.lock.Close() // closing the descriptor releases the flock
+		s.lock = nil
+	}
+}
+
+// prepare creates dir, locks it, finishes a commit a killed run left half
+// done and removes the temporary files it left behind. Called with s.mu
+// held.
 func (s *Stage) prepare() error {
 	if s.ready {
 		return nil
@@ -73,16 +127,82 @@ func (s *Stage) prepare() error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return fmt.Errorf("outdir: create %s: %w", s.dir, err)
 	}
-	entries, err := os.ReadDir(s.dir)
+	if err := s.lockDir(); err != nil {
+		return err
+	}
+	if err := recoverDir(s.dir); err != nil {
+		return err
+	}
+	s.ready = true
+	return nil
+}
+
+// Recover finishes what a build killed while committing into dir left half
+// done, and removes its temporary files. It is what the next build into dir
+// does first; it takes the folder's lock meanwhile.
+func Recover(dir string) error {
+	s := NewStage(dir)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.unlock()
+	if err := s.lockDir(); err != nil {
+		return err
+	}
+	return recoverDir(dir)
+}
+
+// recoverDir replays the journal, if any, then removes stray temporaries.
+// Every step of the journal can be done twice: a rename whose temporary is
+// gone was done; a removal of a missing file was done.
+func recoverDir(dir string) error {
+	data, err := os.ReadFile(filepath.Join(dir, journalName))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("outdir: read the journal of an interrupted build: %w", err)
+	default:
+		if err := replay(dir, data); err != nil {
+			return err
+		}
+		if err := os.Remove(filepath.Join(dir, journalName)); err != nil {
+			return fmt.Errorf("outdir: remove the journal: %w", err)
+		}
+		syncDir(dir)
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("outdir: read %s: %w", s.dir, err)
+		return fmt.Errorf("outdir: read %s: %w", dir, err)
 	}
 	for _, e := range entries {
 		if n := e.Name(); strings.HasPrefix(n, ".") && strings.Contains(n, tempMark) && e.Type().IsRegular() {
-			os.Remove(filepath.Join(s.dir, n))
+			os.Remove(filepath.Join(dir, n))
 		}
 	}
-	s.ready = true
+	return nil
+}
+
+// replay does a journal's lines: "remove NAME" or "rename TEMP NAME", names
+// without separators (Put and Remove check them), so spaces split them.
+func replay(dir string, data []byte) error {
+	if !bytes.HasSuffix(data, []byte("end\n")) {
+		// Written through a temporary file and renamed, so a journal is
+		// whole or absent; an incomplete one is not bulletin's.
+		return fmt.Errorf("outdir: %s in %s is incomplete; remove it by hand if no build is running", journalName, dir)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && f[0] == "remove":
+			if err := os.Remove(filepath.Join(dir, f[1])); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("outdir: remove stale %s: %w", f[1], err)
+			}
+		case len(f) == 3 && f[0] == "rename":
+			err := os.Rename(filepath.Join(dir, f[1]), filepath.Join(dir, f[2]))
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("outdir: move %s into place: %w", f[2], err)
+			}
+		}
+	}
 	return nil
 }
 
@@ -113,36 +233,46 @@ func (s *Stage) Put(name string, data []byte) error {
 }
 
 // Commit renames every staged file into place, in the order first put,
-// then removes what Remove asked for. Each file is replaced atomically; a
-// rename failing half-way (a full disk) can leave some files new and some
-// old, never a half-written one.
+// and removes what Remove asked for, through the journal (see the package
+// comment), then releases the folder.
 func (s *Stage) Commit() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.removePruned(); err != nil {
+	defer s.unlock()
+	if len(s.names) == 0 && len(s.prune) == 0 {
+		return nil
+	}
+	if err := s.prepare(); err != nil {
 		return err
 	}
-	for i, name := range s.names {
-		if err := os.Rename(s.temps[name], filepath.Join(s.dir, name)); err != nil {
-			for _, rest := range s.names[i:] {
-				os.Remove(s.temps[rest])
-			}
-			return fmt.Errorf("outdir: move %s into place: %w", name, err)
+	var j bytes.Buffer
+	for _, name := range s.prune {
+		if _, put := s.temps[name]; !put {
+			fmt.Fprintf(&j, "remove %s\n", name)
 		}
+	}
+	for _, name := range s.names {
+		fmt.Fprintf(&j, "rename %s %s\n", filepath.Base(s.temps[name]), name)
+	}
+	j.WriteString("end\n")
+	tmp, err := writeTemp(s.dir, journalName, j.Bytes())
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(s.dir, journalName))
+	}
+	if err != nil {
+		s.abort()
+		return fmt.Errorf("outdir: write the journal: %w", err)
+	}
+	syncDir(s.dir) // the journal is durable before the first rename
+	if err := recoverDir(s.dir); err != nil {
+		// A rename that fails now (a folder under a file's name, a full
+		// disk) would fail again at every recovery: give the journal up,
+		// as a run without one would, and say so.
+		os.Remove(filepath.Join(s.dir, journalName))
+		s.abort()
+		return err
 	}
 	s.names, s.temps = nil, map[string]string{}
-	return nil
-}
-
-func (s *Stage) removePruned() error {
-	for _, name := range s.prune {
-		if _, put := s.temps[name]; put {
-			continue
-		}
-		if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("outdir: remove stale %s: %w", name, err)
-		}
-	}
 	return nil
 }
 
@@ -150,6 +280,11 @@ func (s *Stage) removePruned() error {
 func (s *Stage) Abort() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.unlock()
+	s.abort()
+}
+
+func (s *Stage) abort() {
 	for _, t := range s.temps {
 		os.Remove(t)
 	}
@@ -173,4 +308,13 @@ func writeTemp(dir, name string, data []byte) (string, error) {
 		return "", fmt.Errorf("outdir: write %s: %w", name, err)
 	}
 	return tmp.Name(), nil
+}
+
+// syncDir makes the folder's entries durable (renames, removals); where a
+// folder cannot be synced, the rename is still atomic.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }

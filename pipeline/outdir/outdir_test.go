@@ -2,6 +2,7 @@ package outdir
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -221,5 +222,89 @@ func TestStageAbort(t *testing.T) {
 	s.Abort()
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("files left after Abort: %v", entries)
+	}
+}
+
+// A commit killed after its journal was written is finished by the next
+// stage on the folder, or by Recover: the new set, whole.
+func TestRecoverFinishesAnInterruptedCommit(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{"a.pdf": "old a", "gone.pdf": "old gone", "manifest.json": "old"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What Commit leaves when killed after renaming a.pdf but before the
+	// rest: the journal, manifest.json's temporary, a.pdf already new.
+	if err := os.WriteFile(filepath.Join(dir, ".manifest.json.tmp-1"), []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.pdf"), []byte("new a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	journal := "remove gone.pdf\nrename .a.pdf.tmp-1 a.pdf\nrename .manifest.json.tmp-1 manifest.json\nend\n"
+	if err := os.WriteFile(filepath.Join(dir, journalName), []byte(journal), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Recover(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(listDir(t, dir), " "); got != "a.pdf manifest.json" {
+		t.Errorf("after recovery: %s", got)
+	}
+	for name, want := range map[string]string{"a.pdf": "new a", "manifest.json": "new"} {
+		if b, _ := os.ReadFile(filepath.Join(dir, name)); string(b) != want {
+			t.Errorf("%s = %q, want %q", name, b, want)
+		}
+	}
+	// A journal cut short is not replayed.
+	if err := os.WriteFile(filepath.Join(dir, journalName), []byte("remove a.pdf\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Recover(dir); err == nil || !strings.Contains(err.Error(), "incomplete") {
+		t.Errorf("an incomplete journal: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a.pdf")); err != nil {
+		t.Errorf("an incomplete journal was replayed: %v", err)
+	}
+}
+
+// One build at a time: a second stage on a locked folder fails with
+// ErrBusy and leaves the first one's files alone; the lock goes with the
+// first stage's Commit.
+func TestStageLock(t *testing.T) {
+	dir := t.TempDir()
+	first := NewStage(dir)
+	if err := first.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Put("a.pdf", []byte("first")); err != nil {
+		t.Fatal(err)
+	}
+	second := NewStage(dir)
+	if err := second.Lock(); !errors.Is(err, ErrBusy) {
+		t.Fatalf("second Lock: %v, want ErrBusy", err)
+	}
+	if err := second.Put("a.pdf", []byte("second")); !errors.Is(err, ErrBusy) {
+		t.Fatalf("second Put: %v, want ErrBusy", err)
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatalf("the first build's commit: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "a.pdf")); string(b) != "first" {
+		t.Errorf("a.pdf = %q", b)
+	}
+	third := NewStage(dir)
+	if err := third.Lock(); err != nil {
+		t.Errorf("Lock after the first committed: %v", err)
+	}
+	third.Abort()
+	// Locking a folder that does not exist creates nothing.
+	missing := filepath.Join(dir, "none")
+	if err := NewStage(missing).Lock(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("Lock created %s: %v", missing, err)
 	}
 }
