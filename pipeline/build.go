@@ -167,7 +167,6 @@ func (cat *Catalogue) edition(opts Options, months []news.Month) news.Edition {
 		},
 		Cover:  cover,
 		Months: months,
-		Files:  opts.Sources,
 	}
 }
 

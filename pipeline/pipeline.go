@@ -11,10 +11,12 @@ import (
 	"strings"
 	"time"
 
+	"bulletin/pipeline/asset"
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/counter"
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/group"
+	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/normalise"
 	"bulletin/pipeline/source"
@@ -68,6 +70,11 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 	items, problems := normalise.New(cfg).Items(read.Items)
 	dateNotes(items, cfg.Language)
 	cat.Items = items
+	cat.Problems = append(cat.Problems, problems...)
+	problems, err = asset.Resolve(ctx, opts.Sources, markup.New(cfg.AllowHTML), items)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
 	cat.Problems = append(cat.Problems, problems...)
 	cat.Account = account(items, cat.Problems, cfg)
 

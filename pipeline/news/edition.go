@@ -1,9 +1,6 @@
 package news
 
-import (
-	"io/fs"
-	"time"
-)
+import "time"
 
 // Counter is a running count of days since an event, shown on covers.
 type Counter struct {
@@ -95,11 +92,9 @@ type Labels struct {
 // Edition is one rendered document's content: a month for a PDF bulletin,
 // all months for the EPUB collection.
 type Edition struct {
-	Meta   Meta
-	Cover  Cover
+	Meta  Meta
+	Cover Cover
+	// Months hold the items; their local images are already read and
+	// checked (Item.Images): renderers never see the sources folder.
 	Months []Month
-	// Files is the sources folder, from which renderers may read local
-	// images an item links to (paths relative to the item's file); nil when
-	// there is none. Nothing outside it is read, and nothing remote.
-	Files fs.FS
 }
