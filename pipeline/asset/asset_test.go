@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/image/webp"
 
+	"bulletin/internal/imagetest"
 	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 )
@@ -35,23 +36,23 @@ func sourcesDir(t *testing.T) (string, bool) {
 			t.Fatal(err)
 		}
 	}
-	write(filepath.Join(outside, "secret.png"), goodPNG(t, 4, 4))
+	write(filepath.Join(outside, "secret.png"), imagetest.PNG(t, 4, 4))
 	for name, data := range map[string][]byte{
-		"img/chart.png": goodPNG(t, 30, 20),
-		"photo.jpg":     goodJPEG(t),
-		"deep.png":      png16(t),
-		"huge.png":      hugePNG(),
-		"truncated.png": truncatedPNG(t),
+		"img/chart.png": imagetest.PNG(t, 30, 20),
+		"photo.jpg":     imagetest.JPEG(t, 24, 16),
+		"deep.png":      imagetest.PNG16(t),
+		"huge.png":      imagetest.HugePNG(),
+		"truncated.png": imagetest.TruncatedPNG(t),
 		"text.png":      []byte("not an image at all, whatever the name says"),
-		"pic.webp":      webpImage(t),
-		"safe.svg":      []byte(safeSVG),
-		"unsafe.svg":    []byte(unsafeSVG),
+		"pic.webp":      imagetest.WebP(t),
+		"safe.svg":      []byte(imagetest.SafeSVG),
+		"unsafe.svg":    []byte(imagetest.UnsafeSVG),
 	} {
 		write(filepath.Join(src, filepath.FromSlash(name)), data)
 	}
 	// A file over MaxBytes, sparse: its size alone must refuse it.
 	big := filepath.Join(src, "big.png")
-	write(big, goodPNG(t, 2, 2))
+	write(big, imagetest.PNG(t, 2, 2))
 	if err := os.Truncate(big, MaxBytes+1); err != nil {
 		t.Fatal(err)
 	}
@@ -253,11 +254,11 @@ func TestResolveNoFolder(t *testing.T) {
 // TestWebPIsConverted: the WebP fixture really is WebP, and the stage
 // hands on a PNG of the same size.
 func TestWebPIsConverted(t *testing.T) {
-	cfg, err := webp.DecodeConfig(bytes.NewReader(webpImage(t)))
+	cfg, err := webp.DecodeConfig(bytes.NewReader(imagetest.WebP(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, why := check(webpImage(t))
+	img, why := check(imagetest.WebP(t))
 	if why != "" || img.MediaType != "image/png" || img.Width != cfg.Width || !bytes.HasPrefix(img.Data, []byte("\x89PNG")) {
 		t.Errorf("check(WebP) = %s %d×%d (%q)", img.MediaType, img.Width, img.Height, why)
 	}

@@ -1,4 +1,8 @@
-package asset
+// Package imagetest builds the image files tests of the asset stage and
+// of whole builds need: good ones, and the bad kinds the stage refuses.
+// They are built in code rather than kept as files, so each says what it
+// is.
+package imagetest
 
 import (
 	"bytes"
@@ -12,11 +16,8 @@ import (
 	"testing"
 )
 
-// The fixtures are built here rather than kept as files, so each says what
-// it is; the end-to-end test in package pipeline builds its own the same way.
-
-// goodPNG is an opaque 8-bit RGB picture.
-func goodPNG(t testing.TB, w, h int) []byte {
+// PNG is an opaque 8-bit RGB picture.
+func PNG(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
@@ -31,9 +32,9 @@ func goodPNG(t testing.TB, w, h int) []byte {
 	return buf.Bytes()
 }
 
-// png16 is a 16-bit greyscale picture with transparency: fpdf refuses
+// PNG16 is a 16-bit RGBA picture with transparency: fpdf refuses
 // 16-bit PNGs, the PDF renderer must convert it.
-func png16(t testing.TB) []byte {
+func PNG16(t testing.TB) []byte {
 	t.Helper()
 	img := image.NewNRGBA64(image.Rect(0, 0, 12, 10))
 	for i := range img.Pix {
@@ -46,9 +47,10 @@ func png16(t testing.TB) []byte {
 	return buf.Bytes()
 }
 
-func goodJPEG(t testing.TB) []byte {
+// JPEG is a w×h baseline JPEG.
+func JPEG(t testing.TB, w, h int) []byte {
 	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 24, 16))
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := range img.Pix {
 		img.Pix[i] = uint8(i * 5)
 	}
@@ -59,10 +61,10 @@ func goodJPEG(t testing.TB) []byte {
 	return buf.Bytes()
 }
 
-// hugePNG is a 57-byte PNG whose header claims 100000×100000 RGBA pixels
+// HugePNG is a 45-byte PNG whose header claims 100000×100000 RGBA pixels
 // (40 GB once decoded) and has no pixel data at all: only the declared
 // size can refuse it before a decoder allocates.
-func hugePNG() []byte {
+func HugePNG() []byte {
 	var b bytes.Buffer
 	b.WriteString("\x89PNG\r\n\x1a\n")
 	chunk := func(typ string, data []byte) {
@@ -80,10 +82,10 @@ func hugePNG() []byte {
 	return b.Bytes()
 }
 
-// truncatedPNG is the first 74 bytes of an RGBA PNG with varying alpha:
+// TruncatedPNG is the first 74 bytes of an RGBA PNG with varying alpha:
 // a whole header and a cut-off IDAT chunk, the kind of file that made
 // fpdf's PNG reader index out of range.
-func truncatedPNG(t testing.TB) []byte {
+func TruncatedPNG(t testing.TB) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, 16, 16))
 	for i := range img.Pix {
@@ -99,10 +101,10 @@ func truncatedPNG(t testing.TB) []byte {
 	return buf.Bytes()[:74]
 }
 
-// A 1×1 lossless WebP.
 const webp1x1 = "UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="
 
-func webpImage(t testing.TB) []byte {
+// WebP is a 1×1 lossless WebP image.
+func WebP(t testing.TB) []byte {
 	t.Helper()
 	data, err := base64.StdEncoding.DecodeString(webp1x1)
 	if err != nil {
@@ -111,7 +113,8 @@ func webpImage(t testing.TB) []byte {
 	return data
 }
 
+// An SVG drawing EPUBs may carry, and one with a script they must not.
 const (
-	safeSVG   = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#7a1f2b"/></svg>`
-	unsafeSVG = `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`
+	SafeSVG   = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#7a1f2b"/></svg>`
+	UnsafeSVG = `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`
 )
