@@ -6,6 +6,7 @@ package imagetest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/base64"
 	"encoding/binary"
 	"hash/crc32"
@@ -65,20 +66,57 @@ func JPEG(t testing.TB, w, h int) []byte {
 // (40 GB once decoded) and has no pixel data at all: only the declared
 // size can refuse it before a decoder allocates.
 func HugePNG() []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		_ = binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		body := append([]byte(typ), data...)
-		b.Write(body)
-		_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(body))
-	}
 	ihdr := make([]byte, 13)
 	binary.BigEndian.PutUint32(ihdr[0:], 100000)
 	binary.BigEndian.PutUint32(ihdr[4:], 100000)
 	ihdr[8], ihdr[9] = 8, 6 // 8-bit RGBA; compression, filter, interlace 0
-	chunk("IHDR", ihdr)
-	chunk("IEND", nil)
+	return pngFile(chunk{"IHDR", ihdr}, chunk{"IEND", nil})
+}
+
+// InterlacedPNG is a 2×2 8-bit RGB PNG stored interlaced (Adam7), which
+// Go's encoder never writes and fpdf refuses ("interlacing not
+// supported"): the PDF renderer must convert it.
+func InterlacedPNG(t testing.TB) []byte {
+	t.Helper()
+	// Of Adam7's seven passes a 2×2 image has pixels in three: pass 1
+	// (0,0), pass 6 (1,0) and pass 7 (0,1), (1,1); each row starts with
+	// filter type 0.
+	raw := []byte{
+		0, 200, 30, 40, // pass 1
+		0, 30, 200, 40, // pass 6
+		0, 30, 40, 200, 250, 250, 250, // pass 7
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	if _, err := zw.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], 2)
+	binary.BigEndian.PutUint32(ihdr[4:], 2)
+	ihdr[8], ihdr[9], ihdr[12] = 8, 2, 1 // 8-bit RGB, interlaced
+	return pngFile(chunk{"IHDR", ihdr}, chunk{"IDAT", z.Bytes()}, chunk{"IEND", nil})
+}
+
+// chunk is a PNG chunk: its type and data.
+type chunk struct {
+	typ  string
+	data []byte
+}
+
+// pngFile joins the signature and chunks, each with its length and CRC.
+func pngFile(chunks ...chunk) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	for _, c := range chunks {
+		_ = binary.Write(&b, binary.BigEndian, uint32(len(c.data)))
+		body := append([]byte(c.typ), c.data...)
+		b.Write(body)
+		_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(body))
+	}
 	return b.Bytes()
 }
 

@@ -38,15 +38,16 @@ func sourcesDir(t *testing.T) (string, bool) {
 	}
 	write(filepath.Join(outside, "secret.png"), imagetest.PNG(t, 4, 4))
 	for name, data := range map[string][]byte{
-		"img/chart.png": imagetest.PNG(t, 30, 20),
-		"photo.jpg":     imagetest.JPEG(t, 24, 16),
-		"deep.png":      imagetest.PNG16(t),
-		"huge.png":      imagetest.HugePNG(),
-		"truncated.png": imagetest.TruncatedPNG(t),
-		"text.png":      []byte("not an image at all, whatever the name says"),
-		"pic.webp":      imagetest.WebP(t),
-		"safe.svg":      []byte(imagetest.SafeSVG),
-		"unsafe.svg":    []byte(imagetest.UnsafeSVG),
+		"img/chart.png":  imagetest.PNG(t, 30, 20),
+		"photo.jpg":      imagetest.JPEG(t, 24, 16),
+		"deep.png":       imagetest.PNG16(t),
+		"interlaced.png": imagetest.InterlacedPNG(t),
+		"huge.png":       imagetest.HugePNG(),
+		"truncated.png":  imagetest.TruncatedPNG(t),
+		"text.png":       []byte("not an image at all, whatever the name says"),
+		"pic.webp":       imagetest.WebP(t),
+		"safe.svg":       []byte(imagetest.SafeSVG),
+		"unsafe.svg":     []byte(imagetest.UnsafeSVG),
 	} {
 		write(filepath.Join(src, filepath.FromSlash(name)), data)
 	}
@@ -67,7 +68,7 @@ func sourcesDir(t *testing.T) (string, bool) {
 			t.Skipf("no symbolic links here: %v", err)
 		}
 	}
-	fifo := mkfifo(filepath.Join(src, "pipe.png")) == nil
+	fifo := imagetest.Mkfifo(filepath.Join(src, "pipe.png")) == nil
 	return src, fifo
 }
 
@@ -87,6 +88,7 @@ func resolveCases(outsideAbs string) []resolveCase {
 		{name: "good PNG", src: "img/chart.png", mediaType: "image/png", w: 30, h: 20},
 		{name: "good JPEG", src: "photo.jpg", mediaType: "image/jpeg", w: 24, h: 16},
 		{name: "16-bit PNG", src: "deep.png", mediaType: "image/png", w: 12, h: 10},
+		{name: "interlaced PNG", src: "interlaced.png", mediaType: "image/png", w: 2, h: 2},
 		{name: "WebP becomes PNG", src: "pic.webp", mediaType: "image/png", w: 1, h: 1},
 		{name: "safe SVG", src: "safe.svg", mediaType: "image/svg+xml"},
 		{name: "escaped name", src: "img/chart%2Epng", mediaType: "image/png", w: 30, h: 20},
