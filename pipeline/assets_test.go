@@ -85,14 +85,14 @@ func TestImagesEndToEnd(t *testing.T) {
 		{alt: "good jpeg", src: "photo.jpg", data: photo, w: 48, h: 32},
 		{alt: "sixteen-bit png", src: "deep.png", data: deep, w: 12, h: 10},
 		{alt: "interlaced png", src: "interlaced.png", data: interlaced, w: 2, h: 2},
-		{alt: "symlink out", src: "link.png", why: "2020/link.png is a symbolic link that leads outside the sources folder; copy the image into the sources folder"},
+		{alt: "symlink out", src: "link.png", why: "sources/2020/link.png is a symbolic link that leads outside the sources folder; copy the image into the sources folder"},
 		{alt: "climbing out", src: "../../outside/secret.png", why: "leads out of the sources folder (..)"},
 		{alt: "absolute path", src: filepath.ToSlash(filepath.Join(outside, "secret.png")), why: "is an absolute path"},
-		{alt: "forged size", src: "huge.png", why: "2020/huge.png declares 100000×100000 pixels"},
-		{alt: "truncated png", src: "truncated.png", why: "2020/truncated.png is a damaged or truncated image/png"},
+		{alt: "forged size", src: "huge.png", why: "sources/2020/huge.png declares 100000×100000 pixels"},
+		{alt: "truncated png", src: "truncated.png", why: "sources/2020/truncated.png is a damaged or truncated image/png"},
 	}
 	if err := imagetest.Mkfifo(filepath.Join(src, "2020", "pipe.png")); err == nil {
-		cases = append(cases, imageCase{alt: "named pipe", src: "pipe.png", why: "2020/pipe.png is a named pipe (FIFO), not a file"})
+		cases = append(cases, imageCase{alt: "named pipe", src: "pipe.png", why: "sources/2020/pipe.png is a named pipe (FIFO), not a file"})
 	} else {
 		t.Logf("no FIFO case: %v", err)
 	}

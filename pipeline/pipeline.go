@@ -71,7 +71,7 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 	dateNotes(items, cfg.Language)
 	cat.Items = items
 	cat.Problems = append(cat.Problems, problems...)
-	problems, err = asset.Resolve(ctx, opts.Sources, markup.New(cfg.AllowHTML), items)
+	problems, err = asset.Resolve(ctx, opts.Sources, opts.SourcesDir, markup.New(cfg.AllowHTML), items)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}

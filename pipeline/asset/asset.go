@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strconv"
+	"strings"
 
 	"github.com/yuin/goldmark/ast"
 
@@ -36,10 +37,11 @@ const (
 // Resolve reads and checks the local images of every item's body from
 // files (the sources folder; item paths are relative to Item.Dir) and sets
 // each item's Images. It returns one warning per image refused in an item.
-// The error is only for a cancelled ctx. files may be nil: every local
-// image is then refused.
-func Resolve(ctx context.Context, files fs.FS, md *markup.Converter, items []news.Item) ([]news.Problem, error) {
-	r := &resolver{files: files, read: map[string]result{}}
+// dir is the folder's name as the user gave it ("sources"): messages name
+// files under it, as item origins are. The error is only for a cancelled
+// ctx. files may be nil: every local image is then refused.
+func Resolve(ctx context.Context, files fs.FS, dir string, md *markup.Converter, items []news.Item) ([]news.Problem, error) {
+	r := &resolver{files: files, dir: dir, read: map[string]result{}}
 	var problems []news.Problem
 	for i := range items {
 		if err := ctx.Err(); err != nil {
@@ -55,6 +57,7 @@ func Resolve(ctx context.Context, files fs.FS, md *markup.Converter, items []new
 // resolver reads each file once however many items show it.
 type resolver struct {
 	files fs.FS
+	dir   string            // the folder's name in messages
 	read  map[string]result // by Name
 }
 
@@ -65,7 +68,8 @@ type result struct {
 }
 
 func (r *resolver) item(md *markup.Converter, it news.Item) ([]news.Image, []news.Problem) {
-	if it.Body == "" {
+	// Every Markdown image starts with "![": most bodies need no parse.
+	if !strings.Contains(it.Body, "![") {
 		return nil, nil
 	}
 	var imgs []news.Image

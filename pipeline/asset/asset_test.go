@@ -93,20 +93,20 @@ func resolveCases(outsideAbs string) []resolveCase {
 		{name: "safe SVG", src: "safe.svg", mediaType: "image/svg+xml"},
 		{name: "escaped name", src: "img/chart%2Epng", mediaType: "image/png", w: 30, h: 20},
 		{name: "symlink inside", src: "inside-link.png", mediaType: "image/png", w: 30, h: 20},
-		{name: "symlink out, absolute", src: "abs-link.png", why: "abs-link.png is a symbolic link that leads outside the sources folder; copy the image into the sources folder"},
-		{name: "symlink out, relative", src: "rel-link.png", why: "rel-link.png is a symbolic link that leads outside the sources folder"},
-		{name: "symlink out from a subfolder", src: "img/climb.png", why: "img/climb.png is a symbolic link that leads outside the sources folder"},
-		{name: "dangling symlink", src: "dangling.png", why: "dangling.png is a symbolic link that leads outside the sources folder or to nothing"},
+		{name: "symlink out, absolute", src: "abs-link.png", why: "src/abs-link.png is a symbolic link that leads outside the sources folder; copy the image into the sources folder"},
+		{name: "symlink out, relative", src: "rel-link.png", why: "src/rel-link.png is a symbolic link that leads outside the sources folder"},
+		{name: "symlink out from a subfolder", src: "img/climb.png", why: "src/img/climb.png is a symbolic link that leads outside the sources folder"},
+		{name: "dangling symlink", src: "dangling.png", why: "src/dangling.png is a symbolic link that leads outside the sources folder or to nothing"},
 		{name: "../ path", src: "../outside/secret.png", why: "leads out of the sources folder (..)"},
 		{name: "absolute path", src: outsideAbs, why: "absolute path"},
-		{name: "oversized header", src: "huge.png", why: "huge.png declares 100000×100000 pixels, over the limit of 40 megapixels; scale the image down"},
-		{name: "truncated RGBA PNG", src: "truncated.png", why: "truncated.png is a damaged or truncated image/png"},
-		{name: "over the byte cap", src: "big.png", why: "big.png is larger than 20 MB"},
-		{name: "FIFO", src: "pipe.png", why: "pipe.png is a named pipe (FIFO), not a file", fifo: true},
-		{name: "folder", src: "folder.png", why: "folder.png is a folder"},
-		{name: "not an image", src: "text.png", why: "text.png is not a PNG, JPEG, GIF, WebP or SVG image"},
-		{name: "unsafe SVG", src: "unsafe.svg", why: "unsafe.svg is an SVG drawing that runs scripts"},
-		{name: "missing", src: "nothere.png", why: "nothere.png does not exist in the sources folder"},
+		{name: "oversized header", src: "huge.png", why: "src/huge.png declares 100000×100000 pixels, over the limit of 40 megapixels; scale the image down"},
+		{name: "truncated RGBA PNG", src: "truncated.png", why: "src/truncated.png is a damaged or truncated image/png"},
+		{name: "over the byte cap", src: "big.png", why: "src/big.png is larger than 20 MB"},
+		{name: "FIFO", src: "pipe.png", why: "src/pipe.png is a named pipe (FIFO), not a file", fifo: true},
+		{name: "folder", src: "folder.png", why: "src/folder.png is a folder"},
+		{name: "not an image", src: "text.png", why: "src/text.png is not a PNG, JPEG, GIF, WebP or SVG image"},
+		{name: "unsafe SVG", src: "unsafe.svg", why: "src/unsafe.svg is an SVG drawing that runs scripts"},
+		{name: "missing", src: "nothere.png", why: "src/nothere.png does not exist in the sources folder"},
 		{name: "remote", src: "https://example.org/a.png", why: "a remote address is never fetched"},
 		{name: "data address", src: "data:image/png;base64,iVBORw0KGgo=", why: "a data: address is never read"},
 	}
@@ -181,7 +181,7 @@ func resolveWithin(t *testing.T, files fs.FS, md *markup.Converter, items []news
 	}
 	done := make(chan out, 1)
 	go func() {
-		ps, err := Resolve(context.Background(), files, md, items)
+		ps, err := Resolve(context.Background(), files, "src", md, items)
 		done <- out{ps, err}
 	}()
 	select {
@@ -213,7 +213,7 @@ func TestResolveOrderAndReuse(t *testing.T) {
 			Body: "[![linked](img/chart.png)](https://example.org/) ![bad](text.png)"},
 		{Title: "No images", Dir: ".", Body: "Just text."},
 	}
-	problems, err := Resolve(context.Background(), root.FS(), markup.New(false), items)
+	problems, err := Resolve(context.Background(), root.FS(), "src", markup.New(false), items)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,13 +242,13 @@ func TestResolveOrderAndReuse(t *testing.T) {
 // refused, with a warning; a cancelled context stops the stage.
 func TestResolveNoFolder(t *testing.T) {
 	items := []news.Item{{Title: "T", Body: "![x](a.png)", Origins: []news.Origin{{File: "t.md", Line: 1}}}}
-	problems, err := Resolve(context.Background(), nil, markup.New(false), items)
+	problems, err := Resolve(context.Background(), nil, "src", markup.New(false), items)
 	if err != nil || len(problems) != 1 || len(items[0].Images) != 0 || !strings.Contains(problems[0].Msg, "no sources folder") {
 		t.Errorf("Resolve(nil folder) = %v, %v, images %d", problems, err, len(items[0].Images))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Resolve(ctx, nil, markup.New(false), items); err == nil {
+	if _, err := Resolve(ctx, nil, "src", markup.New(false), items); err == nil {
 		t.Error("Resolve with a cancelled context: no error")
 	}
 }

@@ -26,7 +26,7 @@ func Locate(dir, src string) (name, refuse string) {
 	}
 	switch scheme := strings.ToLower(u.Scheme); {
 	case scheme == "http" || scheme == "https" || scheme == "" && u.Host != "":
-		return "", "a remote address is never fetched while building; put a copy of the image beside the item in the sources folder"
+		return "", "a remote address is never fetched while building (the EPUB links to it); to show the picture, put a copy beside the item in the sources folder"
 	case scheme != "" || u.Opaque != "":
 		return "", "a " + scheme + ": address is never read; put the image file beside the item in the sources folder"
 	case u.Path == "":

@@ -11,13 +11,14 @@ import (
 
 // load reads name from the sources folder and checks it.
 func (r *resolver) load(name string) result {
+	shown := path.Join(r.dir, name)
 	data, refuse := r.readFile(name)
 	if refuse != "" {
-		return result{refuse: name + " " + refuse}
+		return result{refuse: shown + " " + refuse}
 	}
 	img, refuse := check(data)
 	if refuse != "" {
-		return result{refuse: name + " " + refuse}
+		return result{refuse: shown + " " + refuse}
 	}
 	img.Name = name
 	return result{img: img}

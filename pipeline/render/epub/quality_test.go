@@ -156,7 +156,7 @@ func withImages(ed news.Edition, files fs.FS) (news.Edition, []news.Problem) {
 	var problems []news.Problem
 	for _, m := range ed.Months {
 		for _, g := range m.Types {
-			ps, err := asset.Resolve(context.Background(), files, md, g.Items)
+			ps, err := asset.Resolve(context.Background(), files, "sources", md, g.Items)
 			if err != nil {
 				panic(err) // only a cancelled context fails
 			}

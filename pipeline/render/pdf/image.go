@@ -72,7 +72,7 @@ func (b *builder) resolveImage(n *ast.Image, warn bool) *imageRef {
 		b.images[img.Name] = p
 	}
 	if p.ref == nil && warn {
-		b.warn(fmt.Sprintf("image %s is not shown: %s %s; its alt text is printed instead", strconv.Quote(src), img.Name, p.why))
+		b.warn(fmt.Sprintf("image %s is not shown: it %s; its alt text is printed instead", strconv.Quote(src), p.why))
 	}
 	return p.ref
 }

@@ -137,7 +137,7 @@ func withImages(t *testing.T, ed news.Edition, files fs.FS) (news.Edition, []new
 	var problems []news.Problem
 	for _, m := range ed.Months {
 		for _, g := range m.Types {
-			ps, err := asset.Resolve(context.Background(), files, md, g.Items)
+			ps, err := asset.Resolve(context.Background(), files, "sources", md, g.Items)
 			if err != nil {
 				t.Fatal(err)
 			}
