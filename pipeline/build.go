@@ -230,7 +230,6 @@ func (cat *Catalogue) edition(opts Options, months []news.Month, made []news.Fil
 		},
 		Cover:  cover,
 		Months: months,
-		Files:  opts.Sources,
 		Made:   made,
 	}
 }

@@ -11,9 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"bulletin/pipeline/asset"
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/counter"
 	"bulletin/pipeline/group"
+	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/normalise"
 	"bulletin/pipeline/source"
@@ -75,6 +77,11 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 	cat := &Catalogue{Files: read.Files, Problems: read.Problems}
 	items, problems := normalise.New(cfg).Items(read.Items)
 	cat.Items = items
+	cat.Problems = append(cat.Problems, problems...)
+	problems, err = asset.Resolve(ctx, opts.Sources, opts.SourcesDir, markup.New(cfg.AllowHTML), items)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
 	cat.Problems = append(cat.Problems, problems...)
 	cat.Account = account(items, cat.Problems, cfg)
 

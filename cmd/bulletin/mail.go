@@ -115,15 +115,18 @@ func runMail(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	if err := f.checkSources(); err != nil {
+	root, err := f.openSources()
+	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
+	defer root.Close()
 	lay, err := layouts.Load(f.layouts)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
 	opts := f.pipelineOptions(cfg, pub)
 	opts.Keep = []news.MonthKey{month}
+	opts.Sources = root.FS()
 
 	// Build everything, as `bulletin build` does, so out/ is the same
 	// whichever command wrote it; a source error stops here: a partial

@@ -273,17 +273,21 @@ func TestDeterministic(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	good := read(t, filepath.Join(repoRoot(t), "sources", "embassy-front-page-2020-07-06.txt"))
 	tests := []struct {
-		name    string
-		file    string
-		data    []byte
-		symlink bool
+		name string
+		file string
+		data []byte
+		// symlink, when set, makes file a symbolic link to this file of
+		// the project folder (outside the sources folder), holding data.
+		symlink string
 		want    string // in stderr
 	}{
-		{"empty file", "empty.txt", nil, false, "sources/empty.txt"},
-		{"not UTF-8", "latin1.txt", []byte("6 July 2020\n\n24.06.2020 - Title\n\nCaf\xe9 society\n"), false, "sources/latin1.txt:5"},
-		{"no item", "noitem.txt", []byte("Just a line of text\nand another one\n"), false, "sources/noitem.txt"},
-		{"impossible date", "feb.txt", []byte("6 July 2020\n\n31.02.2020 - Title\n\nText.\n"), false, "sources/feb.txt:3"},
-		{"unreadable", "gone.txt", nil, true, "sources/gone.txt"},
+		{"empty file", "empty.txt", nil, "", "sources/empty.txt"},
+		{"not UTF-8", "latin1.txt", []byte("6 July 2020\n\n24.06.2020 - Title\n\nCaf\xe9 society\n"), "", "sources/latin1.txt:5"},
+		{"no item", "noitem.txt", []byte("Just a line of text\nand another one\n"), "", "sources/noitem.txt"},
+		{"impossible date", "feb.txt", []byte("6 July 2020\n\n31.02.2020 - Title\n\nText.\n"), "", "sources/feb.txt:3"},
+		{"unreadable", "gone.txt", nil, "nowhere", "sources/gone.txt"},
+		// A good capture, but outside: the sources folder is an os.Root.
+		{"symlink out", "outside.txt", good, "elsewhere.txt", "sources/outside.txt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,8 +297,12 @@ func TestBadInput(t *testing.T) {
 			}
 			before := snapshot(t, filepath.Join(dir, "out"))
 			bad := filepath.Join(dir, "sources", tt.file)
-			if tt.symlink {
-				if err := os.Symlink(filepath.Join(dir, "nowhere"), bad); err != nil {
+			if tt.symlink != "" {
+				target := filepath.Join(dir, tt.symlink)
+				if tt.data != nil {
+					write(t, target, tt.data)
+				}
+				if err := os.Symlink(target, bad); err != nil {
 					t.Fatal(err)
 				}
 			} else {

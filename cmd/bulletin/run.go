@@ -93,18 +93,27 @@ func (p *projectFlags) register(fs *flag.FlagSet, outUsage string) {
 	fs.StringVar(&p.date, "date", "", "publication date, YYYY-MM-DD or RFC 3339")
 }
 
-// checkSources says what to do when the sources folder is missing.
-func (p *projectFlags) checkSources() error {
+// openSources opens the sources folder as an os.Root, so that nothing is
+// read outside it: a symbolic link leading out (a source file or an image)
+// fails to open instead of being followed, as os.DirFS would. It says
+// what to do when the folder is missing; the caller closes the root.
+func (p *projectFlags) openSources() (*os.Root, error) {
+	notFound := fmt.Errorf("sources folder %s not found; run from your project folder or pass --sources DIR", p.sources)
 	if st, err := os.Stat(p.sources); err != nil || !st.IsDir() {
-		return fmt.Errorf("sources folder %s not found; run from your project folder or pass --sources DIR", p.sources)
+		return nil, notFound
 	}
-	return nil
+	root, err := os.OpenRoot(p.sources)
+	if err != nil {
+		return nil, fmt.Errorf("open sources folder: %w", err)
+	}
+	return root, nil
 }
 
 // pipelineOptions are the pipeline's options for this project, with cfg
-// and the publication instant pub; the caller adds the month selection.
+// and the publication instant pub; the caller adds the month selection
+// and the sources folder it opened (openSources).
 func (p *projectFlags) pipelineOptions(cfg *config.Config, pub time.Time) pipeline.Options {
-	return pipeline.Options{Config: cfg, Sources: os.DirFS(p.sources),
+	return pipeline.Options{Config: cfg,
 		SourcesDir: filepath.ToSlash(filepath.Clean(p.sources)), Published: pub}
 }
 
@@ -155,10 +164,13 @@ func runPipeline(ctx context.Context, cmd string, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
 		return exitUsage
 	}
-	if err := f.checkSources(); err != nil {
+	root, err := f.openSources()
+	if err != nil {
 		fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
 		return exitUsage
 	}
+	defer root.Close()
+	opts.Sources = root.FS()
 	switch cmd {
 	case "check", "list":
 		cat, err := pipeline.Collect(ctx, opts)

@@ -2,7 +2,6 @@ package news
 
 import (
 	"fmt"
-	"io/fs"
 	"time"
 )
 
@@ -118,13 +117,11 @@ func (l Labels) DateNote(it Item, date string) string {
 // Edition is one rendered document's content: a month for a PDF bulletin,
 // all months for the EPUB collection.
 type Edition struct {
-	Meta   Meta
-	Cover  Cover
+	Meta  Meta
+	Cover Cover
+	// Months hold the items; their local images are already read and
+	// checked (Item.Images): renderers never see the sources folder.
 	Months []Month
-	// Files is the sources folder, from which renderers may read local
-	// images an item links to (paths relative to the item's file); nil when
-	// there is none. Nothing outside it is read, and nothing remote.
-	Files fs.FS
 	// Made lists the files the build made before this one, for an output
 	// that describes the others (the manifest); empty for the rest.
 	Made []File

@@ -148,8 +148,26 @@ type Item struct {
 	Author       string
 	Origins      []Origin
 	// Dir is the folder of the item's source file inside the sources
-	// folder ("." at its top): relative image paths start there.
+	// folder ("." at its top): relative image paths start there. It is a
+	// fact for the asset stage; renderers use Images instead.
 	Dir string
+	// Images are the local images the body refers to that the asset stage
+	// read and checked, in body order, one per Src. An image the body
+	// names but Images lacks was refused (or is remote): renderers show
+	// its alt text.
+	Images []Image
+}
+
+// Image is a local image an item's body refers to, read once from the
+// sources folder and checked: a regular file inside the folder, of a known
+// type by its content, within the size limits, and decoded in full.
+type Image struct {
+	Src       string // the destination as written in the body ("img/chart.png")
+	Name      string // slash-separated path under the sources folder
+	MediaType string // image/png, image/jpeg, image/gif or image/svg+xml
+	Data      []byte
+	// Width and Height are in pixels; zero for SVG.
+	Width, Height int
 }
 
 // DatedBy says where an item's date came from; the zero value means the

@@ -119,7 +119,7 @@ func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.I
 		fmt.Fprintf(s, "<p class=\"summary\">%s</p>\n", esc(strings.TrimSpace(it.Summary)))
 	}
 	s.WriteString(cleanBody(string(body), it.ID, func(src string) (string, bool) {
-		href, ok := b.assets.localImage(b.ed.Files, it.Dir, src)
+		href, ok := b.assets.localImage(it, src)
 		return "../" + href, ok
 	}))
 	s.WriteString("</section>\n")

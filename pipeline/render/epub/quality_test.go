@@ -2,12 +2,14 @@ package epub
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"image"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
 	"os"
 	"regexp"
 	"strings"
@@ -15,6 +17,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"bulletin/pipeline/asset"
+	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 )
 
@@ -120,7 +124,7 @@ Autolink https://example.org/auto and footnote-like text[^1].
 	ru.Lang = "ru"
 	ru.Dir = "posts"
 	en.Lang = "en"
-	return news.Edition{
+	ed := news.Edition{
 		Meta: news.Meta{
 			Title: "Пресс-бюллетень — март – апрель 2021", Author: "Посольство России",
 			Lang: "ru", Published: time.Date(2021, 5, 1, 10, 0, 0, 0, time.UTC),
@@ -139,8 +143,27 @@ Autolink https://example.org/auto and footnote-like text[^1].
 			{Key: news.MonthKey{Year: 2021, Month: time.March}, Title: "Март 2021", Types: []news.TypeGroup{{Type: "statement", Name: "Заявления", Items: []news.Item{en}}}},
 			{Key: news.MonthKey{Year: 2021, Month: time.April}, Title: "Апрель 2021", Types: []news.TypeGroup{{Type: "comment", Name: "Комментарии", Items: []news.Item{ru}}}},
 		},
-		Files: sourceFiles(nil),
 	}
+	ed, _ = withImages(ed, sourceFiles(nil))
+	return ed
+}
+
+// withImages runs the asset stage over ed's items with files as the
+// sources folder, as a build does before rendering, and returns its
+// warnings.
+func withImages(ed news.Edition, files fs.FS) (news.Edition, []news.Problem) {
+	md := markup.New(false)
+	var problems []news.Problem
+	for _, m := range ed.Months {
+		for _, g := range m.Types {
+			ps, err := asset.Resolve(context.Background(), files, "sources", md, g.Items)
+			if err != nil {
+				panic(err) // only a cancelled context fails
+			}
+			problems = append(problems, ps...)
+		}
+	}
+	return ed, problems
 }
 
 // bigEdition spreads n items over the given number of months, several
@@ -148,7 +171,6 @@ Autolink https://example.org/auto and footnote-like text[^1].
 func bigEdition(n, months int) news.Edition {
 	types := []struct{ key, name string }{{"statement", "Statements"}, {"speech", "Speeches"}, {"comment", "Comments"}, {"briefing", "Briefings"}, {"news", "News"}}
 	ed := richEdition()
-	ed.Files = nil
 	ed.Months = nil
 	ed.Cover.Tally = nil
 	ed.Cover.Total = n
@@ -353,8 +375,7 @@ func TestLocalImages(t *testing.T) {
 		t.Errorf("%d images in the archive, want 6 (cover, png, jpeg, gif, webp→png, svg)", n)
 	}
 	// No sources folder: every image is its alt text.
-	ed := featureEdition()
-	ed.Files = nil
+	ed, _ := withImages(featureEdition(), nil)
 	none, _ := entries(t, render(t, ed))
 	if strings.Contains(none["EPUB/xhtml/m2021-03.xhtml"], "<img") {
 		t.Error("an image was copied with no sources folder")
@@ -367,34 +388,6 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
-}
-
-func TestImagePath(t *testing.T) {
-	cases := []struct {
-		dir, src, want string
-	}{
-		{"posts", "a.png", "posts/a.png"},
-		{".", "img/a%20b.png", "img/a b.png"},
-		{"", "a.png?v=2#x", "a.png"},
-		{"posts", "../img/a.png", "img/a.png"},
-		{"posts", "../../a.png", ""},
-		{".", "../a.png", ""},
-		{"posts", "/a.png", ""},
-		{"posts", "//host/a.png", ""},
-		{"posts", "https://example.org/a.png", ""},
-		{"posts", "HTTP://example.org/a.png", ""},
-		{"posts", "data:image/png;base64,AAAA", ""},
-		{"posts", "file:///a.png", ""},
-		{"posts", `..\a.png`, ""},
-		{"posts", "", ""},
-		{"posts", "c:/x.png", ""},
-	}
-	for _, c := range cases {
-		got, ok := imagePath(c.dir, c.src)
-		if got != c.want || ok != (c.want != "") {
-			t.Errorf("imagePath(%q, %q) = %q, %v; want %q", c.dir, c.src, got, ok, c.want)
-		}
-	}
 }
 
 func TestEmbedFonts(t *testing.T) {

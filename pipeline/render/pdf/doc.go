@@ -42,16 +42,17 @@ type builder struct {
 	seen     map[string]bool
 	warnings []news.Problem
 
-	inl     inline         // state while writing Markdown inlines
-	runs    []textRun      // inline content being collected
-	marker  *pendingMarker // list marker waiting for its first line
-	lang    string         // the current item's language, for hyphenation
-	dir     string         // the current item's folder in ed.Files
-	images  map[string]*imageRef
-	hyphens map[string][]int // language + word → break points, shared by both passes
-	lines   map[int]brokenParagraph
-	paraSeq int // paragraphs set so far in this pass, the key of lines
-	parsed  map[string]parsedBody
+	inl    inline         // state while writing Markdown inlines
+	runs   []textRun      // inline content being collected
+	marker *pendingMarker // list marker waiting for its first line
+	lang   string         // the current item's language, for hyphenation
+	// itemImages are the current item's checked images.
+	itemImages []news.Image
+	images     map[string]preparedImage // by news.Image.Name, shared by both passes
+	hyphens    map[string][]int         // language + word → break points, shared by both passes
+	lines      map[int]brokenParagraph
+	paraSeq    int // paragraphs set so far in this pass, the key of lines
+	parsed     map[string]parsedBody
 }
 
 // parsedBody is a Markdown body and its syntax tree, which refers to it.
@@ -72,16 +73,17 @@ type caches struct {
 	hyphens map[string][]int
 	lines   map[int]brokenParagraph // by paragraph number in the document
 	parsed  map[string]parsedBody   // by body
+	images  map[string]preparedImage
 }
 
 func newCaches() caches {
 	return caches{hyphens: map[string][]int{}, lines: map[int]brokenParagraph{},
-		parsed: map[string]parsedBody{}}
+		parsed: map[string]parsedBody{}, images: map[string]preparedImage{}}
 }
 
 func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, c caches) *builder {
 	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{},
-		images: map[string]*imageRef{}, hyphens: c.hyphens, lines: c.lines, parsed: c.parsed}
+		images: c.images, hyphens: c.hyphens, lines: c.lines, parsed: c.parsed}
 }
 
 // build lays out the whole document.
@@ -368,7 +370,7 @@ func (b *builder) typeHeading(g news.TypeGroup, first bool) {
 // is true for the first item under its type heading.
 func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
 	b.where, b.at = "item "+strconv.Quote(it.Title), it.Origin()
-	b.lang, b.dir = it.Lang, it.Dir
+	b.lang, b.itemImages = it.Lang, it.Images
 	if b.lang == "" {
 		b.lang = b.ed.Meta.Lang
 	}

@@ -2,10 +2,12 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"image"
 	"image/color"
 	"image/png"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +18,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"bulletin/pipeline/asset"
+	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 )
 
@@ -102,9 +106,11 @@ func testPNG(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-func featuresEdition(t *testing.T) news.Edition {
+// featuresEdition is the features fixture with its images read and
+// checked by the asset stage, and the stage's warnings.
+func featuresEdition(t *testing.T) (news.Edition, []news.Problem) {
 	ed := testEdition()
-	ed.Files = fstest.MapFS{
+	files := fstest.MapFS{
 		"2020/06/chart.png": {Data: testPNG(t)},
 		"secret.png":        {Data: testPNG(t)},
 	}
@@ -119,7 +125,26 @@ func featuresEdition(t *testing.T) news.Edition {
 	ed.Cover.Tally = []news.TypeCount{{Name: "Statements", Count: 2}}
 	ed.Cover.Total = 2
 	ed.Cover.TotalText = "2 items"
-	return ed
+	return withImages(t, ed, files)
+}
+
+// withImages runs the asset stage over ed's items with files as the
+// sources folder, as a build does before rendering, and returns its
+// warnings.
+func withImages(t *testing.T, ed news.Edition, files fs.FS) (news.Edition, []news.Problem) {
+	t.Helper()
+	md := markup.New(false)
+	var problems []news.Problem
+	for _, m := range ed.Months {
+		for _, g := range m.Types {
+			ps, err := asset.Resolve(context.Background(), files, "sources", md, g.Items)
+			if err != nil {
+				t.Fatal(err)
+			}
+			problems = append(problems, ps...)
+		}
+	}
+	return ed, problems
 }
 
 func writeFile(t *testing.T, name string, data []byte) string {
@@ -135,7 +160,9 @@ func writeFile(t *testing.T, name string, data []byte) string {
 // testdata/features.txt (go test -run Golden -update rewrites it). Words
 // hyphenated at line ends stay hyphenated in the extracted text.
 func TestGoldenText(t *testing.T) {
-	data, probs := render(t, newRenderer(t), featuresEdition(t))
+	ed, stageProbs := featuresEdition(t)
+	data, probs := render(t, newRenderer(t), ed)
+	probs = append(stageProbs, probs...)
 	path := writeFile(t, "features.pdf", data)
 	if keep := os.Getenv("PDF_KEEP_FEATURES"); keep != "" {
 		_ = os.WriteFile(keep, data, 0o644)

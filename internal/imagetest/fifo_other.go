@@ -1,0 +1,8 @@
+//go:build !unix
+
+package imagetest
+
+import "errors"
+
+// Mkfifo reports that this system has no named pipes.
+func Mkfifo(string) error { return errors.ErrUnsupported }
