@@ -77,8 +77,22 @@ func cleanTexts(items []news.Item) {
 		it.Title = Text(it.Title)
 		it.Summary = Text(it.Summary)
 		it.Body = Body(it.Body)
-		it.Author = Text(it.Author)
+		it.URL = strings.TrimSpace(it.URL)
+		it.Authors = news.Distinct(texts(it.Authors))
+		it.Tags = news.Distinct(texts(it.Tags))
 	})
+}
+
+// texts is Text of each string, in a new slice.
+func texts(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = Text(s)
+	}
+	return out
 }
 
 // Classify returns the type whose keyword occurs earliest in title, so
@@ -195,9 +209,13 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 			continue
 		}
 		kept := out[i]
+		msg := fmt.Sprintf("same date and title as %s: merged into one item, keeping the fuller text", kept.Origin())
+		if kept.URL != "" && it.URL != "" && kept.URL != it.URL {
+			// An item has one link: the other is named here, not lost silently.
+			msg += fmt.Sprintf(" and the link %s (this sighting's link %s is not used)", kept.URL, it.URL)
+		}
 		// The kept item's first origin stays the first-read one either way.
-		problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
-			"same date and title as %s: merged into one item, keeping the fuller text", kept.Origin()),
+		problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: msg,
 			Fate: news.Merged, Into: kept.Origin()})
 		out[i] = merge(kept, it)
 	}
@@ -206,7 +224,8 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 
 // merge keeps the first-read item, with the fuller text of the two (and
 // the folder its images are relative to), an explicit type from either,
-// what it lacks from the other, and the origins of both.
+// what it lacks from the other (language, link), the authors and tags of
+// both, and the origins of both.
 func merge(kept, dup news.Item) news.Item {
 	if len(dup.Body)+len(dup.Summary) > len(kept.Body)+len(kept.Summary) {
 		kept.Body, kept.Summary, kept.Dir = dup.Body, dup.Summary, dup.Dir
@@ -214,8 +233,11 @@ func merge(kept, dup news.Item) news.Item {
 	if !kept.TypeExplicit && dup.TypeExplicit {
 		kept.Type, kept.TypeExplicit = dup.Type, true
 	}
-	if kept.Author == "" {
-		kept.Author = dup.Author
+	// Two sightings may name different writers or tags: keep all of them.
+	kept.Authors = news.Distinct(kept.Authors, dup.Authors)
+	kept.Tags = news.Distinct(kept.Tags, dup.Tags)
+	if kept.URL == "" {
+		kept.URL = dup.URL
 	}
 	if kept.Lang == "" {
 		kept.Lang = dup.Lang

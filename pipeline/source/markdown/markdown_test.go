@@ -93,8 +93,8 @@ func TestRealFiles(t *testing.T) {
 			if it.DateNote != "" {
 				t.Errorf("date note = %q, want none (the front matter has a date)", it.DateNote)
 			}
-			if it.Author != tt.author {
-				t.Errorf("author = %q, want %q", it.Author, tt.author)
+			if got := strings.Join(it.Authors, ", "); got != tt.author {
+				t.Errorf("authors = %q, want %q", got, tt.author)
 			}
 			if want := []news.Origin{{File: tt.file, Line: 1}}; !reflect.DeepEqual(it.Origins, want) {
 				t.Errorf("origins = %v, want %v", it.Origins, want)
@@ -197,19 +197,19 @@ func TestFixtures(t *testing.T) {
 		{"yaml.md", london, &news.Item{
 			Title: "Minister opens the new consular office", Date: date(2020, 7, 6),
 			Type: "statement", TypeExplicit: true, Summary: "The office in Leeds serves the north.",
-			Lang: "en-GB", Author: "Press Office",
+			Lang: "en-GB", Authors: []string{"Press Office"}, Tags: []string{"consular"},
 			Body: "The office opens on **Monday**.\n\n{% include \"figure.html\", src: \"office.jpg\" %}\nSee [the map]({{ \"/map/\" | url }}).\n",
 		}, nil},
 		// 22:30 UTC is 01:30 the next day in Moscow.
 		{"toml.md", moscow, &news.Item{
 			Title: "Заявление о визах", Date: date(2020, 7, 7), Summary: "Новые правила выдачи виз.",
-			Lang: "ru", Author: "Пресс-служба", Body: "\nТекст заявления.\n",
+			Lang: "ru", Authors: []string{"Пресс-служба"}, Tags: []string{"визы", "консульство"}, Body: "\nТекст заявления.\n",
 		}, nil},
 		{"draft.md", london, nil, []problem{{Severity: news.Warning, Line: 4, Msg: "a draft"}}},
 		{"2024-12-5-no-date.md", london, &news.Item{
 			Title: "Dated by its file name", Date: date(2024, 12, 5),
 			DatedBy: news.DatedByFileName,
-			Summary: "An excerpt as summary.", Author: "anna, boris", Body: "Body.\n",
+			Summary: "An excerpt as summary.", Authors: []string{"anna", "boris"}, Body: "Body.\n",
 		}, nil},
 		{"undated.md", london, &news.Item{Title: "No date anywhere", Body: "Body.\n"},
 			[]problem{{Severity: news.Warning, Line: 1, Msg: `no date: the item goes under "Undated"; add ` + "`date:"}}},
@@ -355,42 +355,48 @@ func TestTOMLDatetimes(t *testing.T) {
 
 func TestAuthorsAndTags(t *testing.T) {
 	tests := []struct {
-		name, front, want string
+		name, front   string
+		authors, tags []string
 	}{
-		{"yaml string", "author: ' Ann '", "Ann"},
-		{"yaml list", "author: [Ann, Bob]", "Ann, Bob"},
-		{"yaml map", "author:\n  name: Ann\n  email: a@b.c", "Ann"},
-		{"yaml list of maps", "author:\n  - name: Ann\n  - name: Bob", "Ann, Bob"},
-		{"yaml authors fallback", "authors: [Ann]", "Ann"},
-		{"yaml author wins", "author: Ann\nauthors: [Bob]", "Ann"},
-		{"yaml null", "author:", ""},
-		{"yaml tags string", "author: Ann\ntags: one", "Ann"},
-		{"yaml tags list", "author: Ann\ntags: [one, two]", "Ann"},
+		{"yaml string", "author: ' Ann '", []string{"Ann"}, nil},
+		{"yaml list", "author: [Ann, Bob]", []string{"Ann", "Bob"}, nil},
+		{"yaml map", "author:\n  name: Ann\n  email: a@b.c", []string{"Ann"}, nil},
+		{"yaml list of maps", "author:\n  - name: Ann\n  - name: Bob", []string{"Ann", "Bob"}, nil},
+		{"yaml authors alone", "authors: [Ann]", []string{"Ann"}, nil},
+		// Both keys are read: neither name is dropped, a repeat is not doubled.
+		{"yaml author and authors", "author: Ann\nauthors: [Bob, ann]", []string{"Ann", "Bob"}, nil},
+		{"yaml null", "author:", nil, nil},
+		{"yaml tags string", "author: Ann\ntags: one", []string{"Ann"}, []string{"one"}},
+		{"yaml tags list", "author: Ann\ntags: [' one ', two, One, '']", []string{"Ann"}, []string{"one", "two"}},
 	}
-	check := func(name, data, want string) {
+	check := func(name, data string, authors, tags []string) {
 		t.Helper()
 		items, ps := Parse("a.md", []byte(data), time.UTC)
 		if len(ps) != 0 || len(items) != 1 {
 			t.Errorf("%s: problems:\n%s", name, newstest.List(ps))
 			return
 		}
-		if items[0].Author != want {
-			t.Errorf("%s: author = %q, want %q", name, items[0].Author, want)
+		if !reflect.DeepEqual(items[0].Authors, authors) {
+			t.Errorf("%s: authors = %q, want %q", name, items[0].Authors, authors)
+		}
+		if !reflect.DeepEqual(items[0].Tags, tags) {
+			t.Errorf("%s: tags = %q, want %q", name, items[0].Tags, tags)
 		}
 	}
 	for _, tt := range tests {
-		check(tt.name, "---\ntitle: T\ndate: 2020-07-06\n"+tt.front+"\n---\nBody\n", tt.want)
+		check(tt.name, "---\ntitle: T\ndate: 2020-07-06\n"+tt.front+"\n---\nBody\n", tt.authors, tt.tags)
 	}
 	tomlTests := []struct {
-		name, front, want string
+		name, front   string
+		authors, tags []string
 	}{
-		{"toml string", `author = "Ann"`, "Ann"},
-		{"toml array", `author = ["Ann", "Bob"]`, "Ann, Bob"},
-		{"toml table", "tags = \"one\"\n[author]\nname = \"Ann\"", "Ann"},
-		{"toml array of tables", "[[authors]]\nname = \"Ann\"\n[[authors]]\nname = \"Bob\"", "Ann, Bob"},
+		{"toml string", `author = "Ann"`, []string{"Ann"}, nil},
+		{"toml array", `author = ["Ann", "Bob"]`, []string{"Ann", "Bob"}, nil},
+		{"toml table", "tags = \"one\"\n[author]\nname = \"Ann\"", []string{"Ann"}, []string{"one"}},
+		{"toml array of tables", "tags = [\"a\", \"b\"]\n[[authors]]\nname = \"Ann\"\n[[authors]]\nname = \"Bob\"", []string{"Ann", "Bob"}, []string{"a", "b"}},
 	}
 	for _, tt := range tomlTests {
-		check(tt.name, "+++\ntitle = \"T\"\ndate = \"2020-07-06\"\n"+tt.front+"\n+++\nBody\n", tt.want)
+		check(tt.name, "+++\ntitle = \"T\"\ndate = \"2020-07-06\"\n"+tt.front+"\n+++\nBody\n", tt.authors, tt.tags)
 	}
 	// Tags that are neither a list nor a string are an error at their line.
 	_, ps := Parse("a.md", []byte("---\ntitle: T\ntags:\n  a: b\n---\n"), time.UTC)
