@@ -120,12 +120,14 @@ func Labels(lang string) news.Labels {
 		return news.Labels{Contents: "Содержание", Page: "Страница %d из %d", Published: "Опубликовано",
 			Items: "{материал|материала|материалов}", Undated: "Без даты", Attached: "Вложения",
 			DatedByCapture:  "В источнике без даты; датировано по дате снимка страницы, %s.",
-			DatedByFileName: "В источнике без даты; датировано по имени файла, %s."}
+			DatedByFileName: "В источнике без даты; датировано по имени файла, %s.",
+			ReadOnline:      "Читать на сайте", Tags: "Метки"}
 	}
 	return news.Labels{Contents: "Contents", Page: "Page %d of %d", Published: "Published",
 		Items: "{item|items}", Undated: "Undated", Attached: "Attached",
 		DatedByCapture:  "Undated in the source; dated by its capture date, %s.",
-		DatedByFileName: "Undated in the source; dated by its file name, %s."}
+		DatedByFileName: "Undated in the source; dated by its file name, %s.",
+		ReadOnline:      "Read online", Tags: "Tags"}
 }
 
 // dateNotes words the note of every item dated by its capture or its file

@@ -205,3 +205,13 @@ func TestBuildProgress(t *testing.T) {
 		t.Errorf("progress named %v", names)
 	}
 }
+
+// The words around an item's link and tags come in the edition's language.
+func TestLinkAndTagLabels(t *testing.T) {
+	for lang, want := range map[string][2]string{"en": {"Read online", "Tags"}, "ru": {"Читать на сайте", "Метки"}} {
+		l := Labels(lang)
+		if l.ReadOnline != want[0] || l.Tags != want[1] {
+			t.Errorf("%s: ReadOnline %q Tags %q, want %q", lang, l.ReadOnline, l.Tags, want)
+		}
+	}
+}

@@ -90,6 +90,10 @@ type Labels struct {
 	// by its capture's date or its file name; %s is the formatted date.
 	DatedByCapture  string // "Undated in the source; dated by its capture date, %s."
 	DatedByFileName string // "Undated in the source; dated by its file name, %s."
+	// ReadOnline introduces the link to an item's page on the web.
+	ReadOnline string // "Read online"
+	// Tags introduces an item's tags: "Tags: visas, consular".
+	Tags string // "Tags"
 }
 
 // Edition is one rendered document's content: a month for a PDF bulletin,
