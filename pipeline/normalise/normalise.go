@@ -14,6 +14,7 @@ import (
 
 	"bulletin/internal/parallel"
 	"bulletin/pipeline/config"
+	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 )
 
@@ -21,12 +22,13 @@ import (
 type Normaliser struct {
 	types    []config.Type
 	fallback string
+	md       *markup.Converter // finds the links in bodies as the renderers do
 }
 
 // New returns a Normaliser for cfg's type vocabulary. The last type without
 // keywords (by default "news") is the fallback; failing that, the last type.
 func New(cfg *config.Config) *Normaliser {
-	n := &Normaliser{types: cfg.Types}
+	n := &Normaliser{types: cfg.Types, md: markup.New(false)}
 	for _, t := range cfg.Types {
 		if len(t.Keywords) == 0 {
 			n.fallback = t.Key
@@ -46,6 +48,7 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	out := make([]news.Item, 0, len(items))
 	items = append([]news.Item(nil), items...) // the caller's are left as they were
 	cleanTexts(items)
+	problems = append(problems, n.links(items)...)
 	for _, it := range items {
 		if it.TypeExplicit {
 			key, ok := n.typeKey(it.Type)
@@ -93,6 +96,29 @@ func texts(ss []string) []string {
 		out[i] = Text(s)
 	}
 	return out
+}
+
+// links makes each body's relative links absolute against the item's web
+// address, or plain text when it has none, with a warning per item that
+// lost any. Bodies are independent: they are shared out among the cores,
+// and the warnings come back in item order.
+func (n *Normaliser) links(items []news.Item) []news.Problem {
+	found := make([]*news.Problem, len(items))
+	parallel.For(context.Background(), len(items), func(i int) {
+		it := &items[i]
+		body, lost := resolveLinks(n.md, it.Body, it.URL)
+		it.Body = body
+		if len(lost) > 0 {
+			found[i] = &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: unlinkedMessage(lost)}
+		}
+	})
+	var problems []news.Problem
+	for _, p := range found {
+		if p != nil {
+			problems = append(problems, *p)
+		}
+	}
+	return problems
 }
 
 // Classify returns the type whose keyword occurs earliest in title, so
