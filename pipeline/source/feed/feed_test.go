@@ -356,3 +356,34 @@ func FuzzParse(f *testing.F) {
 		Sniff(data)
 	})
 }
+
+// The link, authors and tags of the first item of real feeds, one per
+// format: RSS (categories with a domain), Atom, JSON Feed.
+func TestRealLinksAuthorsTags(t *testing.T) {
+	realFeeds := testenv.Shared(t, "realdata", "feeds")
+	tests := []struct {
+		file          string
+		url           string
+		authors, tags []string
+	}{
+		{"rubycocos__guardian-naomi-klein.rss",
+			"https://www.theguardian.com/books/2017/jun/10/naomi-klein-now-fight-back-against-politics-fear-shock-doctrine-trump",
+			[]string{"Naomi Klein"}, []string{"Politics", "Books", "Culture", "Society", "Donald Trump", "Trump administration"}},
+		{"node-feedparser__wapowellness.xml", "http://feeds.washingtonpost.com/click.phdo?i=cc0c5fb09865354bbec8415210a554da",
+			[]string{"Lenny Bernstein"}, []string{"YMCA", "high school"}},
+		{"node-feedparser__intertwingly.atom", "http://intertwingly.net/blog/2012/07/16/Inhibiting-Suspend", []string{"Sam Ruby"}, nil},
+		{"rubycocos__jsonfeed.json", "https://jsonfeed.org/2017/05/17/announcing_json_feed", []string{"Brent Simmons and Manton Reece"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			items, _ := Parse(tt.file, readFile(t, filepath.Join(realFeeds, tt.file)), time.UTC)
+			if len(items) == 0 {
+				t.Fatal("no items")
+			}
+			it := items[0]
+			if it.URL != tt.url || !reflect.DeepEqual(it.Authors, tt.authors) || !reflect.DeepEqual(it.Tags, tt.tags) {
+				t.Errorf("url %q authors %q tags %q\nwant url %q authors %q tags %q", it.URL, it.Authors, it.Tags, tt.url, tt.authors, tt.tags)
+			}
+		})
+	}
+}

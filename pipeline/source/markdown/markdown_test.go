@@ -506,3 +506,69 @@ func TestYAMLErrorLines(t *testing.T) {
 		}
 	}
 }
+
+// url (else link) is the item's web address when absolute; a site path is
+// a warning at its line, and the item is kept without it.
+func TestURLAndLink(t *testing.T) {
+	tests := []struct {
+		name, front, url string
+		warnLine         int // 0: no warning
+	}{
+		{"yaml url", "url: https://example.org/a", "https://example.org/a", 0},
+		{"yaml link", "link: 'http://example.org/b'", "http://example.org/b", 0},
+		{"url wins", "url: https://example.org/a\nlink: https://example.org/b", "https://example.org/a", 0},
+		{"relative url, absolute link", "url: /about/\nlink: https://example.org/b", "https://example.org/b", 4},
+		{"relative", "url: /about/", "", 4},
+		{"toml url", "+url = \"https://example.org/t\"", "https://example.org/t", 0},
+		{"toml relative link", "+link = \"news/1\"", "", 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := "---\ntitle: T\ndate: 2020-07-06\n" + tt.front + "\n---\nBody\n"
+			if front, ok := strings.CutPrefix(tt.front, "+"); ok {
+				data = "+++\ntitle = \"T\"\ndate = \"2020-07-06\"\n" + front + "\n+++\nBody\n"
+			}
+			items, ps := Parse("a.md", []byte(data), time.UTC)
+			if len(items) != 1 {
+				t.Fatalf("no item: %v", ps)
+			}
+			if items[0].URL != tt.url {
+				t.Errorf("url = %q, want %q", items[0].URL, tt.url)
+			}
+			var want []problem
+			if tt.warnLine > 0 {
+				want = []problem{{Severity: news.Warning, Line: tt.warnLine, Msg: "is not an absolute http(s) address"}}
+			}
+			newstest.CheckProblems(t, "a.md", ps, want)
+		})
+	}
+}
+
+// Tags of real files: a TOML array over several lines, a YAML flow list in
+// Cyrillic, a YAML block list.
+func TestRealTags(t *testing.T) {
+	realDir := testenv.Shared(t, "realdata", "markdown")
+	tests := []struct {
+		file string
+		tags []string
+	}{
+		{"hugoBasicExample__markdown-syntax.md", []string{"markdown", "css", "html"}},
+		{"clickhouse__ru__2016__yandeks-otkryvaet-clickhouse.md", []string{"анонс", "GitHub", "лицензия"}},
+		{"18F__2014-03-19-hello-world-we-are-18f.md", []string{"transformation services", "culture change", "modern practices"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(realDir, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			items, ps := Parse(tt.file, data, time.UTC)
+			if len(items) != 1 {
+				t.Fatalf("no item: %v", ps)
+			}
+			if !reflect.DeepEqual(items[0].Tags, tt.tags) {
+				t.Errorf("tags = %q, want %q", items[0].Tags, tt.tags)
+			}
+		})
+	}
+}
