@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"sort"
+	"unicode/utf8"
 
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/news"
@@ -25,6 +26,40 @@ type Entry struct {
 	Title  string      `json:"title,omitempty"`
 	Into   string      `json:"into,omitempty"`   // merged: the kept item's origin
 	Reason string      `json:"reason,omitempty"` // merged or refused: why
+	// Fields are what a kept item carries into the outputs.
+	Fields *Fields `json:"fields,omitempty"`
+}
+
+// Fields lists every field a kept item carries, so that a reader of
+// `check --json` can see that nothing a source said was lost. Lists are
+// never null, texts are given by length (in characters).
+type Fields struct {
+	Title        string   `json:"title"`
+	Date         string   `json:"date"` // YYYY-MM-DD, "" when undated
+	Type         string   `json:"type"` // the type's key
+	TypeExplicit bool     `json:"type_explicit"`
+	URL          string   `json:"url"`
+	Authors      []string `json:"authors"`
+	Tags         []string `json:"tags"`
+	Lang         string   `json:"lang"`
+	SummaryChars int      `json:"summary_chars"`
+	BodyChars    int      `json:"body_chars"`
+	// Origins are every sighting merged into the item, the first-read first.
+	Origins []string `json:"origins"`
+}
+
+// fieldsOf is the account's view of a kept item.
+func fieldsOf(it news.Item) *Fields {
+	f := &Fields{Title: it.Title, Type: it.Type, TypeExplicit: it.TypeExplicit, URL: it.URL,
+		Authors: append([]string{}, it.Authors...), Tags: append([]string{}, it.Tags...), Lang: it.Lang,
+		SummaryChars: utf8.RuneCountInString(it.Summary), BodyChars: utf8.RuneCountInString(it.Body), Origins: []string{}}
+	if !it.Date.IsZero() {
+		f.Date = it.Date.String()
+	}
+	for _, o := range it.Origins {
+		f.Origins = append(f.Origins, o.String())
+	}
+	return f
 }
 
 // Account lists every input item once; Read = Kept + Merged + Refused.
@@ -46,7 +81,8 @@ func account(items []news.Item, problems []news.Problem, cfg *config.Config) Acc
 			name = t.Name
 		}
 		o := it.Origin()
-		a.Entries = append(a.Entries, Entry{Origin: o, Fate: FateKept, Month: it.Month().String(), Type: name, Title: it.Title})
+		a.Entries = append(a.Entries, Entry{Origin: o, Fate: FateKept, Month: it.Month().String(), Type: name, Title: it.Title,
+			Fields: fieldsOf(it)})
 		a.Kept++
 	}
 	for _, p := range problems {

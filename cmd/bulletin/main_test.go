@@ -7,12 +7,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"bulletin/internal/testenv"
+	"bulletin/pipeline"
 )
 
 // The end-to-end tests run the CLI in-process on real files and check the
@@ -413,8 +415,8 @@ func TestCheckAccount(t *testing.T) {
 	dir := project(t, map[string][]byte{
 		"front.txt": capture,
 		// A duplicate of a capture entry (merged), a new item (kept), a bad line (refused).
-		"more.jsonl": []byte(`{"title":"Appeal by the Federation Council of the Federal Assembly of the Russian Federation to the parliaments of foreign States and the peoples of the world with regard to the 75th Anniversary of the Victory over Nazism","date":"2020-06-02","body":"A longer text than the capture's lead, so this one is kept as the fuller text of the two."}` + "\n" +
-			`{"title":"Embassy statement on visas","date":"2020-06-10"}` + "\n" +
+		"more.jsonl": []byte(`{"title":"Appeal by the Federation Council of the Federal Assembly of the Russian Federation to the parliaments of foreign States and the peoples of the world with regard to the 75th Anniversary of the Victory over Nazism","date":"2020-06-02","body":"A longer text than the capture's lead, so this one is kept as the fuller text of the two.","author":"Press Office","tags":["Victory"]}` + "\n" +
+			`{"title":"Embassy statement on visas","date":"2020-06-10","url":"https://example.org/visas","author":["Ann","Bob"],"tags":["visas","consular"],"lang":"en","summary":"Four","body":"Body."}` + "\n" +
 			`{"title":"Broken","date":"2020-06-31"}` + "\n"),
 		"draft.md": []byte("---\ntitle: Not yet\ndate: 2020-06-11\ndraft: true\n---\nText.\n"), // refused (a draft)
 	})
@@ -426,6 +428,7 @@ func TestCheckAccount(t *testing.T) {
 		Account struct {
 			Items []struct {
 				At, Fate, Month, Type, Title, Into string
+				Fields                             *pipeline.Fields
 			} `json:"items"`
 			Read, Kept, Merged, Refused int
 		} `json:"account"`
@@ -439,8 +442,13 @@ func TestCheckAccount(t *testing.T) {
 		t.Errorf("read %d = kept %d + merged %d + refused %d with %d entries; want 15 = 12 + 1 + 2", a.Read, a.Kept, a.Merged, a.Refused, len(a.Items))
 	}
 	fates := map[string]string{}
+	fields := map[string]*pipeline.Fields{}
 	for _, it := range a.Items {
 		fates[it.At] = it.Fate
+		fields[it.At] = it.Fields
+		if (it.Fate == "kept") != (it.Fields != nil) {
+			t.Errorf("%s (%s): fields %+v; want them exactly for kept items", it.At, it.Fate, it.Fields)
+		}
 		if it.Fate == "merged" && it.Into != "sources/front.txt:53" {
 			t.Errorf("merged into %q, want the capture's entry sources/front.txt:53", it.Into)
 		}
@@ -449,6 +457,28 @@ func TestCheckAccount(t *testing.T) {
 		"sources/more.jsonl:3": "refused", "sources/draft.md:4": "refused", "sources/front.txt:12": "kept"} {
 		if fates[at] != want {
 			t.Errorf("%s: fate %q, want %q (all: %v)", at, fates[at], want, fates)
+		}
+	}
+	// Every field kept is listed; the merged sighting's author and tag are
+	// in the item it went into.
+	want := map[string]pipeline.Fields{
+		"sources/more.jsonl:2": {Title: "Embassy statement on visas", Date: "2020-06-10", Type: "statement",
+			URL: "https://example.org/visas", Authors: []string{"Ann", "Bob"}, Tags: []string{"visas", "consular"}, Lang: "en",
+			SummaryChars: 4, BodyChars: 5, Origins: []string{"sources/more.jsonl:2"}},
+		"sources/front.txt:53": {Date: "2020-06-02", Type: "appeal", URL: "", Authors: []string{"Press Office"}, Tags: []string{"Victory"},
+			BodyChars: 165, Origins: []string{"sources/front.txt:53", "sources/more.jsonl:1"}},
+	}
+	for at, w := range want {
+		g := fields[at]
+		if g == nil {
+			t.Errorf("%s: no fields", at)
+			continue
+		}
+		if at == "sources/front.txt:53" {
+			w.Title, w.Lang = g.Title, g.Lang // the capture's
+		}
+		if !reflect.DeepEqual(*g, w) {
+			t.Errorf("%s: fields\n%+v\nwant\n%+v", at, *g, w)
 		}
 	}
 	text := runCLI(t, context.Background(), dir, "check", "--date", "2020-07-06")

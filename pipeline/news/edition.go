@@ -94,6 +94,10 @@ type Labels struct {
 	Cover, TitlePage string
 	// AccessibilitySummary describes the EPUB's accessibility to readers.
 	AccessibilitySummary string
+	// ReadOnline introduces the link to an item's page on the web.
+	ReadOnline string // "Read online"
+	// Tags introduces an item's tags: "Tags: visas, consular".
+	Tags string // "Tags"
 }
 
 // DateNote words where an item's date came from when the item did not say

@@ -5,6 +5,8 @@ package news
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -145,8 +147,15 @@ type Item struct {
 	Summary      string
 	Body         string
 	Lang         string
-	Author       string
-	Origins      []Origin
+	// URL is the item's page on the web, an absolute http(s) URL, or ""
+	// when the source gave none (or only a relative one, which is reported).
+	URL string
+	// Authors are the names of the item's writers, in source order.
+	Authors []string
+	// Tags are the source's keywords, trimmed, in source order, without
+	// repeats that differ only in case (the first spelling is kept).
+	Tags    []string
+	Origins []Origin
 	// Dir is the folder of the item's source file inside the sources
 	// folder ("." at its top): relative image paths start there. It is a
 	// fact for the asset stage; renderers use Images instead.
@@ -168,6 +177,39 @@ type Image struct {
 	Data      []byte
 	// Width and Height are in pixels; zero for SVG.
 	Width, Height int
+}
+
+// Distinct joins lists of words (tags, author names): each trimmed, empty
+// ones dropped, and a word that differs from an earlier one only in case
+// left out, so merging two sightings of an item loses nothing and repeats
+// nothing. The order is the order first seen.
+func Distinct(lists ...[]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lists {
+		for _, w := range l {
+			w = strings.TrimSpace(w)
+			k := strings.ToLower(w)
+			if w == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// IsWebURL reports whether s is an absolute http or https URL with a host:
+// the only kind of link an item may carry, since a printed bulletin and an
+// e-book have no page a relative link could be relative to.
+func IsWebURL(s string) bool {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Host == "" {
+		return false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	return scheme == "http" || scheme == "https"
 }
 
 // DatedBy says where an item's date came from; the zero value means the

@@ -14,6 +14,7 @@ import (
 
 	"bulletin/internal/parallel"
 	"bulletin/pipeline/config"
+	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 )
 
@@ -21,12 +22,13 @@ import (
 type Normaliser struct {
 	types    []config.Type
 	fallback string
+	md       *markup.Converter // finds the links in bodies as the renderers do
 }
 
 // New returns a Normaliser for cfg's type vocabulary. The last type without
 // keywords (by default "news") is the fallback; failing that, the last type.
 func New(cfg *config.Config) *Normaliser {
-	n := &Normaliser{types: cfg.Types}
+	n := &Normaliser{types: cfg.Types, md: markup.New(false)}
 	for _, t := range cfg.Types {
 		if len(t.Keywords) == 0 {
 			n.fallback = t.Key
@@ -46,6 +48,7 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	out := make([]news.Item, 0, len(items))
 	items = append([]news.Item(nil), items...) // the caller's are left as they were
 	cleanTexts(items)
+	problems = append(problems, n.links(items)...)
 	for _, it := range items {
 		if it.TypeExplicit {
 			key, ok := n.typeKey(it.Type)
@@ -77,8 +80,45 @@ func cleanTexts(items []news.Item) {
 		it.Title = Text(it.Title)
 		it.Summary = Text(it.Summary)
 		it.Body = Body(it.Body)
-		it.Author = Text(it.Author)
+		it.URL = strings.TrimSpace(it.URL)
+		it.Authors = news.Distinct(texts(it.Authors))
+		it.Tags = news.Distinct(texts(it.Tags))
 	})
+}
+
+// texts is Text of each string, in a new slice.
+func texts(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = Text(s)
+	}
+	return out
+}
+
+// links makes each body's relative links absolute against the item's web
+// address, or plain text when it has none, with a warning per item that
+// lost any. Bodies are independent: they are shared out among the cores,
+// and the warnings come back in item order.
+func (n *Normaliser) links(items []news.Item) []news.Problem {
+	found := make([]*news.Problem, len(items))
+	parallel.For(context.Background(), len(items), func(i int) {
+		it := &items[i]
+		body, lost := resolveLinks(n.md, it.Body, it.URL)
+		it.Body = body
+		if len(lost) > 0 {
+			found[i] = &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: unlinkedMessage(lost)}
+		}
+	})
+	var problems []news.Problem
+	for _, p := range found {
+		if p != nil {
+			problems = append(problems, *p)
+		}
+	}
+	return problems
 }
 
 // Classify returns the type whose keyword occurs earliest in title, so
@@ -195,9 +235,13 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 			continue
 		}
 		kept := out[i]
+		msg := fmt.Sprintf("same date and title as %s: merged into one item, keeping the fuller text", kept.Origin())
+		if kept.URL != "" && it.URL != "" && kept.URL != it.URL {
+			// An item has one link: the other is named here, not lost silently.
+			msg += fmt.Sprintf(" and the link %s (this sighting's link %s is not used)", kept.URL, it.URL)
+		}
 		// The kept item's first origin stays the first-read one either way.
-		problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
-			"same date and title as %s: merged into one item, keeping the fuller text", kept.Origin()),
+		problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: msg,
 			Fate: news.Merged, Into: kept.Origin()})
 		out[i] = merge(kept, it)
 	}
@@ -206,7 +250,8 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 
 // merge keeps the first-read item, with the fuller text of the two (and
 // the folder its images are relative to), an explicit type from either,
-// what it lacks from the other, and the origins of both.
+// what it lacks from the other (language, link), the authors and tags of
+// both, and the origins of both.
 func merge(kept, dup news.Item) news.Item {
 	if len(dup.Body)+len(dup.Summary) > len(kept.Body)+len(kept.Summary) {
 		kept.Body, kept.Summary, kept.Dir = dup.Body, dup.Summary, dup.Dir
@@ -214,8 +259,11 @@ func merge(kept, dup news.Item) news.Item {
 	if !kept.TypeExplicit && dup.TypeExplicit {
 		kept.Type, kept.TypeExplicit = dup.Type, true
 	}
-	if kept.Author == "" {
-		kept.Author = dup.Author
+	// Two sightings may name different writers or tags: keep all of them.
+	kept.Authors = news.Distinct(kept.Authors, dup.Authors)
+	kept.Tags = news.Distinct(kept.Tags, dup.Tags)
+	if kept.URL == "" {
+		kept.URL = dup.URL
 	}
 	if kept.Lang == "" {
 		kept.Lang = dup.Lang

@@ -2,6 +2,7 @@ package normalise
 
 import (
 	"math/rand"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -339,16 +340,23 @@ func TestItemsNormalisesText(t *testing.T) {
 	in := []news.Item{{
 		Title:   "  Caf" + "e\u0301   opens\u00a0today ",
 		Summary: "A  summary\n here",
-		Author:  " The  Press Office ",
+		Authors: []string{" The  Press Office ", "the press office", "Ann"},
+		Tags:    []string{" visas ", "", "Visas", "consular  work"},
+		URL:     " https://example.org/a ",
 		Body:    "Para one.  \r\n\r\nPara two.",
 		Date:    date(2020, 6, 1),
 	}}
 	got, _ := New(config.Default()).Items(in)
-	want := news.Item{Title: "Café opens\u00a0today", Summary: "A summary here", Author: "The Press Office", Body: "Para one.\n\nPara two."}
+	want := news.Item{Title: "Café opens\u00a0today", Summary: "A summary here", Authors: []string{"The Press Office", "Ann"},
+		Tags: []string{"visas", "consular work"}, URL: "https://example.org/a", Body: "Para one.\n\nPara two."}
 	g := got[0]
-	if g.Title != want.Title || g.Summary != want.Summary || g.Author != want.Author || g.Body != want.Body {
-		t.Errorf("got title %q summary %q author %q body %q\nwant title %q summary %q author %q body %q",
-			g.Title, g.Summary, g.Author, g.Body, want.Title, want.Summary, want.Author, want.Body)
+	if g.Title != want.Title || g.Summary != want.Summary || g.Body != want.Body {
+		t.Errorf("got title %q summary %q body %q\nwant title %q summary %q body %q",
+			g.Title, g.Summary, g.Body, want.Title, want.Summary, want.Body)
+	}
+	if !reflect.DeepEqual(g.Authors, want.Authors) || !reflect.DeepEqual(g.Tags, want.Tags) || g.URL != want.URL {
+		t.Errorf("got authors %q tags %q url %q\nwant authors %q tags %q url %q",
+			g.Authors, g.Tags, g.URL, want.Authors, want.Tags, want.URL)
 	}
 }
 
@@ -476,15 +484,32 @@ func TestItemsIDsStableWithDuplicates(t *testing.T) {
 func TestMergeKeepsFirstItem(t *testing.T) {
 	d := news.Date{Year: 2020, Month: 6, Day: 19}
 	items := []news.Item{
-		{Title: "JSON one", Date: d, Type: "statement", TypeExplicit: true, Origins: []news.Origin{{File: "c.jsonl", Line: 1}}},
-		{Title: "Json One!", Date: d, Body: "A longer body here.", Author: "Press Office", Origins: []news.Origin{{File: "c.jsonl", Line: 2}}},
+		{Title: "JSON one", Date: d, Type: "statement", TypeExplicit: true, Tags: []string{"talks"},
+			Authors: []string{"Ann"}, Origins: []news.Origin{{File: "c.jsonl", Line: 1}}},
+		{Title: "Json One!", Date: d, Body: "A longer body here.", Authors: []string{"Press Office", "ann"},
+			Tags: []string{"Talks", "visas"}, URL: "https://example.org/1", Origins: []news.Origin{{File: "c.jsonl", Line: 2}}},
+		{Title: "JSON one", Date: d, URL: "https://example.org/other", Origins: []news.Origin{{File: "c.jsonl", Line: 3}}},
 	}
-	got, _ := New(config.Default()).Items(items)
+	got, ps := New(config.Default()).Items(items)
 	if len(got) != 1 {
 		t.Fatalf("got %d items, want 1", len(got))
 	}
 	it := got[0]
-	if it.Title != "JSON one" || it.Type != "statement" || it.Body != "A longer body here." || it.Author != "Press Office" || len(it.Origins) != 2 {
+	if it.Title != "JSON one" || it.Type != "statement" || it.Body != "A longer body here." || len(it.Origins) != 3 {
 		t.Errorf("merged item = %+v", it)
+	}
+	// Nothing either sighting said is lost: the union of authors and tags,
+	// the link the first lacked; a second, different link is named.
+	if want := []string{"Ann", "Press Office"}; !reflect.DeepEqual(it.Authors, want) {
+		t.Errorf("authors = %q, want %q", it.Authors, want)
+	}
+	if want := []string{"talks", "visas"}; !reflect.DeepEqual(it.Tags, want) {
+		t.Errorf("tags = %q, want %q", it.Tags, want)
+	}
+	if it.URL != "https://example.org/1" {
+		t.Errorf("url = %q, want the second sighting's", it.URL)
+	}
+	if len(ps) != 2 || !strings.Contains(ps[1].Msg, "https://example.org/other") {
+		t.Errorf("problems = %v, want the third sighting's link named", ps)
 	}
 }

@@ -18,6 +18,7 @@ func Labels(lang string) news.Labels {
 			DatedByCapture:  "В источнике без даты; датировано по дате снимка страницы, %s.",
 			DatedByFileName: "В источнике без даты; датировано по имени файла, %s.",
 			Cover:           "Обложка", TitlePage: "Титульный лист",
+			ReadOnline: "Читать на сайте", Tags: "Метки",
 			AccessibilitySummary: "Сборник материалов с содержанием по месяцам, типам и материалам, " +
 				"с заголовками для навигации. У каждого изображения есть текстовое описание; " +
 				"текст обложки повторён на титульной странице."}
@@ -27,6 +28,7 @@ func Labels(lang string) news.Labels {
 		DatedByCapture:  "Undated in the source; dated by its capture date, %s.",
 		DatedByFileName: "Undated in the source; dated by its file name, %s.",
 		Cover:           "Cover", TitlePage: "Title page",
+		ReadOnline: "Read online", Tags: "Tags",
 		AccessibilitySummary: "A collection of news items with a table of contents by month, type and item, " +
 			"and headings for navigation. Every image has a text alternative; " +
 			"the cover's words are repeated as text on the title page."}

@@ -82,8 +82,33 @@ func newBook(ed news.Edition) (*book, error) {
 		}
 		b.months = append(b.months, bm)
 	}
+	if tags := fewTags(ed); len(tags) > 0 {
+		b.subjects = news.Distinct(b.subjects, tags) // a tag "News" is not said twice
+	}
 	b.description = description(b)
 	return b, nil
+}
+
+// maxSubjectTags is how many distinct tags an edition may have for them to
+// be its subjects: a few describe a book; dozens are noise on its card.
+const maxSubjectTags = 10
+
+// fewTags is the edition's distinct tags in reading order, or none when
+// there are more than maxSubjectTags.
+func fewTags(ed news.Edition) []string {
+	var tags [][]string
+	for _, m := range ed.Months {
+		for _, t := range m.Types {
+			for _, it := range t.Items {
+				tags = append(tags, it.Tags)
+			}
+		}
+	}
+	all := news.Distinct(tags...)
+	if len(all) > maxSubjectTags {
+		return nil
+	}
+	return all
 }
 
 func newMonth(ed news.Edition, m news.Month) (month, error) {

@@ -111,7 +111,11 @@ func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.I
 	if !it.Date.IsZero() {
 		fmt.Fprintf(s, "<time datetime=\"%s\">%s</time> · ", it.Date, esc(formatDate(it.Date, b.lang)))
 	}
-	fmt.Fprintf(s, "%s</p>\n", esc(t.name))
+	fmt.Fprintf(s, "%s", esc(t.name))
+	if len(it.Authors) > 0 {
+		fmt.Fprintf(s, " · %s", esc(strings.Join(it.Authors, ", ")))
+	}
+	s.WriteString("</p>\n")
 	if note := b.ed.Meta.Labels.DateNote(it, formatDate(it.Date, b.lang)); note != "" {
 		fmt.Fprintf(s, "<p class=\"note\">%s</p>\n", esc(note))
 	}
@@ -122,8 +126,21 @@ func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.I
 		href, ok := b.assets.localImage(it, src)
 		return "../" + href, ok
 	}))
+	writeItemLinks(s, b.ed.Meta.Labels, it)
 	s.WriteString("</section>\n")
 	return nil
+}
+
+// writeItemLinks writes, under the body, the item's tags and its link on
+// the web, as the PDF does. They take the meta line's look (class "meta"),
+// so the layout's CSS needs no new rule.
+func writeItemLinks(s *strings.Builder, l news.Labels, it news.Item) {
+	if len(it.Tags) > 0 {
+		fmt.Fprintf(s, "<p class=\"meta tags\">%s: %s</p>\n", esc(firstNonEmpty(l.Tags, "Tags")), esc(strings.Join(it.Tags, ", ")))
+	}
+	if it.URL != "" {
+		fmt.Fprintf(s, "<p class=\"meta online\"><a href=\"%s\">%s</a></p>\n", esc(it.URL), esc(firstNonEmpty(l.ReadOnline, "Read online")))
+	}
 }
 
 // langAttrs marks an item written in another language than the book, so

@@ -40,6 +40,9 @@ func richEdition() news.Edition {
 			"See [the ministry](https://example.org/a?b=1&c=2) and [a local page](../other.html).\n\n"+
 			"<script>alert('x')</script>\n\n![a photo](https://example.org/p.jpg)\n\n## Opening\n\nAgain.")
 	speech.Summary = "A speech about remembrance."
+	speech.URL = "https://example.org/speech?id=24&lang=en"
+	speech.Authors = []string{"Ann Smith", "Борис Иванов"}
+	speech.Tags = []string{"remembrance", "Victory"}
 	statement := item("statement-0615", "Заявление МИД России", june(15), "statement",
 		"Текст «заявления» — с кавычками и тире -- и многоточием...\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
 	statement.Lang = "ru"
@@ -47,7 +50,8 @@ func richEdition() news.Edition {
 	briefing := item("briefing-0610", "Briefing <on> trade", june(10), "briefing", "Line one  \nline two.\n\n---\n\n`code` and ~~struck~~.")
 	briefing.DatedBy = news.DatedByCapture
 	comment := item("comment-0702", "Comment on the 'summit'", july(2), "comment", "Short comment.\n\n# Background\n\nText.")
-	statement2 := item("statement-0703", "Statement on talks", july(3), "statement", "Talks will resume.\n\n# Background\n\nMore.")
+	statement2 := item("statement-0703", "Statement on talks", july(3), "statement", "Talks will resume.\n\n# Background\n\nMore from press@example.org.")
+	statement2.Tags = []string{"talks"}
 	speech2 := item("speech-0705", "Speech at the forum", july(5), "speech", "Words, words, words.")
 	undated1 := item("note-undated-a", "An undated note", news.Date{}, "statement", "No date at all.")
 	undated2 := item("note-undated-b", "Another undated item", news.Date{}, "comment", "Nor here.")

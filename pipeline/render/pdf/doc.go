@@ -410,9 +410,41 @@ func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
 		b.summary(sum)
 	}
 	b.markdown(it.Body)
+	b.itemLinks(it)
 }
 
-// metaLine prints "6 July 2020 · Statements" and the date note in italic.
+// itemLinks prints, under the body, the item's tags and its link on the
+// web. The address is printed in full, since a printed bulletin cannot be
+// clicked, and the line is a link annotation for those who read on screen.
+func (b *builder) itemLinks(it news.Item) {
+	s := b.lay.Sizes
+	lh := b.lineH(s.Small)
+	muted := style{face: faceHeading, size: s.Small, colour: b.lay.Colours.Muted}
+	l := b.ed.Meta.Labels
+	if len(it.Tags) > 0 {
+		b.f.SetX(b.leftMargin())
+		label := labelOr(l.Tags, "Tags")
+		b.paraRuns([]textRun{{text: b.clean(label + ": " + strings.Join(it.Tags, ", ")), st: muted}}, lh, false, false)
+	}
+	if it.URL != "" {
+		linked := muted
+		linked.link, linked.colour = it.URL, b.lay.Colours.Accent
+		b.f.SetX(b.leftMargin())
+		label := labelOr(l.ReadOnline, "Read online")
+		b.paraRuns([]textRun{{text: b.clean(label + ": "), st: linked}, {text: b.clean(it.URL), st: linked}}, lh, false, false)
+	}
+}
+
+// labelOr is the label, or its English default when the edition has none.
+func labelOr(label, def string) string {
+	if strings.TrimSpace(label) == "" {
+		return def
+	}
+	return label
+}
+
+// metaLine prints "6 July 2020 · Statements · Author" and the date note in
+// italic.
 func (b *builder) metaLine(it news.Item, g news.TypeGroup) {
 	s := b.lay.Sizes
 	lh := b.lineH(s.Small)
@@ -426,6 +458,9 @@ func (b *builder) metaLine(it news.Item, g news.TypeGroup) {
 	meta := formatDate(it.Date, b.ed.Meta.Lang, undated)
 	if g.Name != "" {
 		meta += "  ·  " + g.Name
+	}
+	if len(it.Authors) > 0 {
+		meta += "  ·  " + strings.Join(it.Authors, ", ")
 	}
 	metaSt := style{face: faceHeading, size: s.Small, colour: b.lay.Colours.Muted}
 	runs := []textRun{{text: b.clean(meta), st: metaSt}}

@@ -336,7 +336,7 @@ func (b *builder) inlineNode(n ast.Node) {
 	case *ast.Link:
 		b.withLink(string(n.Destination), func() { b.inlines(n) })
 	case *ast.AutoLink:
-		b.withLink(string(n.URL(src)), func() { b.text(string(n.Label(src))) })
+		b.withLink(autoLinkURL(n, src), func() { b.text(string(n.Label(src))) })
 	case *ast.Image:
 		// A local image is drawn on a line of its own; otherwise its alt
 		// text stands in, in italic (resolveImage warns).
@@ -359,6 +359,17 @@ func (b *builder) inlineNode(n ast.Node) {
 	default:
 		b.inlines(n)
 	}
+}
+
+// autoLinkURL is where an autolink goes. An e-mail address (linkified
+// press@example.org, or <press@example.org>) is a mailto: link, as
+// goldmark's HTML renderer makes it for the EPUB: the same in both outputs.
+func autoLinkURL(n *ast.AutoLink, src []byte) string {
+	u := string(n.URL(src))
+	if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(u), "mailto:") {
+		return "mailto:" + u
+	}
+	return u
 }
 
 func (b *builder) withLink(dest string, write func()) {

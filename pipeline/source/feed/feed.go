@@ -16,7 +16,10 @@
 //   - Body: the content (Atom content, content:encoded, JSON content_html or
 //     content_text, or yandex:full-text), else the description, as Markdown.
 //     Summary: the description as plain text when a separate content exists.
-//   - Author: the item's authors, else the feed's. Lang: the primary subtag of
+//   - Authors: the item's authors, else the feed's (Atom, JSON Feed). Tags:
+//     its categories (JSON Feed tags). URL: its link, resolved against the
+//     feed's when relative; a link that stays relative is left out with a
+//     Warning. Lang: the primary subtag of
 //     the feed's language ("en-US" → "en"), empty when the feed names none.
 //     Type is left empty: it is classified later from the title.
 //   - Origins: the file and the line where the item's <item>/<entry> element

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -177,12 +178,12 @@ func TestRealSpecifics(t *testing.T) {
 	})
 	t.Run("authors", func(t *testing.T) {
 		items, _ := parse("rubycocos__nytimes-paul-krugman.rss", time.UTC)
-		if items[0].Author != "PAUL KRUGMAN" {
-			t.Errorf("author = %q", items[0].Author)
+		if !reflect.DeepEqual(items[0].Authors, []string{"PAUL KRUGMAN"}) {
+			t.Errorf("authors = %q", items[0].Authors)
 		}
 		items, _ = parse("node-feedparser__rss2sample.xml", time.UTC)
-		if items[0].Author != "Writer" || items[2].Author != "" {
-			t.Errorf("authors = %q, %q (the channel's managingEditor is no item author)", items[0].Author, items[2].Author)
+		if !reflect.DeepEqual(items[0].Authors, []string{"Writer"}) || items[2].Authors != nil {
+			t.Errorf("authors = %q, %q (the channel's managingEditor is no item author)", items[0].Authors, items[2].Authors)
 		}
 	})
 }
@@ -190,14 +191,15 @@ func TestRealSpecifics(t *testing.T) {
 func TestFixtures(t *testing.T) {
 	tests := []struct {
 		file  string      // read in UTC+3
-		items []news.Item // only the fields set are compared (Title, Date, Lang, Author, Summary, Line in Origins)
+		items []news.Item // compared: Title, Date, Lang, Authors, Tags, URL, Summary, Line in Origins
 		body  []string    // a piece of each item's body
 		probs []problem
 	}{
 		{
 			file: "rss.xml",
 			items: []news.Item{
-				{Title: "Statement on the floods & rescue", Date: date(2020, 7, 7), Lang: "en", Author: "Jane Doe", Summary: "Short lead.", Origins: []news.Origin{{Line: 7}}},
+				{Title: "Statement on the floods & rescue", Date: date(2020, 7, 7), Lang: "en", Authors: []string{"Jane Doe"},
+					Tags: []string{"Floods", "Rescue"}, URL: "https://example.org/news/1", Summary: "Short lead.", Origins: []news.Origin{{Line: 7}}},
 				{Title: "Undated note", Lang: "en", Origins: []news.Origin{{Line: 15}}},
 			},
 			body:  []string{"First **paragraph**.\n\n![Map](https://example.org/img/map.png) See &amp; read.", "No date here."},
@@ -206,19 +208,23 @@ func TestFixtures(t *testing.T) {
 		{
 			file: "atom.xml",
 			items: []news.Item{
-				{Title: "Заявление «о погоде»", Date: date(2020, 7, 6), Lang: "ru", Author: "Пресс-служба", Origins: []news.Origin{{Line: 7}}},
+				{Title: "Заявление «о погоде»", Date: date(2020, 7, 6), Lang: "ru",
+					Authors: []string{"Иван Петров", "Анна Смирнова"}, Tags: []string{"погода"}, URL: "https://example.org/ru/1", Origins: []news.Origin{{Line: 7}}},
 			},
 			body: []string{"Текст [ссылка](https://example.org/x)."},
 		},
 		{
 			file: "feed.json",
 			items: []news.Item{
-				{Title: "Remarks at the opening", Date: date(2020, 7, 6), Lang: "en", Author: "John Smith", Summary: "Opening remarks.", Origins: []news.Origin{{Line: 6}}},
-				{Title: "Untitled text that goes on.", Lang: "en", Origins: []news.Origin{{Line: 14}}},
+				{Title: "Remarks at the opening", Date: date(2020, 7, 6), Lang: "en", Authors: []string{"John Smith"},
+					Tags: []string{"opening", "embassy"}, URL: "https://example.org/remarks", Summary: "Opening remarks.", Origins: []news.Origin{{Line: 6}}},
+				{Title: "Untitled text that goes on.", Lang: "en", Origins: []news.Origin{{Line: 16}}},
 			},
 			body: []string{"Ladies & gentlemen, *welcome*.", "Untitled text that goes on. And on."},
 			probs: []problem{
-				{Severity: news.Warning, Line: 14, Msg: `item 2 has no title; titled from its text: "Untitled text that goes on."`},
+				{Severity: news.Warning, Line: 16, Msg: `item 2 has no title; titled from its text: "Untitled text that goes on."`},
+				// No home_page_url to resolve "/notes/2" against: the item stays, its link does not.
+				{Severity: news.Warning, Line: 16, Msg: `item 2: its link "/notes/2" is not an absolute http(s) address`},
 				{Severity: news.Warning, Line: 0, Msg: "1 item(s) have no date"},
 			},
 		},
@@ -267,9 +273,13 @@ func TestFixtures(t *testing.T) {
 			for i, w := range tt.items {
 				g := items[i]
 				checkBody(t, g)
-				if g.Title != w.Title || g.Date != w.Date || g.Lang != w.Lang || g.Author != w.Author || g.Summary != w.Summary {
-					t.Errorf("item %d = %q %v lang %q author %q summary %q\nwant %q %v lang %q author %q summary %q",
-						i, g.Title, g.Date, g.Lang, g.Author, g.Summary, w.Title, w.Date, w.Lang, w.Author, w.Summary)
+				if g.Title != w.Title || g.Date != w.Date || g.Lang != w.Lang || g.Summary != w.Summary {
+					t.Errorf("item %d = %q %v lang %q summary %q\nwant %q %v lang %q summary %q",
+						i, g.Title, g.Date, g.Lang, g.Summary, w.Title, w.Date, w.Lang, w.Summary)
+				}
+				if !reflect.DeepEqual(g.Authors, w.Authors) || !reflect.DeepEqual(g.Tags, w.Tags) || g.URL != w.URL {
+					t.Errorf("item %d authors %q tags %q url %q\nwant authors %q tags %q url %q",
+						i, g.Authors, g.Tags, g.URL, w.Authors, w.Tags, w.URL)
 				}
 				if len(g.Origins) != 1 || g.Origins[0] != (news.Origin{File: tt.file, Line: w.Origins[0].Line}) {
 					t.Errorf("item %d origins = %v, want %s:%d", i, g.Origins, tt.file, w.Origins[0].Line)
@@ -345,4 +355,35 @@ func FuzzParse(f *testing.F) {
 		}
 		Sniff(data)
 	})
+}
+
+// The link, authors and tags of the first item of real feeds, one per
+// format: RSS (categories with a domain), Atom, JSON Feed.
+func TestRealLinksAuthorsTags(t *testing.T) {
+	realFeeds := testenv.Shared(t, "realdata", "feeds")
+	tests := []struct {
+		file          string
+		url           string
+		authors, tags []string
+	}{
+		{"rubycocos__guardian-naomi-klein.rss",
+			"https://www.theguardian.com/books/2017/jun/10/naomi-klein-now-fight-back-against-politics-fear-shock-doctrine-trump",
+			[]string{"Naomi Klein"}, []string{"Politics", "Books", "Culture", "Society", "Donald Trump", "Trump administration"}},
+		{"node-feedparser__wapowellness.xml", "http://feeds.washingtonpost.com/click.phdo?i=cc0c5fb09865354bbec8415210a554da",
+			[]string{"Lenny Bernstein"}, []string{"YMCA", "high school"}},
+		{"node-feedparser__intertwingly.atom", "http://intertwingly.net/blog/2012/07/16/Inhibiting-Suspend", []string{"Sam Ruby"}, nil},
+		{"rubycocos__jsonfeed.json", "https://jsonfeed.org/2017/05/17/announcing_json_feed", []string{"Brent Simmons and Manton Reece"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			items, _ := Parse(tt.file, readFile(t, filepath.Join(realFeeds, tt.file)), time.UTC)
+			if len(items) == 0 {
+				t.Fatal("no items")
+			}
+			it := items[0]
+			if it.URL != tt.url || !reflect.DeepEqual(it.Authors, tt.authors) || !reflect.DeepEqual(it.Tags, tt.tags) {
+				t.Errorf("url %q authors %q tags %q\nwant url %q authors %q tags %q", it.URL, it.Authors, it.Tags, tt.url, tt.authors, tt.tags)
+			}
+		})
+	}
 }

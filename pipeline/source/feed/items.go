@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -23,9 +24,9 @@ func (r *reader) items(fd *gofeed.Feed, src []byte) []news.Item {
 	lang := langTag(fd.Language)
 	// An RSS channel's "author" is its managingEditor, not the writer of
 	// its items; Atom and JSON Feed authors are inherited by their items.
-	var feedAuthor string
+	var feedAuthors []string
 	if fd.FeedType != "rss" {
-		feedAuthor = r.authors(fd.Authors, fd.Author)
+		feedAuthors = r.authors(fd.Authors, fd.Author)
 	}
 	var out []news.Item
 	undated := 0
@@ -78,10 +79,13 @@ func (r *reader) items(fd *gofeed.Feed, src []byte) []news.Item {
 			undated++
 		}
 
-		it.Author = r.authors(fi.Authors, fi.Author)
-		if it.Author == "" {
-			it.Author = feedAuthor
+		it.Authors = r.authors(fi.Authors, fi.Author)
+		if len(it.Authors) == 0 {
+			it.Authors = feedAuthors
 		}
+		// RSS category, Atom category's term and JSON Feed tags alike.
+		it.Tags = news.Distinct(r.fixC1All(fi.Categories))
+		it.URL = r.link(fi, fd, n, line)
 		out = append(out, it)
 	}
 	if undated > 0 {
@@ -113,8 +117,41 @@ func (r *reader) instant(fi *gofeed.Item) (t time.Time, raw string, ok bool) {
 	return time.Time{}, raw, false
 }
 
-// authors joins the names (else e-mail addresses) of people.
-func (r *reader) authors(ps []*gofeed.Person, single *gofeed.Person) string {
+// link is the item's web address. A relative one is resolved against the
+// feed's own address when that is absolute (as a feed reader would);
+// otherwise it is reported and left out.
+func (r *reader) link(fi *gofeed.Item, fd *gofeed.Feed, n, line int) string {
+	raw := strings.TrimSpace(fi.Link)
+	if raw == "" {
+		return ""
+	}
+	if news.IsWebURL(raw) {
+		return raw
+	}
+	if base := baseURL(fd.Link, fd.FeedLink); base != "" {
+		if b, err := url.Parse(base); err == nil {
+			if ref, err := url.Parse(raw); err == nil {
+				if abs := b.ResolveReference(ref).String(); news.IsWebURL(abs) {
+					return abs
+				}
+			}
+		}
+	}
+	r.warn(line, fmt.Sprintf("item %d: its link %q is not an absolute http(s) address and the feed has none to resolve it against: the item is kept without its link", n+1, raw))
+	return ""
+}
+
+// fixC1All is fixC1 of each string.
+func (r *reader) fixC1All(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = plain(r.fixC1(s))
+	}
+	return out
+}
+
+// authors lists the names (else e-mail addresses) of people, once each.
+func (r *reader) authors(ps []*gofeed.Person, single *gofeed.Person) []string {
 	if len(ps) == 0 && single != nil {
 		ps = []*gofeed.Person{single}
 	}
@@ -136,7 +173,7 @@ func (r *reader) authors(ps []*gofeed.Person, single *gofeed.Person) string {
 			names = append(names, name)
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // extValue is the text of the extension element prefix:name of an item.

@@ -19,15 +19,34 @@ import (
 // record is one line. Unknown keys are refused so a misspelt key is not
 // lost without a word.
 type record struct {
-	Title   string   `json:"title"`
-	Date    string   `json:"date"`
-	Type    string   `json:"type"`
-	Summary string   `json:"summary"`
-	Body    string   `json:"body"`
-	Lang    string   `json:"lang"`
-	Author  string   `json:"author"`
-	Tags    []string `json:"tags"`
-	URL     string   `json:"url"`
+	Title   string `json:"title"`
+	Date    string `json:"date"`
+	Type    string `json:"type"`
+	Summary string `json:"summary"`
+	Body    string `json:"body"`
+	Lang    string `json:"lang"`
+	Author  words  `json:"author"`
+	Authors words  `json:"authors"`
+	Tags    words  `json:"tags"`
+	URL     string `json:"url"`
+}
+
+// words is a list of names or tags, written as a list of strings or as
+// one string (a single author is usually written that way).
+type words []string
+
+func (w *words) UnmarshalJSON(data []byte) error {
+	var one string
+	if err := json.Unmarshal(data, &one); err == nil {
+		*w = words{one}
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(data, &list); err != nil {
+		return fmt.Errorf("expected a string or a list of strings, found %s", data)
+	}
+	*w = list
+	return nil
 }
 
 // maxLine bounds one line (one item) at 16 MiB.
@@ -75,6 +94,11 @@ func Parse(file string, data []byte, loc *time.Location) ([]news.Item, []news.Pr
 			continue
 		}
 		it.Origins = []news.Origin{{File: file, Line: n}}
+		if u := strings.TrimSpace(r.URL); u != "" && !news.IsWebURL(u) {
+			// The item is kept: only its link is lost, and said so.
+			problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origins[0], Msg: fmt.Sprintf(
+				"\"url\" %q is not an absolute http(s) address: the item is kept without its link; write the full address (https://…)", u)})
+		}
 		items = append(items, it)
 	}
 	if err := sc.Err(); err != nil {
@@ -94,7 +118,11 @@ func (r record) item(loc *time.Location) (news.Item, string) {
 		return news.Item{}, `no "title": every item needs one`
 	}
 	it := news.Item{Title: title, Type: strings.TrimSpace(r.Type), TypeExplicit: strings.TrimSpace(r.Type) != "",
-		Summary: r.Summary, Body: r.Body, Lang: r.Lang, Author: r.Author}
+		Summary: r.Summary, Body: r.Body, Lang: r.Lang,
+		Authors: news.Distinct(r.Author, r.Authors), Tags: news.Distinct(r.Tags)}
+	if u := strings.TrimSpace(r.URL); news.IsWebURL(u) {
+		it.URL = u
+	}
 	if r.Date != "" {
 		d, err := dates.Parse(r.Date, loc)
 		if err != nil {

@@ -1,6 +1,7 @@
 package jsonl
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,43 @@ func TestParseErrors(t *testing.T) {
 			p := problems[0]
 			if p.Severity != news.Error || p.At.Line != tt.line || !strings.Contains(p.Msg, tt.want) {
 				t.Errorf("got %v, want an error at line %d containing %q", p, tt.line, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseLinkAuthorsTags(t *testing.T) {
+	tests := []struct {
+		name, line    string
+		url           string
+		authors, tags []string
+		warning       string // a warning's text, "" for none
+	}{
+		{"all three", `{"title":"A","url":"https://example.org/a","author":"Press Office","tags":["talks"," Visas ","visas",""]}`,
+			"https://example.org/a", []string{"Press Office"}, []string{"talks", "Visas"}, ""},
+		{"author list and authors", `{"title":"A","author":["Ann","Bob"],"authors":["bob","Cy"]}`,
+			"", []string{"Ann", "Bob", "Cy"}, nil, ""},
+		{"one tag as a string", `{"title":"A","tags":"talks"}`, "", nil, []string{"talks"}, ""},
+		{"http", `{"title":"A","url":" http://example.org/a "}`, "http://example.org/a", nil, nil, ""},
+		{"relative url", `{"title":"A","url":"/news/a"}`, "", nil, nil, `"url" "/news/a" is not an absolute http(s) address`},
+		{"other scheme", `{"title":"A","url":"ftp://example.org/a"}`, "", nil, nil, "not an absolute http(s) address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, problems := Parse("x.jsonl", []byte("\n"+tt.line), time.UTC)
+			if len(items) != 1 {
+				t.Fatalf("got %d items, want 1 (problems %v)", len(items), problems)
+			}
+			it := items[0]
+			if it.URL != tt.url || !reflect.DeepEqual(it.Authors, tt.authors) || !reflect.DeepEqual(it.Tags, tt.tags) {
+				t.Errorf("url %q authors %q tags %q, want url %q authors %q tags %q", it.URL, it.Authors, it.Tags, tt.url, tt.authors, tt.tags)
+			}
+			switch {
+			case tt.warning == "" && len(problems) != 0:
+				t.Errorf("problems: %v", problems)
+			case tt.warning != "" && (len(problems) != 1 || problems[0].Severity != news.Warning ||
+				problems[0].At != (news.Origin{File: "x.jsonl", Line: 2}) || !strings.Contains(problems[0].Msg, tt.warning)):
+				t.Errorf("problems = %v, want one warning at x.jsonl:2 containing %q", problems, tt.warning)
 			}
 		})
 	}

@@ -23,6 +23,8 @@ type frontMatter struct {
 	Author      authors    `yaml:"author" toml:"author"`
 	Authors     authors    `yaml:"authors" toml:"authors"`
 	Tags        stringList `yaml:"tags" toml:"tags"`
+	URL         scalar     `yaml:"url" toml:"url"`
+	Link        scalar     `yaml:"link" toml:"link"`
 	Draft       scalar     `yaml:"draft" toml:"draft"`
 }
 
@@ -137,17 +139,6 @@ func (a *authors) UnmarshalTOML(v any) error {
 		return fmt.Errorf("author: expected a name, a list of names or a table with name, found %s", tomlKind(v))
 	}
 	return nil
-}
-
-// join writes the names, trimmed and without empty ones, as "A, B".
-func (a authors) join() string {
-	var names []string
-	for _, s := range a {
-		if s = strings.TrimSpace(s); s != "" {
-			names = append(names, s)
-		}
-	}
-	return strings.Join(names, ", ")
 }
 
 // stringList is a list of words written as a list or as one string (tags).

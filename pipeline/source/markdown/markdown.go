@@ -119,12 +119,34 @@ func (p *parser) parse(data []byte, loc *time.Location) (news.Item, bool) {
 	it.TypeExplicit = it.Type != ""
 	it.Summary = firstOf(fm.Summary, fm.Description, fm.Excerpt)
 	it.Lang = firstOf(fm.Lang, fm.Language)
-	it.Author = fm.Author.join()
-	if it.Author == "" {
-		it.Author = fm.Authors.join()
-	}
+	// author and authors are both read: a file may name its writer in one
+	// and its co-authors in the other, and nothing a source says is dropped.
+	it.Authors = news.Distinct(fm.Author, fm.Authors)
+	it.Tags = news.Distinct(fm.Tags)
+	p.link(&it, fm, front)
 	p.date(&it, fm.Date, front, loc)
 	return it, true
+}
+
+// link sets the item's web address from url (else link). Static-site
+// generators use url for a path on their own site ("/about/"): such a
+// relative address is reported and left out, since nothing says what site
+// it is relative to.
+func (p *parser) link(it *news.Item, fm frontMatter, front []byte) {
+	for _, k := range []struct {
+		key string
+		val scalar
+	}{{"url", fm.URL}, {"link", fm.Link}} {
+		u := k.val.String()
+		if u == "" {
+			continue
+		}
+		if news.IsWebURL(u) {
+			it.URL = u
+			return
+		}
+		p.warnf(keyLine(front, k.key), "%s %q is not an absolute http(s) address: the item is kept without its link; write the full address (https://…)", k.key, u)
+	}
 }
 
 // decode reads the front matter into fm, reporting a malformed one at its

@@ -93,8 +93,8 @@ func TestRealFiles(t *testing.T) {
 			if it.DatedBy != news.DatedByOwn {
 				t.Errorf("dated by %v, want its own date (the front matter has a date)", it.DatedBy)
 			}
-			if it.Author != tt.author {
-				t.Errorf("author = %q, want %q", it.Author, tt.author)
+			if got := strings.Join(it.Authors, ", "); got != tt.author {
+				t.Errorf("authors = %q, want %q", got, tt.author)
 			}
 			if want := []news.Origin{{File: tt.file, Line: 1}}; !reflect.DeepEqual(it.Origins, want) {
 				t.Errorf("origins = %v, want %v", it.Origins, want)
@@ -197,19 +197,19 @@ func TestFixtures(t *testing.T) {
 		{"yaml.md", london, &news.Item{
 			Title: "Minister opens the new consular office", Date: date(2020, 7, 6),
 			Type: "statement", TypeExplicit: true, Summary: "The office in Leeds serves the north.",
-			Lang: "en-GB", Author: "Press Office",
+			Lang: "en-GB", Authors: []string{"Press Office"}, Tags: []string{"consular"},
 			Body: "The office opens on **Monday**.\n\n{% include \"figure.html\", src: \"office.jpg\" %}\nSee [the map]({{ \"/map/\" | url }}).\n",
 		}, nil},
 		// 22:30 UTC is 01:30 the next day in Moscow.
 		{"toml.md", moscow, &news.Item{
 			Title: "Заявление о визах", Date: date(2020, 7, 7), Summary: "Новые правила выдачи виз.",
-			Lang: "ru", Author: "Пресс-служба", Body: "\nТекст заявления.\n",
+			Lang: "ru", Authors: []string{"Пресс-служба"}, Tags: []string{"визы", "консульство"}, Body: "\nТекст заявления.\n",
 		}, nil},
 		{"draft.md", london, nil, []problem{{Severity: news.Warning, Line: 4, Msg: "a draft"}}},
 		{"2024-12-5-no-date.md", london, &news.Item{
 			Title: "Dated by its file name", Date: date(2024, 12, 5),
 			DatedBy: news.DatedByFileName,
-			Summary: "An excerpt as summary.", Author: "anna, boris", Body: "Body.\n",
+			Summary: "An excerpt as summary.", Authors: []string{"anna", "boris"}, Body: "Body.\n",
 		}, nil},
 		{"undated.md", london, &news.Item{Title: "No date anywhere", Body: "Body.\n"},
 			[]problem{{Severity: news.Warning, Line: 1, Msg: `no date: the item goes under "Undated"; add ` + "`date:"}}},
@@ -355,42 +355,48 @@ func TestTOMLDatetimes(t *testing.T) {
 
 func TestAuthorsAndTags(t *testing.T) {
 	tests := []struct {
-		name, front, want string
+		name, front   string
+		authors, tags []string
 	}{
-		{"yaml string", "author: ' Ann '", "Ann"},
-		{"yaml list", "author: [Ann, Bob]", "Ann, Bob"},
-		{"yaml map", "author:\n  name: Ann\n  email: a@b.c", "Ann"},
-		{"yaml list of maps", "author:\n  - name: Ann\n  - name: Bob", "Ann, Bob"},
-		{"yaml authors fallback", "authors: [Ann]", "Ann"},
-		{"yaml author wins", "author: Ann\nauthors: [Bob]", "Ann"},
-		{"yaml null", "author:", ""},
-		{"yaml tags string", "author: Ann\ntags: one", "Ann"},
-		{"yaml tags list", "author: Ann\ntags: [one, two]", "Ann"},
+		{"yaml string", "author: ' Ann '", []string{"Ann"}, nil},
+		{"yaml list", "author: [Ann, Bob]", []string{"Ann", "Bob"}, nil},
+		{"yaml map", "author:\n  name: Ann\n  email: a@b.c", []string{"Ann"}, nil},
+		{"yaml list of maps", "author:\n  - name: Ann\n  - name: Bob", []string{"Ann", "Bob"}, nil},
+		{"yaml authors alone", "authors: [Ann]", []string{"Ann"}, nil},
+		// Both keys are read: neither name is dropped, a repeat is not doubled.
+		{"yaml author and authors", "author: Ann\nauthors: [Bob, ann]", []string{"Ann", "Bob"}, nil},
+		{"yaml null", "author:", nil, nil},
+		{"yaml tags string", "author: Ann\ntags: one", []string{"Ann"}, []string{"one"}},
+		{"yaml tags list", "author: Ann\ntags: [' one ', two, One, '']", []string{"Ann"}, []string{"one", "two"}},
 	}
-	check := func(name, data, want string) {
+	check := func(name, data string, authors, tags []string) {
 		t.Helper()
 		items, ps := Parse("a.md", []byte(data), time.UTC)
 		if len(ps) != 0 || len(items) != 1 {
 			t.Errorf("%s: problems:\n%s", name, newstest.List(ps))
 			return
 		}
-		if items[0].Author != want {
-			t.Errorf("%s: author = %q, want %q", name, items[0].Author, want)
+		if !reflect.DeepEqual(items[0].Authors, authors) {
+			t.Errorf("%s: authors = %q, want %q", name, items[0].Authors, authors)
+		}
+		if !reflect.DeepEqual(items[0].Tags, tags) {
+			t.Errorf("%s: tags = %q, want %q", name, items[0].Tags, tags)
 		}
 	}
 	for _, tt := range tests {
-		check(tt.name, "---\ntitle: T\ndate: 2020-07-06\n"+tt.front+"\n---\nBody\n", tt.want)
+		check(tt.name, "---\ntitle: T\ndate: 2020-07-06\n"+tt.front+"\n---\nBody\n", tt.authors, tt.tags)
 	}
 	tomlTests := []struct {
-		name, front, want string
+		name, front   string
+		authors, tags []string
 	}{
-		{"toml string", `author = "Ann"`, "Ann"},
-		{"toml array", `author = ["Ann", "Bob"]`, "Ann, Bob"},
-		{"toml table", "tags = \"one\"\n[author]\nname = \"Ann\"", "Ann"},
-		{"toml array of tables", "[[authors]]\nname = \"Ann\"\n[[authors]]\nname = \"Bob\"", "Ann, Bob"},
+		{"toml string", `author = "Ann"`, []string{"Ann"}, nil},
+		{"toml array", `author = ["Ann", "Bob"]`, []string{"Ann", "Bob"}, nil},
+		{"toml table", "tags = \"one\"\n[author]\nname = \"Ann\"", []string{"Ann"}, []string{"one"}},
+		{"toml array of tables", "tags = [\"a\", \"b\"]\n[[authors]]\nname = \"Ann\"\n[[authors]]\nname = \"Bob\"", []string{"Ann", "Bob"}, []string{"a", "b"}},
 	}
 	for _, tt := range tomlTests {
-		check(tt.name, "+++\ntitle = \"T\"\ndate = \"2020-07-06\"\n"+tt.front+"\n+++\nBody\n", tt.want)
+		check(tt.name, "+++\ntitle = \"T\"\ndate = \"2020-07-06\"\n"+tt.front+"\n+++\nBody\n", tt.authors, tt.tags)
 	}
 	// Tags that are neither a list nor a string are an error at their line.
 	_, ps := Parse("a.md", []byte("---\ntitle: T\ntags:\n  a: b\n---\n"), time.UTC)
@@ -498,5 +504,71 @@ func TestYAMLErrorLines(t *testing.T) {
 		if len(ps) != 1 || ps[0].Severity != news.Error || ps[0].At.Line != tt.line {
 			t.Errorf("%s: got\n%swant one error at line %d", tt.name, newstest.List(ps), tt.line)
 		}
+	}
+}
+
+// url (else link) is the item's web address when absolute; a site path is
+// a warning at its line, and the item is kept without it.
+func TestURLAndLink(t *testing.T) {
+	tests := []struct {
+		name, front, url string
+		warnLine         int // 0: no warning
+	}{
+		{"yaml url", "url: https://example.org/a", "https://example.org/a", 0},
+		{"yaml link", "link: 'http://example.org/b'", "http://example.org/b", 0},
+		{"url wins", "url: https://example.org/a\nlink: https://example.org/b", "https://example.org/a", 0},
+		{"relative url, absolute link", "url: /about/\nlink: https://example.org/b", "https://example.org/b", 4},
+		{"relative", "url: /about/", "", 4},
+		{"toml url", "+url = \"https://example.org/t\"", "https://example.org/t", 0},
+		{"toml relative link", "+link = \"news/1\"", "", 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := "---\ntitle: T\ndate: 2020-07-06\n" + tt.front + "\n---\nBody\n"
+			if front, ok := strings.CutPrefix(tt.front, "+"); ok {
+				data = "+++\ntitle = \"T\"\ndate = \"2020-07-06\"\n" + front + "\n+++\nBody\n"
+			}
+			items, ps := Parse("a.md", []byte(data), time.UTC)
+			if len(items) != 1 {
+				t.Fatalf("no item: %v", ps)
+			}
+			if items[0].URL != tt.url {
+				t.Errorf("url = %q, want %q", items[0].URL, tt.url)
+			}
+			var want []problem
+			if tt.warnLine > 0 {
+				want = []problem{{Severity: news.Warning, Line: tt.warnLine, Msg: "is not an absolute http(s) address"}}
+			}
+			newstest.CheckProblems(t, "a.md", ps, want)
+		})
+	}
+}
+
+// Tags of real files: a TOML array over several lines, a YAML flow list in
+// Cyrillic, a YAML block list.
+func TestRealTags(t *testing.T) {
+	realDir := testenv.Shared(t, "realdata", "markdown")
+	tests := []struct {
+		file string
+		tags []string
+	}{
+		{"hugoBasicExample__markdown-syntax.md", []string{"markdown", "css", "html"}},
+		{"clickhouse__ru__2016__yandeks-otkryvaet-clickhouse.md", []string{"анонс", "GitHub", "лицензия"}},
+		{"18F__2014-03-19-hello-world-we-are-18f.md", []string{"transformation services", "culture change", "modern practices"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(realDir, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			items, ps := Parse(tt.file, data, time.UTC)
+			if len(items) != 1 {
+				t.Fatalf("no item: %v", ps)
+			}
+			if !reflect.DeepEqual(items[0].Tags, tt.tags) {
+				t.Errorf("tags = %q, want %q", items[0].Tags, tt.tags)
+			}
+		})
 	}
 }
