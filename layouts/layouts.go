@@ -70,6 +70,8 @@ type Layout struct {
 	Fonts struct {
 		Text    Face `yaml:"text"`
 		Heading Face `yaml:"heading"`
+		// Mono sets code; without it code is set in the heading face.
+		Mono Face `yaml:"mono"`
 	} `yaml:"fonts"`
 	Sizes struct {
 		Body    float64 `yaml:"body"`

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"bulletin/layouts"
+	"bulletin/pipeline/render/linebreak"
 )
 
 // The cover image: the size Kindle, Kobo and Apple Books recommend (1:1.6).
@@ -201,74 +202,22 @@ func (s *styledFace) draw(d *font.Drawer, line string) {
 	}
 }
 
-// wrap breaks text into lines no wider than max pixels, at spaces (never at
-// a no-break space), and inside a word only when the word alone is too wide.
+// wrap breaks text into lines no wider than max pixels by the project's
+// line breaker (never at a no-break space), inside a word only when the
+// word alone is too wide.
 func (s *styledFace) wrap(text string, maxPx int) []string {
 	if s.upper {
 		text = strings.ToUpper(text)
 	}
-	limit := fixed.I(maxPx)
-	words := strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' })
-	var lines []string
-	cur := ""
-	for _, w := range words {
-		try := w
-		if cur != "" {
-			try = cur + " " + w
-		}
-		if s.width(try) <= limit {
-			cur = try
-			continue
-		}
-		if cur != "" {
-			lines = append(lines, cur)
-		}
-		cur = ""
-		for s.width(w) > limit { // a word wider than the line: cut it
-			cut := len(w)
-			for cut > 0 && s.width(w[:cut]) > limit {
-				_, size := lastRune(w[:cut])
-				cut -= size
-			}
-			if cut == 0 {
-				_, cut = firstRune(w)
-			}
-			lines = append(lines, w[:cut])
-			w = w[cut:]
-		}
-		cur = w
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
+	return linebreak.Wrap(text, float64(maxPx), func(t string) float64 { return float64(s.width(t)) / 64 })
 }
 
 func widestWord(s *styledFace, text string) fixed.Int26_6 {
 	var w fixed.Int26_6
-	for _, word := range strings.Fields(text) {
+	for _, word := range strings.FieldsFunc(text, linebreak.BreakableSpace) {
 		w = max(w, s.width(word))
 	}
 	return w
-}
-
-func lastRune(s string) (rune, int) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i]&0xc0 != 0x80 {
-			r := []rune(s[i:])
-			return r[0], len(s) - i
-		}
-	}
-	return 0, len(s)
-}
-
-func firstRune(s string) (rune, int) {
-	for i := 1; i <= len(s); i++ {
-		if i == len(s) || s[i]&0xc0 != 0x80 {
-			return []rune(s[:i])[0], i
-		}
-	}
-	return 0, len(s)
 }
 
 // block draws lines from the canvas's y within [x0, x1), one under the

@@ -22,7 +22,8 @@ func TestWrap(t *testing.T) {
 		{"nbsp joins", "aaa bbb\u00a0ccc", 8, []string{"aaa", "bbb\u00a0ccc"}},
 		{"narrow nbsp joins", "12\u202f345 678", 6, []string{"12\u202f345", "678"}},
 		{"long word cut", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
-		{"spaces collapse", "a   b\tc", 10, []string{"a b c"}},
+		{"gaps kept", "a  ·  b", 10, []string{"a  ·  b"}},
+		{"gaps dropped at breaks", "aaa   bbb", 5, []string{"aaa", "bbb"}},
 		{"empty", "", 10, []string{""}},
 		// Total fit: greedy would leave "aaaa bb" / "cccccc dd" / "e"... the
 		// breaker balances no worse than greedy on line count.

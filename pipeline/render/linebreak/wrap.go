@@ -3,6 +3,7 @@ package linebreak
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // BreakableSpace says whether a line may end at r: any Unicode space but
@@ -35,31 +36,51 @@ func Emergency(widths []float64, width float64) []int {
 
 // Wrap breaks text ragged right into lines no wider than width, measured
 // with measure, at breakable spaces only; a word wider than a line is cut
-// between glyphs. Runs of spaces become one space.
+// between glyphs. The spaces between words on a line are kept as written
+// ("A  ·  B" keeps its wide gaps); those at a break go.
 func Wrap(text string, width float64, measure func(string) float64) []string {
-	words := strings.FieldsFunc(text, BreakableSpace)
+	type span struct{ from, to int } // byte ranges in text
+	var words, gaps []span           // gaps[i] is the space before words[i]
+	gap := 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if BreakableSpace(r) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if BreakableSpace(r) {
+				break
+			}
+			j += size
+		}
+		gaps = append(gaps, span{gap, i})
+		words = append(words, span{i, j})
+		gap, i = j, j
+	}
 	if len(words) == 0 {
 		return []string{""}
 	}
-	space := measure(" ")
 	type piece struct{ word, from, to int } // byte range of a word
 	var pieces []piece
 	var items []Item
 	for wi, w := range words {
 		if wi > 0 {
-			items = append(items, Item{Kind: Glue, Width: space})
+			items = append(items, Item{Kind: Glue, Width: measure(text[gaps[wi].from:gaps[wi].to])})
 		}
-		ww := measure(w)
+		ww := measure(text[w.from:w.to])
 		if ww <= width {
-			pieces = append(pieces, piece{wi, 0, len(w)})
+			pieces = append(pieces, piece{wi, w.from, w.to})
 			items = append(items, Item{Kind: Box, Width: ww})
 			continue
 		}
 		var rw []float64
 		var at []int
-		for i, r := range w {
+		for i, r := range text[w.from:w.to] {
 			rw = append(rw, measure(string(r)))
-			at = append(at, i)
+			at = append(at, w.from+i)
 		}
 		from := 0
 		cuts := append(Emergency(rw, width), len(rw))
@@ -67,7 +88,7 @@ func Wrap(text string, width float64, measure func(string) float64) []string {
 			if k > 0 {
 				items = append(items, Item{Kind: Penalty})
 			}
-			end := len(w)
+			end := w.to
 			if c < len(at) {
 				end = at[c]
 			}
@@ -89,9 +110,9 @@ func Wrap(text string, width float64, measure func(string) float64) []string {
 			p := pieces[k]
 			k++
 			if prev >= 0 && prev != p.word {
-				sb.WriteByte(' ')
+				sb.WriteString(text[gaps[p.word].from:gaps[p.word].to])
 			}
-			sb.WriteString(words[p.word][p.from:p.to])
+			sb.WriteString(text[p.from:p.to])
 			prev = p.word
 		}
 		out = append(out, sb.String())

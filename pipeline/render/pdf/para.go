@@ -84,7 +84,7 @@ func (b *builder) curStyle() style {
 		st.style += "I"
 	}
 	if b.inl.code {
-		st.face, st.size = faceHeading, st.size*0.92
+		st.face, st.size = faceMono, st.size*0.92
 	}
 	if st.link != "" {
 		st.colour = b.lay.Colours.Accent
