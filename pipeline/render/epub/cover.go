@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"strconv"
 	"strings"
 
 	"golang.org/x/image/font"
@@ -16,6 +15,7 @@ import (
 
 	"bulletin/layouts"
 	"bulletin/pipeline/render/linebreak"
+	"bulletin/pipeline/words"
 )
 
 // The cover image: the size Kindle, Kobo and Apple Books recommend (1:1.6).
@@ -402,7 +402,7 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 	footer := int(px(150))
 	var tally []string
 	for _, t := range cv.Tally {
-		tally = append(tally, strings.ReplaceAll(t.Name, " ", "\u00a0")+"\u00a0"+strconv.Itoa(t.Count))
+		tally = append(tally, strings.ReplaceAll(t.Name, " ", "\u00a0")+"\u00a0"+words.Number(t.Count, b.lang))
 	}
 	var tallyLines []string
 	if len(tally) > 0 {

@@ -166,7 +166,7 @@ type itemRef struct {
 // ragged ones do not; with hyph, words may break at their hyphenation
 // points. A word wider than a line is cut between letters wherever it must.
 func (b *builder) breakLines(ws []word, width float64, hyph, justify bool) []line {
-	items := make([]linebreak.Item, 0, len(ws)*2+4)
+	items := make([]linebreak.Item, 0, len(ws)*3+4)
 	refs := make([]itemRef, 0, cap(items))
 	add := func(it linebreak.Item, r itemRef) {
 		items = append(items, it)
