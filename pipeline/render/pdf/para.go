@@ -180,7 +180,10 @@ func (b *builder) breakLines(ws []word, width float64, hyph, justify bool) []lin
 		if hyph || w.w > width {
 			rs = wordRunes(w)
 		}
-		if hyph && len(rs) > 4 {
+		// No word of any language is longer than this: a longer token (a
+		// link, a hash) is only cut where it must be, and the patterns'
+		// work stays bounded.
+		if hyph && len(rs) > 4 && len(rs) <= maxHyphenated {
 			pts = b.breakPoints(rs)
 		}
 		if len(pts) == 0 && w.w <= width {
@@ -210,7 +213,7 @@ func (b *builder) breakLines(ws []word, width float64, hyph, justify bool) []lin
 				if k < len(pts) {
 					hw, explicit := 0.0, rs[to-1] == '-' || rs[to-1] == '‐'
 					if !explicit {
-						hw = b.hyphenWidth(w, to)
+						hw = hyphenWidth(w, to)
 					}
 					add(linebreak.Item{Kind: linebreak.Penalty, Width: hw, Penalty: hyphenPenalty, Flagged: true}, itemRef{w: wi, from: to, hyphen: !explicit})
 				}
@@ -329,8 +332,12 @@ func sumWidths(ws []float64) float64 {
 	return s
 }
 
-// hyphenWidth is the width of a hyphen in the style of rune k-1 of w.
-func (b *builder) hyphenWidth(w *word, k int) float64 {
+// maxHyphenated is the longest word (in runes) given hyphenation points.
+const maxHyphenated = 64
+
+// hyphenWidth is the width of a hyphen in the style of rune k-1 of w (w is
+// at most maxHyphenated runes long).
+func hyphenWidth(w *word, k int) float64 {
 	n := 0
 	for _, f := range w.frags {
 		l := utf8.RuneCountInString(f.text)
