@@ -21,6 +21,7 @@ import (
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/outdir"
 	"bulletin/pipeline/render/manifest"
+	"bulletin/pipeline/render/site"
 )
 
 // Exit codes of the CLI contract.
@@ -204,7 +205,22 @@ func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
 	if code != exitOK {
 		return code
 	}
+	// The web edition is many small files: one line for the folder.
+	var siteFiles, siteBytes int
 	for _, mf := range res.Made {
+		if strings.HasPrefix(mf.Name, pipeline.SiteName) {
+			siteFiles++
+			siteBytes += mf.Bytes
+		}
+	}
+	for _, mf := range res.Made {
+		if strings.HasPrefix(mf.Name, pipeline.SiteName) {
+			if siteFiles > 0 {
+				fmt.Fprintf(e.stdout, "%s\t%d files\t%d bytes\n", filepath.Join(f.out, pipeline.SiteName, site.IndexFile), siteFiles, siteBytes)
+				siteFiles = 0
+			}
+			continue
+		}
 		if mf.Name == pipeline.ManifestName {
 			fmt.Fprintf(e.stdout, "%s\n", filepath.Join(f.out, mf.Name))
 			continue

@@ -124,7 +124,7 @@ func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.I
 	}
 	s.WriteString(cleanBody(string(body), it.ID, func(src string) (string, bool) {
 		href, ok := b.assets.localImage(it, src)
-		return "../" + href, ok
+		return b.imagePrefix + href, ok
 	}))
 	writeItemLinks(s, b.ed.Meta.Labels, it)
 	s.WriteString("</section>\n")
