@@ -145,9 +145,6 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 		if err != nil {
 			return nil, err
 		}
-		for i := range fs {
-			fs[i].Data = nil
-		}
 		cat.Problems = append(cat.Problems, w...)
 		all = append(all, fs...)
 		progress(j.name)

@@ -94,14 +94,14 @@ func TestOutputsRegistry(t *testing.T) {
 		}
 		return n
 	}
-	if got := strings.Join(names(config.Default()), " "); got != "bulletin-2020-06.pdf bulletin-2020-06.epub collection.epub manifest.json" {
+	if got := strings.Join(names(config.Default()), " "); got != "bulletin-2020-06.pdf bulletin-2020-06.epub collection.epub site/ manifest.json" {
 		t.Errorf("default outputs: %s", got)
 	}
 	off, err := config.Parse("off.yaml", []byte("epub: {monthly: false}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(names(off), " "); got != "bulletin-2020-06.pdf collection.epub manifest.json" {
+	if got := strings.Join(names(off), " "); got != "bulletin-2020-06.pdf collection.epub site/ manifest.json" {
 		t.Errorf("epub.monthly false: %s", got)
 	}
 }

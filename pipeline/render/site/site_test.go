@@ -10,6 +10,8 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path"
@@ -19,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"bulletin/internal/browsertest"
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
 
@@ -160,9 +163,13 @@ func TestSiteLinksResolve(t *testing.T) {
 	// The feed's and the catalogue's links count too.
 	for _, name := range []string{"site/feed.atom", "site/opds.xml"} {
 		var doc struct {
-			Links   []struct{ Href string `xml:"href,attr"` } `xml:"link"`
+			Links []struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
 			Entries []struct {
-				Links []struct{ Href string `xml:"href,attr"` } `xml:"link"`
+				Links []struct {
+					Href string `xml:"href,attr"`
+				} `xml:"link"`
 			} `xml:"entry"`
 		}
 		if err := xml.Unmarshal(files[name], &doc); err != nil {
@@ -428,5 +435,27 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 				return
 			}
 		}
+	}
+}
+
+// Every page passes axe-core in a real browser, served as a web server
+// would serve the output folder.
+func TestSiteAccessibility(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := buildSite(t, "")
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer srv.Close()
+	pages := 0
+	for name := range readSite(t, out) {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		pages++
+		for _, v := range browsertest.Axe(t, ctx, srv.URL+"/"+name) {
+			t.Errorf("%s: %v", name, v)
+		}
+	}
+	if pages < 4 {
+		t.Errorf("only %d pages checked", pages)
 	}
 }
