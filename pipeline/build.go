@@ -88,6 +88,13 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 		case render.Collection:
 			jobs = append(jobs, job{o, o.FileName(news.MonthKey{}), cat.All})
 		case render.Summary:
+			// A folder output (the site) links every month's files, but a
+			// build of some months knows only theirs: it leaves the folder
+			// as the last full build made it, as it leaves the other
+			// months' files.
+			if o.Folder() && partial(opts) {
+				continue
+			}
 			summaries = append(summaries, job{o, o.FileName(news.MonthKey{}), cat.All})
 		}
 	}
@@ -167,7 +174,7 @@ type Remover interface {
 // whatever the old manifest says: bulletin-notes.pdf is not one of ours.
 func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink) error {
 	rm, ok := sink.(Remover)
-	if !ok || len(opts.Months) > 0 || opts.From.Year != 0 || opts.To.Year != 0 {
+	if !ok || partial(opts) {
 		return nil
 	}
 	now := map[string]bool{}
@@ -188,6 +195,11 @@ func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink
 		}
 	}
 	return nil
+}
+
+// partial reports whether the build is of some months only.
+func partial(opts Options) bool {
+	return len(opts.Months) > 0 || opts.From.Year != 0 || opts.To.Year != 0
 }
 
 // renderFile renders one job, puts the bytes into sink and describes them:
