@@ -78,26 +78,14 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 		return nil, outErr
 	}
 
-	var jobs, summaries []job
-	for _, o := range outs {
-		switch o.Scope {
-		case render.Monthly:
-			for _, m := range cat.Months {
-				jobs = append(jobs, job{o, o.FileName(m.Key), []news.Month{m}})
-			}
-		case render.Collection:
-			jobs = append(jobs, job{o, o.FileName(news.MonthKey{}), cat.All})
-		case render.Summary:
-			// A folder output (the site) links every month's files, but a
-			// build of some months knows only theirs: it leaves the folder
-			// as the last full build made it, as it leaves the other
-			// months' files.
-			if o.Folder() && partial(opts) {
-				continue
-			}
-			summaries = append(summaries, job{o, o.FileName(news.MonthKey{}), cat.All})
-		}
+	if partial(opts) {
+		// A folder output (the site) links every month's files, but a
+		// build of some months knows only theirs: it leaves the folder as
+		// the last full build made it, as it leaves the other months'
+		// files.
+		outs = slices.DeleteFunc(slices.Clone(outs), func(o render.Output) bool { return o.Folder() })
 	}
+	jobs, summaries := plan(outs, cat)
 	total := len(jobs) + len(summaries)
 	var done atomic.Int32
 	progress := func(name string) {
@@ -195,6 +183,25 @@ func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink
 		}
 	}
 	return nil
+}
+
+// plan lists the files to make: a Monthly output once for each month asked
+// for, a Collection output once for all months; Summary outputs apart, as
+// they are made last.
+func plan(outs []render.Output, cat *Catalogue) (jobs, summaries []job) {
+	for _, o := range outs {
+		switch o.Scope {
+		case render.Monthly:
+			for _, m := range cat.Months {
+				jobs = append(jobs, job{o, o.FileName(m.Key), []news.Month{m}})
+			}
+		case render.Collection:
+			jobs = append(jobs, job{o, o.FileName(news.MonthKey{}), cat.All})
+		case render.Summary:
+			summaries = append(summaries, job{o, o.FileName(news.MonthKey{}), cat.All})
+		}
+	}
+	return jobs, summaries
 }
 
 // partial reports whether the build is of some months only.
