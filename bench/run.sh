@@ -74,6 +74,15 @@ else
   echo "(Typst not installed: npm install --prefix DIR @myriaddreamin/typst-ts-node-compiler@0.7.0, then TYPST_NODE_DIR=DIR)"
 fi
 
+# How evenly the justified lines are set (cmd/spacing), ours and Typst's.
+if command -v mutool >/dev/null; then
+  echo
+  go run ./cmd/spacing -label bulletin "$work/out-bulletin"/*.pdf
+  [ -f "$work/out-typst/c.pdf" ] && go run ./cmd/spacing -header=false -label Typst "$work/out-typst/c.pdf"
+else
+  echo "(mutool not installed: apt-get install mupdf-tools, for the spacing table)"
+fi
+
 echo
 printf '%-10s %9s %8s %8s\n' items "median s" "peak MB" "s/1k"
 for n in $SCALE; do
