@@ -212,6 +212,16 @@ func (s *styledFace) wrap(text string, maxPx int) []string {
 	return linebreak.Wrap(text, float64(maxPx), func(t string) float64 { return float64(s.width(t)) / 64 })
 }
 
+// dropEdgeDots removes the "·" separators a break left at a line's end or
+// start: the break itself separates there.
+func dropEdgeDots(lines []string) []string {
+	for i, l := range lines {
+		l = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(l), "·"))
+		lines[i] = strings.TrimSpace(strings.TrimPrefix(l, "·"))
+	}
+	return lines
+}
+
 func widestWord(s *styledFace, text string) fixed.Int26_6 {
 	var w fixed.Int26_6
 	for _, word := range strings.FieldsFunc(text, linebreak.BreakableSpace) {
@@ -383,7 +393,7 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 		for i, k := range cv.Clocks {
 			parts[i] = strings.ReplaceAll(k.Place, " ", "\u00a0") + "\u00a0" + k.Time
 		}
-		c.block(faces[4], faces[4].wrap(strings.Join(parts, "  ·  "), right-left), left, right)
+		c.block(faces[4], dropEdgeDots(faces[4].wrap(strings.Join(parts, "  ·  "), right-left)), left, right)
 	}
 
 	// Counters: a claret bar beside each sentence.
@@ -406,7 +416,7 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 	}
 	var tallyLines []string
 	if len(tally) > 0 {
-		tallyLines = faces[6].wrap(strings.Join(tally, "   ·   "), right-left)
+		tallyLines = dropEdgeDots(faces[6].wrap(strings.Join(tally, "   ·   "), right-left))
 	}
 	tallyTop := coverHeight - footer - int(px(90)) - len(tallyLines)*faces[6].lineHeight()
 	fits := c.y <= tallyTop-int(px(60))
