@@ -152,7 +152,7 @@ func TestSampleBuild(t *testing.T) {
 	}
 	titles := map[string][]string{
 		"bulletin-2020-05.pdf": {"Foreign Minister Sergey Lavrov’s interview with the RBC media holding", "CSTO Foreign Ministers Council videoconference", "Global Times", "foreign ministers of the SCO Member States"},
-		"bulletin-2020-06.pdf": {"military parade marking 75th anniversary of Great Victory", "Republic of Belarus Vladimir Makei", "Shared Responsibility to History and our Future", "Rossiyskaya Gazeta and Serbian Kurir", "Russia's manipulation of the International Criminal Court", "Appeal by the Federation Council"},
+		"bulletin-2020-06.pdf": {"military parade marking 75th anniversary of Great Victory", "Republic of Belarus Vladimir Makei", "Shared Responsibility to History and our Future", "Rossiyskaya Gazeta and Serbian Kurir", "Russia’s manipulation of the International Criminal Court", "Appeal by the Federation Council"},
 		"bulletin-2020-07.pdf": {"LondonCyber: on the ways to counter treats posed to cybersecurity", "Main points"},
 	}
 	for name, ts := range titles {

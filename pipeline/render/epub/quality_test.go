@@ -401,13 +401,14 @@ func TestEmbedFonts(t *testing.T) {
 		`@font-face { font-family: "PT Serif"; font-weight: normal; font-style: normal; src: url("../fonts/PTSerif-Regular.ttf"); }`,
 		`font-family: "PT Serif"; font-weight: bold; font-style: italic; src: url("../fonts/PTSerif-BoldItalic.ttf")`,
 		`@font-face { font-family: "PT Sans"; font-weight: bold; font-style: normal; src: url("../fonts/PTSans-Bold.ttf"); }`,
+		`@font-face { font-family: "PT Mono"; font-weight: normal; font-style: normal; src: url("../fonts/PTMono-Regular.ttf"); }`,
 	} {
 		if !strings.Contains(css, want) {
 			t.Errorf("epub.css lacks %s", want)
 		}
 	}
-	if n := len(filesUnder(files, "EPUB/fonts/")); n != 6 {
-		t.Errorf("%d font files, want 6", n)
+	if n := len(filesUnder(files, "EPUB/fonts/")); n != 7 {
+		t.Errorf("%d font files, want 7 (PT Serif ×4, PT Sans ×2, PT Mono)", n)
 	}
 	if !strings.Contains(files["EPUB/package.opf"], `href="fonts/PTSans-Regular.ttf" media-type="font/ttf"`) {
 		t.Error("font not in the manifest as font/ttf")
