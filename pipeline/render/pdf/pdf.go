@@ -247,7 +247,13 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err := second.f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
-	out, err := r.deflate.deflatePages(buf.Bytes())
+	var titles []string
+	for _, g := range second.month.Types {
+		for _, it := range g.Items {
+			titles = append(titles, second.clean(it.Title))
+		}
+	}
+	out, err := r.deflate.rewrite(buf.Bytes(), newTidier(ed.Meta.Published, second.docID(), titles))
 	if err != nil {
 		return nil, err
 	}
