@@ -260,3 +260,47 @@ var pdfRules = []struct {
 		return ""
 	}},
 }
+
+// Calibre reads the collection as the press office means it: the creator
+// sorted as written (an organisation, not "Kingdom, Embassy of …"), the
+// publication day, a short description, and one cover (the book's own
+// cover page found, no cover page of Calibre's own added).
+func TestCalibreReadsTheCollection(t *testing.T) {
+	meta := testenv.NeedTool(t, "ebook-meta")
+	convert := testenv.NeedTool(t, "ebook-convert")
+	files := buildFiles(t, exampleOptions(t))
+	dir := t.TempDir()
+	book := filepath.Join(dir, "collection.epub")
+	if err := os.WriteFile(book, files["collection.epub"], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(meta, book).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ebook-meta: %v\n%s", err, out)
+	}
+	fields := map[string]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok {
+			fields[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	author, sort, _ := strings.Cut(fields["Author(s)"], " [")
+	if author == "" || strings.TrimSuffix(sort, "]") != author {
+		t.Errorf("Calibre's author and author sort: %q, want the name sorted as written", fields["Author(s)"])
+	}
+	if !strings.HasPrefix(fields["Published"], "2020-07-06") {
+		t.Errorf("Calibre's published date %q, want the publication day 2020-07-06", fields["Published"])
+	}
+	if c := fields["Comments"]; c == "" || len(c) > 400 {
+		t.Errorf("Calibre's comments (the description) are %d bytes: %q", len(c), c)
+	}
+	conv := exec.Command(convert, book, filepath.Join(dir, "x.epub"))
+	conv.Env = append(os.Environ(), "HOME="+dir) // Calibre writes its settings there
+	out, err = conv.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ebook-convert: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("Found HTML cover EPUB/xhtml/cover.xhtml")) {
+		t.Errorf("ebook-convert did not find the book's cover page, and makes one of its own:\n%s", out)
+	}
+}
