@@ -60,7 +60,7 @@ func TestPDFDate(t *testing.T) {
 	}{
 		{time.Date(2020, 7, 6, 0, 18, 5, 0, london), "D:20200706001805+01'00'"},
 		{time.Date(2020, 1, 6, 0, 0, 0, 0, time.UTC), "D:20200106000000+00'00'"},
-		{time.Date(2020, 1, 6, 0, 0, 0, 0, time.FixedZone("", -(3*3600 + 30*60))), "D:20200106000000-03'30'"},
+		{time.Date(2020, 1, 6, 0, 0, 0, 0, time.FixedZone("", -(3*3600+30*60))), "D:20200106000000-03'30'"},
 	}
 	for _, tt := range tests {
 		if got := pdfDate(tt.t); got != tt.want {
