@@ -124,7 +124,7 @@ func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.I
 	}
 	s.WriteString(cleanBody(string(body), it.ID, func(src string) (string, bool) {
 		href, ok := b.assets.localImage(it, src)
-		return "../" + href, ok
+		return b.imagePrefix + href, ok
 	}))
 	writeItemLinks(s, b.ed.Meta.Labels, it)
 	s.WriteString("</section>\n")
@@ -193,7 +193,8 @@ var (
 // local resolves an image's src to a file copied into the book.
 func cleanBody(body, itemID string, local func(src string) (string, bool)) string {
 	body = stripInvalidXMLChars(body)
-	// Item headings are h3: body headings go below them.
+	// Item headings are h3: body headings go below them, without a gap
+	// even when a body starts at "##" or jumps a level.
 	body = bodyHeadings(body)
 	// Heading ids repeat from item to item ("background"): scope them.
 	body = idAttr.ReplaceAllString(body, ` id="`+itemID+`-$1"`)
