@@ -23,12 +23,15 @@ type Normaliser struct {
 	types    []config.Type
 	fallback string
 	md       *markup.Converter // finds the links in bodies as the renderers do
+	// keepHTML leaves raw HTML blocks to the renderers (allow_html);
+	// otherwise they are converted to Markdown.
+	keepHTML bool
 }
 
 // New returns a Normaliser for cfg's type vocabulary. The last type without
 // keywords (by default "news") is the fallback; failing that, the last type.
 func New(cfg *config.Config) *Normaliser {
-	n := &Normaliser{types: cfg.Types, md: markup.New(false)}
+	n := &Normaliser{types: cfg.Types, md: markup.New(false), keepHTML: cfg.AllowHTML}
 	for _, t := range cfg.Types {
 		if len(t.Keywords) == 0 {
 			n.fallback = t.Key
@@ -48,6 +51,9 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	out := make([]news.Item, 0, len(items))
 	items = append([]news.Item(nil), items...) // the caller's are left as they were
 	cleanTexts(items)
+	if !n.keepHTML {
+		problems = append(problems, n.htmlBlocks(items)...)
+	}
 	problems = append(problems, n.links(items)...)
 	for _, it := range items {
 		if it.TypeExplicit {
@@ -96,6 +102,27 @@ func texts(ss []string) []string {
 		out[i] = Text(s)
 	}
 	return out
+}
+
+// htmlBlocks converts each body's raw HTML blocks to Markdown, with a
+// warning per item that lost any element.
+func (n *Normaliser) htmlBlocks(items []news.Item) []news.Problem {
+	found := make([]*news.Problem, len(items))
+	parallel.For(context.Background(), len(items), func(i int) {
+		it := &items[i]
+		body, lost := convertHTMLBlocks(n.md, it.Body)
+		it.Body = body
+		if len(lost) > 0 {
+			found[i] = &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: lostHTMLMessage(lost)}
+		}
+	})
+	var problems []news.Problem
+	for _, p := range found {
+		if p != nil {
+			problems = append(problems, *p)
+		}
+	}
+	return problems
 }
 
 // links makes each body's relative links absolute against the item's web
