@@ -50,7 +50,13 @@ const (
 // readers.
 func KindOf(name string, data []byte) Kind {
 	switch strings.ToLower(path.Ext(name)) {
-	case ".rss", ".atom", ".xml", ".rdf", ".json":
+	case ".rss", ".atom", ".rdf":
+		// Named as a feed: one that cannot be read is an error, not a
+		// file skipped with a warning.
+		return Feed
+	case ".xml", ".json":
+		// Other XML and JSON are common beside sources (sitemaps, data):
+		// the content decides.
 		if feed.Sniff(data) {
 			return Feed
 		}

@@ -388,6 +388,9 @@ func TestKindOf(t *testing.T) {
 		{"feed", rss, Feed}, // no extension: sniffed
 		{"feed.json", jsonFeed, Feed},
 		{"data.json", `{"a": 1}`, Unknown},
+		{"broken.rss", "<html>not a feed", Feed}, // named a feed: read, and refused with an error
+		{"empty.atom", "", Feed},
+		{"nover.json", `{"title": "x", "items": []}`, Feed},
 		{"sitemap.xml", `<?xml version="1.0"?><urlset></urlset>`, Unknown},
 	}
 	for _, tt := range tests {
