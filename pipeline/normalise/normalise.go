@@ -243,26 +243,34 @@ func TitleKey(title string) string {
 	return b.String()
 }
 
-// mergeDuplicates keeps one item per (date, title) pair: the one with the
-// fuller text, with the origins of both.
+// mergeDuplicates keeps one item per (date, title) pair whose texts agree:
+// the one with the fuller text, with the origins of both. Two items on the
+// same day under the same generic title ("Statement") with different texts
+// are two items, and both are kept.
 func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 	type key struct {
 		d news.Date
 		t string
 	}
 	var problems []news.Problem
-	index := map[key]int{}
+	index := map[key][]int{}
 	out := items[:0]
 	for _, it := range items {
 		k := key{it.Date, TitleKey(it.Title)}
-		i, dup := index[k]
-		if !dup {
-			index[k] = len(out)
+		i := -1
+		for _, j := range index[k] {
+			if textsAgree(out[j], it) {
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			index[k] = append(index[k], len(out))
 			out = append(out, it)
 			continue
 		}
 		kept := out[i]
-		msg := fmt.Sprintf("same date and title as %s: merged into one item, keeping the fuller text", kept.Origin())
+		msg := fmt.Sprintf("same date, title and text as %s: merged into one item, keeping the fuller text", kept.Origin())
 		if kept.URL != "" && it.URL != "" && kept.URL != it.URL {
 			// An item has one link: the other is named here, not lost silently.
 			msg += fmt.Sprintf(" and the link %s (this sighting's link %s is not used)", kept.URL, it.URL)
@@ -273,6 +281,61 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 		out[i] = merge(kept, it)
 	}
 	return out, problems
+}
+
+// textsAgree reports whether two sightings tell the same text: one has
+// none, one's words are found in order in the other's (a teaser and the
+// full article), or their words are near-identical (at least 90% shared:
+// an edited typo, other punctuation). Markup and case are ignored.
+func textsAgree(a, b news.Item) bool {
+	x, y := words(a.Body+" "+a.Summary), words(b.Body+" "+b.Summary)
+	if x == "" || y == "" {
+		return true
+	}
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	if strings.Contains(" "+y+" ", " "+x+" ") {
+		return true
+	}
+	return overlap(x, y) >= 0.9
+}
+
+// words is s lower-cased, with every run of characters other than letters
+// and digits made one space.
+func words(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		if isWordRune(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// overlap is the share of the longer text's words (counted with
+// repetition) that the other also has.
+func overlap(x, y string) float64 {
+	xs, ys := strings.Fields(x), strings.Fields(y)
+	count := make(map[string]int, len(xs))
+	for _, w := range xs {
+		count[w]++
+	}
+	shared := 0
+	for _, w := range ys {
+		if count[w] > 0 {
+			count[w]--
+			shared++
+		}
+	}
+	return float64(shared) / float64(max(len(xs), len(ys)))
 }
 
 // merge keeps the first-read item, with the fuller text of the two (and
