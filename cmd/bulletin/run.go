@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"bulletin/layouts"
 	"bulletin/pipeline"
@@ -99,8 +100,12 @@ func (p *projectFlags) register(fs *flag.FlagSet, outUsage string) {
 // what to do when the folder is missing; the caller closes the root.
 func (p *projectFlags) openSources() (*os.Root, error) {
 	notFound := fmt.Errorf("sources folder %s not found; run from your project folder or pass --sources DIR", p.sources)
-	if st, err := os.Stat(p.sources); err != nil || !st.IsDir() {
+	st, err := os.Stat(p.sources)
+	if err != nil {
 		return nil, notFound
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("--sources %s is a file, not a folder; pass the folder that holds it", strconv.Quote(p.sources))
 	}
 	root, err := os.OpenRoot(p.sources)
 	if err != nil {
@@ -303,7 +308,7 @@ func exitFor(err error) int {
 func report(w io.Writer, problems []news.Problem, onError string) int {
 	var errs, warns int
 	for _, p := range problems {
-		fmt.Fprintln(w, p)
+		fmt.Fprintln(w, printable(p.String()))
 		if p.Severity == news.Error {
 			errs++
 		} else {
@@ -319,6 +324,29 @@ func report(w io.Writer, problems []news.Problem, onError string) int {
 		return exitSources
 	}
 	return exitOK
+}
+
+// printable escapes control characters (other than tab and line feed) in a
+// message about the sources: titles and texts quoted in it are the sources'
+// own, and an escape sequence in them must not drive the terminal.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, isUnsafe) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isUnsafe(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isUnsafe(r rune) bool {
+	return r != '\t' && r != '\n' && (unicode.IsControl(r) || r == '\u202e' || r == '\u202d')
 }
 
 func plural(n int, one, many string) string {

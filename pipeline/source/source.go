@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"bulletin/internal/parallel"
 	"bulletin/pipeline/config"
@@ -167,6 +168,8 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 		switch {
 		case errors.As(err, &big):
 			msg = fmt.Sprintf("the file is %s, above the limit of %s for %s: split it, or raise %s in bulletin.yaml", size(big.size), size(limit), what, key)
+		case errors.Is(err, errNameNotUTF8):
+			msg = "the file name is not UTF-8 text, so it cannot be read; rename the file (its name is shown quoted, byte by byte)"
 		case errors.Is(err, errNotRegular):
 			msg = fmt.Sprintf("%v: bulletin reads only regular files; replace it with a file or move it out of the sources folder", unwrapPath(err))
 		}
@@ -227,6 +230,9 @@ func (res *Result) oversized(it news.Item) string {
 	return ""
 }
 
+// errNameNotUTF8 is a file name in another encoding than UTF-8.
+var errNameNotUTF8 = errors.New("the file name is not UTF-8")
+
 // errNotRegular is a source that is not a regular file.
 var errNotRegular = errors.New("not a regular file")
 
@@ -241,6 +247,10 @@ func (e *tooBig) Error() string { return fmt.Sprintf("%d bytes: above the size l
 // device such as /dev/zero never ends. The read itself is bounded too, in
 // case the file grows in between.
 func readRegular(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	if !utf8.ValidString(name) {
+		// fs.FS paths are UTF-8: the open would fail with "invalid argument".
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errNameNotUTF8}
+	}
 	fi, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, err
