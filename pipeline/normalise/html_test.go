@@ -89,3 +89,66 @@ func TestHTMLBlocksRealFile(t *testing.T) {
 		t.Errorf("%d paragraphs rendered, the file has %d", paras, raw)
 	}
 }
+
+// With allow_html: true, the dangerous parts of raw HTML are removed and
+// named; blocks are made well-formed; HTML that cannot be is an error at
+// the item.
+func TestSanitise(t *testing.T) {
+	cfg := config.Default()
+	cfg.AllowHTML = true
+	tests := []struct {
+		name, body string
+		want       []string // in the body
+		gone       []string // not in the body
+		removed    []string // in the warning
+		err        bool
+	}{
+		{"script block", "<script>alert(1)</script>\n\nText.", []string{"Text."}, []string{"<script", "alert"}, []string{"<script>"}, false},
+		{"event handler", "<p onclick=\"evil()\">Hi <b onmouseover=\"x()\">there</b></p>", []string{"<p>Hi <b>there</b></p>"}, []string{"onclick", "onmouseover"}, []string{"onclick on <p>", "onmouseover on <b>"}, false},
+		{"remote iframe, link, object", "<div><iframe src=\"http://evil.org/\"></iframe><link rel=\"stylesheet\" href=\"http://evil.org/a.css\"/><object data=\"x.swf\"></object>Kept.</div>", []string{"Kept."}, []string{"iframe", "evil.org", "object"}, []string{"<iframe>", "<link>", "<object>"}, false},
+		{"css url", "<p style=\"background: url(http://evil.org/t.png)\">Styled.</p>", []string{"<p>Styled.</p>"}, []string{"url("}, []string{"style on <p>"}, false},
+		{"inline script tag", "A <span onclick=\"x()\">word</span>.", []string{"<span>word</span>"}, []string{"onclick"}, []string{"onclick on <span>"}, false},
+		{"unclosed block tags made well-formed", "<p>One<br>two", []string{"<br/>"}, nil, nil, false},
+		{"safe html kept", "<table><tr><td>Cell</td></tr></table>", []string{"<td>Cell</td>"}, nil, nil, false},
+		{"unbalanced inline html", "A <b>bold word.", nil, nil, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items := []news.Item{{Title: "T", Body: tt.body, Origins: []news.Origin{{File: "a.md", Line: 1}}}}
+			out, problems := New(cfg).Items(items)
+			body := out[0].Body
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("body %q lacks %q", body, w)
+				}
+			}
+			for _, g := range tt.gone {
+				if strings.Contains(body, g) {
+					t.Errorf("body %q still has %q", body, g)
+				}
+			}
+			var warn, errs string
+			for _, p := range problems {
+				if p.At.File != "a.md" {
+					t.Errorf("problem at %v, want a.md", p.At)
+				}
+				if p.Severity == news.Error {
+					errs += p.Msg
+				} else {
+					warn += p.Msg
+				}
+			}
+			for _, r := range tt.removed {
+				if !strings.Contains(warn, r) {
+					t.Errorf("warning %q does not name %q", warn, r)
+				}
+			}
+			if len(tt.removed) == 0 && warn != "" {
+				t.Errorf("unexpected warning %q", warn)
+			}
+			if (errs != "") != tt.err {
+				t.Errorf("error %q, want one: %v", errs, tt.err)
+			}
+		})
+	}
+}

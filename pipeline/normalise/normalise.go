@@ -26,12 +26,17 @@ type Normaliser struct {
 	// keepHTML leaves raw HTML blocks to the renderers (allow_html);
 	// otherwise they are converted to Markdown.
 	keepHTML bool
+	san      *sanitiser
+	mdHTML   *markup.Converter // renders raw HTML, as the EPUB does with allow_html
 }
 
 // New returns a Normaliser for cfg's type vocabulary. The last type without
 // keywords (by default "news") is the fallback; failing that, the last type.
 func New(cfg *config.Config) *Normaliser {
 	n := &Normaliser{types: cfg.Types, md: markup.New(false), keepHTML: cfg.AllowHTML}
+	if n.keepHTML {
+		n.san, n.mdHTML = newSanitiser(), markup.New(true)
+	}
 	for _, t := range cfg.Types {
 		if len(t.Keywords) == 0 {
 			n.fallback = t.Key
@@ -51,7 +56,9 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	out := make([]news.Item, 0, len(items))
 	items = append([]news.Item(nil), items...) // the caller's are left as they were
 	cleanTexts(items)
-	if !n.keepHTML {
+	if n.keepHTML {
+		problems = append(problems, n.sanitise(items)...)
+	} else {
 		problems = append(problems, n.htmlBlocks(items)...)
 	}
 	problems = append(problems, n.links(items)...)
@@ -121,6 +128,31 @@ func (n *Normaliser) htmlBlocks(items []news.Item) []news.Problem {
 		if p != nil {
 			problems = append(problems, *p)
 		}
+	}
+	return problems
+}
+
+// sanitise cuts each body's raw HTML down to the safe subset, with a
+// warning per item that lost any of it and an error per item whose HTML is
+// not well-formed.
+func (n *Normaliser) sanitise(items []news.Item) []news.Problem {
+	found := make([][]news.Problem, len(items))
+	parallel.For(context.Background(), len(items), func(i int) {
+		it := &items[i]
+		body, removed, err := n.san.body(n.mdHTML, it.Body)
+		it.Body = body
+		if len(removed) > 0 {
+			found[i] = append(found[i], news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
+				"raw HTML (allow_html: true) that an e-book must not carry was removed: %s; write it as text or a link", strings.Join(removed, ", "))})
+		}
+		if err != nil {
+			found[i] = append(found[i], news.Problem{Severity: news.Error, At: it.Origin(), Msg: fmt.Sprintf(
+				"the raw HTML in the text is not well-formed (%v): close every tag and write <br/>, or set allow_html: false to have it converted to Markdown", err)})
+		}
+	})
+	var problems []news.Problem
+	for _, ps := range found {
+		problems = append(problems, ps...)
 	}
 	return problems
 }
