@@ -400,6 +400,9 @@ func TestUsage(t *testing.T) {
 		{[]string{"build", "--month", "2020-13"}, 2, ""},
 		{[]string{"build", "--sources", "nope", "--date", "2020-07-06"}, 2, "not found"},
 		{[]string{"build", "--sources", "notes.txt", "--date", "2020-07-06"}, 2, "is a file, not a folder"},
+		{[]string{"build", "--out", "sources/out", "--date", "2020-07-06"}, 2, "inside the sources folder"},
+		{[]string{"build", "--out", "sources", "--date", "2020-07-06"}, 2, "inside the sources folder"},
+		{[]string{"build", "--date", "0001-01-01"}, 2, "between 1000 and 9999"},
 		{[]string{"version"}, 0, ""},
 	}
 	for _, tt := range tests {

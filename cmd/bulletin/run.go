@@ -114,6 +114,30 @@ func (p *projectFlags) openSources() (*os.Root, error) {
 	return root, nil
 }
 
+// outsideSources refuses an output folder inside the sources folder (or
+// the sources folder itself): the next build would read its own outputs
+// (feeds' .xml, the manifest's .json) as sources.
+func outsideSources(out, sources string) error {
+	abs := func(p string) string {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return filepath.Clean(p)
+		}
+		// The folder may not exist yet: resolve links in the part that does.
+		for dir, rest := a, ""; dir != filepath.Dir(dir); dir, rest = filepath.Dir(dir), filepath.Join(filepath.Base(dir), rest) {
+			if r, err := filepath.EvalSymlinks(dir); err == nil {
+				return filepath.Join(r, rest)
+			}
+		}
+		return a
+	}
+	o, s := abs(out), abs(sources)
+	if rel, err := filepath.Rel(s, o); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+		return fmt.Errorf("--out %s is inside the sources folder %s: the next build would read its outputs as sources; choose an output folder outside it", strconv.Quote(out), strconv.Quote(sources))
+	}
+	return nil
+}
+
 // pipelineOptions are the pipeline's options for this project, with cfg
 // and the publication instant pub; the caller adds the month selection
 // and the sources folder it opened (openSources).
@@ -175,6 +199,12 @@ func runPipeline(ctx context.Context, cmd string, args []string, e env) int {
 		return exitUsage
 	}
 	defer root.Close()
+	if cmd == "build" {
+		if err := outsideSources(f.out, f.sources); err != nil {
+			fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
+			return exitUsage
+		}
+	}
 	opts.Sources = root.FS()
 	switch cmd {
 	case "check", "list":
@@ -418,6 +448,11 @@ func publication(date string, loc *time.Location, e env) (time.Time, error) {
 		t, err := dates.ParseInstant(date, loc)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("--date %q: %w; write it as YYYY-MM-DD or RFC 3339 (2020-07-06T09:00:00+01:00)", date, err)
+		}
+		// The EPUB's dcterms:modified and the PDF's dates need a year of
+		// four digits, and year 1 is Go's zero time ("no date").
+		if y := t.Year(); y < 1000 || y > 9999 {
+			return time.Time{}, fmt.Errorf("--date %q: the year must be between 1000 and 9999; check the date", date)
 		}
 		return t, nil
 	}
