@@ -118,24 +118,33 @@ func (p *projectFlags) openSources() (*os.Root, error) {
 // the sources folder itself): the next build would read its own outputs
 // (feeds' .xml, the manifest's .json) as sources.
 func outsideSources(out, sources string) error {
-	abs := func(p string) string {
-		a, err := filepath.Abs(p)
-		if err != nil {
-			return filepath.Clean(p)
-		}
-		// The folder may not exist yet: resolve links in the part that does.
-		for dir, rest := a, ""; dir != filepath.Dir(dir); dir, rest = filepath.Dir(dir), filepath.Join(filepath.Base(dir), rest) {
-			if r, err := filepath.EvalSymlinks(dir); err == nil {
-				return filepath.Join(r, rest)
-			}
-		}
-		return a
-	}
-	o, s := abs(out), abs(sources)
-	if rel, err := filepath.Rel(s, o); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+	if inside(out, sources) {
 		return fmt.Errorf("--out %s is inside the sources folder %s: the next build would read its outputs as sources; choose an output folder outside it", strconv.Quote(out), strconv.Quote(sources))
 	}
 	return nil
+}
+
+// inside reports whether path is dir or under it, once both are absolute
+// and their existing parts' symbolic links resolved.
+func inside(path, dir string) bool {
+	p, d := resolved(path), resolved(dir)
+	rel, err := filepath.Rel(d, p)
+	return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && rel != "..")
+}
+
+// resolved is p made absolute with the symbolic links of its longest
+// existing part resolved (the rest may not exist yet).
+func resolved(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	for dir, rest := a, ""; dir != filepath.Dir(dir); dir, rest = filepath.Dir(dir), filepath.Join(filepath.Base(dir), rest) {
+		if r, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(r, rest)
+		}
+	}
+	return a
 }
 
 // pipelineOptions are the pipeline's options for this project, with cfg
