@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -31,10 +32,7 @@ func TestKillDuringBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills 60 real builds (about a minute); run without -short (CI does)")
 	}
-	bin := filepath.Join(t.TempDir(), "bulletin")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	dir := project(t, map[string][]byte{"front-page.txt": read(t, filepath.Join(repoRoot(t), "sources", "embassy-front-page-2020-07-06.txt"))})
 	build := func(out, date string) (time.Duration, error) {
 		cmd := exec.Command(bin, "build", "--date", date, "--out", out)
@@ -118,6 +116,65 @@ func TestKillDuringBuild(t *testing.T) {
 		killRuns, took.Round(time.Millisecond), sawOld, sawNew, sawJournal)
 	if sawOld == 0 || sawNew == 0 {
 		t.Errorf("every kill left the same set (old %d, new %d): the kill moments missed the build", sawOld, sawNew)
+	}
+}
+
+// buildBinary compiles the command for tests that signal a real process.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bulletin")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// SIGINT and SIGTERM stop a long build soon, with exit 1 and the previous
+// outputs as they were.
+func TestSignalStopsBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and 600 items; run without -short (CI does)")
+	}
+	bin := buildBinary(t)
+	var lines strings.Builder
+	for i := range 600 {
+		fmt.Fprintf(&lines, `{"title":"Item %d on the visa centre","date":"2020-%02d-%02d","body":"%s"}`+"\n",
+			i, 1+i%6, 1+i%28, strings.Repeat("A paragraph of ordinary words about the item. ", 40))
+	}
+	dir := project(t, map[string][]byte{"items.jsonl": []byte(lines.String())})
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			write(t, filepath.Join(out, "notes.txt"), []byte("kept"))
+			before := hashes(t, out)
+			cmd := exec.Command(bin, "build", "--date", "2020-07-06", "--out", out)
+			cmd.Dir = dir
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Once outputs are being staged, the build is rendering.
+			waitStaged(out, 1, time.Minute)
+			sent := time.Now()
+			cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			took := time.Since(sent)
+			if cmd.ProcessState.ExitCode() != 1 {
+				t.Errorf("exit %v after %v, want 1 (the build was stopped)\n%s", err, took, stderr.String())
+			}
+			if took > 10*time.Second {
+				t.Errorf("the build took %v to stop", took)
+			}
+			outdir.Recover(out)
+			if !sameSet(hashes(t, out), before) {
+				t.Errorf("a stopped build changed the output folder")
+			}
+			t.Logf("%v: stopped %v after the signal", sig, took.Round(time.Millisecond))
+		})
 	}
 }
 
