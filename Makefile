@@ -17,7 +17,7 @@ build:
 ## test: install the output checkers when possible, then run all tests
 test: checkers
 	$(GO) vet $(PKGS)
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -timeout 30m $(PKGS)
 
 checkers:
 	@./.ci/install-checkers
