@@ -47,9 +47,13 @@ Usage:
                   account for every item read (kept, merged or refused) and report every problem; render nothing
   bulletin list   [--config FILE] [--sources DIR]   the items, grouped by month and type
   bulletin mail   --month YYYY-MM [--to A,B… | --to-file FILE] [--from ADDR] [--subject S]
-                  [--eml FILE | --smtp HOST:PORT [--insecure]] [--epub] [--force]   plus build's flags
+                  [--eml FILE | --smtp HOST:PORT [--tls starttls|implicit] [--insecure]]
+                  [--epub] [--force] [--resend-uncertain]   plus build's flags
                   the month's bulletin as a message: written to FILE, or sent to each recipient
-                  (SMTP credentials from BULLETIN_SMTP_USER / BULLETIN_SMTP_PASSWORD)
+                  not on the suppression list (SMTP credentials from BULLETIN_SMTP_USER /
+                  BULLETIN_SMTP_PASSWORD; unsubscribe links signed with BULLETIN_UNSUBSCRIBE_SECRET)
+  bulletin unsubscribe [--config FILE] [--reason TEXT] ADDR... | --token T
+                  add addresses to the suppression list (mail.suppress_file)
   bulletin version
 
 DATE is YYYY-MM-DD or RFC 3339; without --date, SOURCE_DATE_EPOCH, else now.
@@ -67,6 +71,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runPipeline(ctx, cmd, rest, e)
 	case "mail":
 		return runMail(ctx, rest, e)
+	case "unsubscribe":
+		return runUnsubscribe(ctx, rest, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "bulletin %s\n", pipeline.Version)
 		return exitOK
