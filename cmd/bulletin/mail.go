@@ -239,6 +239,8 @@ func printMailReport(e env, rep pipeline.MailReport, err error, month news.Month
 	switch {
 	case errors.Is(err, bmail.ErrBusy):
 		return fail(exitSources, "%v", err)
+	case errors.Is(err, bmail.ErrCertificate):
+		return fail(exitSources, "%v; nothing was sent: check that --smtp names the server as its certificate does, and if your relay uses its own certificate authority, name the CA's certificate (PEM) in mail.tls_ca_file", err)
 	case errors.Is(err, bmail.ErrInterrupted):
 		left := total - len(rep.Sent) - len(rep.Skipped) - len(rep.Refused) - len(rep.Suppressed) - len(rep.Uncertain)
 		return fail(exitSources, "%v; %d not sent yet: run the same command again to send to them (those in %s are skipped)", err, left, rep.Log)

@@ -115,6 +115,9 @@ type Report struct {
 // ErrInterrupted wraps the failure that stopped a mailing part-way.
 var ErrInterrupted = errors.New("mailing interrupted")
 
+// ErrCertificate means the server's TLS certificate was not trusted.
+var ErrCertificate = errors.New("the SMTP server's certificate is not trusted")
+
 // ErrBusy means another run is sending the same month.
 var ErrBusy = errors.New("another bulletin mail is sending this month")
 
@@ -190,6 +193,10 @@ func Send(ctx context.Context, s Server, m Mailing) (Report, error) {
 	}
 	sc, err := client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
+		var cv *tls.CertificateVerificationError
+		if errors.As(err, &cv) {
+			return rep, fmt.Errorf("%w: connect to %s: %v", ErrCertificate, s.Addr, red(err))
+		}
 		return rep, red(fmt.Errorf("connect to %s: %w", s.Addr, err))
 	}
 	defer func() { _ = client.CloseWithSMTPClient(sc) }()
