@@ -47,7 +47,11 @@ func mailProject(t *testing.T, extraMail string) string {
 	}
 	dir := project(t, srcs)
 	cfg := read(t, filepath.Join(dir, "bulletin.yaml"))
-	cfg = append(cfg, []byte("\nmail:\n  from: Press Office <press@embassy.example>\n  rate_per_minute: 60000\n"+extraMail)...)
+	rate := "  rate_per_minute: 60000\n"
+	if strings.Contains(extraMail, "rate_per_minute") {
+		rate = ""
+	}
+	cfg = append(cfg, []byte("\nmail:\n  from: Press Office <press@embassy.example>\n"+rate+extraMail)...)
 	write(t, filepath.Join(dir, "bulletin.yaml"), cfg)
 	return dir
 }
