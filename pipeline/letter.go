@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bmail "bulletin/pipeline/mail"
+	"bulletin/pipeline/mail/dkimsign"
 	"bulletin/pipeline/mail/unsubscribe"
 	"bulletin/pipeline/news"
 )
@@ -41,6 +42,9 @@ type LetterRequest struct {
 	// from the environment (unsubscribe.SecretEnv) and is required when the
 	// configuration names mail.unsubscribe_url.
 	UnsubscribeSecret string
+	// DKIM, when set, signs each copy sent (not the .eml draft, which
+	// stays byte-identical run to run: a signature carries its time).
+	DKIM *dkimsign.Signer
 }
 
 // Letter is a month's message composed from a build's own bytes; each
@@ -56,6 +60,7 @@ type Letter struct {
 
 	unsubURL, secret string
 	labels           news.Labels
+	dkim             *dkimsign.Signer
 }
 
 // For is the message addressed to rcpt, dated with the publication date:
@@ -77,7 +82,11 @@ func (l *Letter) Sending(rcpt string, sent time.Time) ([]byte, error) {
 		return nil, err
 	}
 	c.Sent = sent
-	return bmail.Compose(c)
+	msg, err := bmail.Compose(c)
+	if err != nil || l.dkim == nil {
+		return msg, err
+	}
+	return l.dkim.Sign(msg)
 }
 
 // Draft is the message as an .eml to look at or send by hand, addressed to
@@ -167,7 +176,7 @@ func ComposeLetter(res *Result, opts Options, req LetterRequest) (*Letter, error
 		Text: text, HTML: html, UserAgent: "bulletin " + Version, Attachments: atts,
 		ListID: listID, Unsubscribe: bmail.Unsubscribe{Mailto: mailto}},
 		OneClick: cfg.Mail.UnsubscribeURL != "",
-		unsubURL: cfg.Mail.UnsubscribeURL, secret: req.UnsubscribeSecret, labels: labels}
+		unsubURL: cfg.Mail.UnsubscribeURL, secret: req.UnsubscribeSecret, labels: labels, dkim: req.DKIM}
 
 	// The size is checked before anything is written or sent.
 	msg, err := l.For(req.Longest)

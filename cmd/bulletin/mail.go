@@ -16,6 +16,7 @@ import (
 	"bulletin/pipeline"
 	"bulletin/pipeline/config"
 	bmail "bulletin/pipeline/mail"
+	"bulletin/pipeline/mail/dkimsign"
 	"bulletin/pipeline/mail/unsubscribe"
 	"bulletin/pipeline/news"
 )
@@ -126,6 +127,12 @@ func runMail(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
+	var signer *dkimsign.Signer
+	if d := cfg.Mail.DKIM; d != nil && f.smtp != "" {
+		if signer, err = dkimsign.Load(d.Domain, d.Selector, d.KeyFile); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+	}
 	root, err := f.openSources()
 	if err != nil {
 		return fail(exitUsage, "%v", err)
@@ -154,7 +161,7 @@ func runMail(ctx context.Context, args []string, e env) int {
 	}
 	letter, err := pipeline.ComposeLetter(res, opts, pipeline.LetterRequest{Month: month, From: from,
 		Subject: f.subject, EPUB: f.epub, Force: f.force, Longest: longest,
-		UnsubscribeSecret: e.getenv(unsubscribe.SecretEnv)})
+		UnsubscribeSecret: e.getenv(unsubscribe.SecretEnv), DKIM: signer})
 	switch {
 	case errors.Is(err, pipeline.ErrNoMonths), errors.Is(err, pipeline.ErrSubject), errors.Is(err, pipeline.ErrUnsubscribeSecret):
 		return fail(exitUsage, "%v", err)
