@@ -54,6 +54,8 @@ Usage:
                   BULLETIN_SMTP_PASSWORD; unsubscribe links signed with BULLETIN_UNSUBSCRIBE_SECRET)
   bulletin unsubscribe [--config FILE] [--reason TEXT] ADDR... | --token T
                   add addresses to the suppression list (mail.suppress_file)
+  bulletin bounces [--config FILE] PATH...
+                  read delivery reports (.eml, mbox, Maildir): suppress hard bounces, count soft ones
   bulletin version
 
 DATE is YYYY-MM-DD or RFC 3339; without --date, SOURCE_DATE_EPOCH, else now.
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runMail(ctx, rest, e)
 	case "unsubscribe":
 		return runUnsubscribe(ctx, rest, e)
+	case "bounces":
+		return runBounces(ctx, rest, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "bulletin %s\n", pipeline.Version)
 		return exitOK

@@ -191,3 +191,72 @@ func replace(path string, data []byte) error {
 	}
 	return nil
 }
+
+// Soft is one temporary failure (a 4.x.x bounce) of an address.
+type Soft struct {
+	Address, Date, Status string
+	Report                string // the report's Message-ID or place, so reading it twice counts once
+}
+
+// SoftBounces is how many temporary failures make an address suppressed.
+const SoftBounces = 3
+
+// CountSoft records temporary failures in path+".soft" (address, date,
+// status, report; one a line) and returns, for each address in soft, how
+// many distinct reports the file now holds for it. A report already
+// recorded is not counted again.
+func CountSoft(path string, soft []Soft) (map[string]int, error) {
+	name := path + ".soft"
+	lock, err := takeWaiting(name + ".lock")
+	if err != nil {
+		return nil, fmt.Errorf("soft bounces: %w", err)
+	}
+	defer lock.Release()
+	old, err := os.ReadFile(name)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("soft bounces: %w", err)
+	}
+	seen := map[string]bool{}
+	count := map[string]int{}
+	for i, line := range strings.Split(string(old), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		k, err := Key(f[0])
+		if err != nil || len(f) != 4 {
+			return nil, fmt.Errorf("%s:%d: not a soft-bounce line (address, date, status, report separated by tabs); fix or remove it", name, i+1)
+		}
+		if !seen[k+"\t"+f[3]] {
+			seen[k+"\t"+f[3]] = true
+			count[k]++
+		}
+	}
+	var buf bytes.Buffer
+	buf.Write(old)
+	if len(old) > 0 && old[len(old)-1] != '\n' {
+		buf.WriteByte('\n')
+	}
+	added := false
+	out := map[string]int{}
+	for _, s := range soft {
+		k, err := Key(s.Address)
+		if err != nil {
+			return nil, fmt.Errorf("soft bounces: %w", err)
+		}
+		rep := strings.Join(strings.Fields(s.Report), " ")
+		if !seen[k+"\t"+rep] {
+			seen[k+"\t"+rep] = true
+			count[k]++
+			fmt.Fprintf(&buf, "%s\t%s\t%s\t%s\n", k, s.Date, strings.Join(strings.Fields(s.Status), " "), rep)
+			added = true
+		}
+		out[s.Address] = count[k]
+	}
+	if added {
+		if err := replace(name, buf.Bytes()); err != nil {
+			return nil, fmt.Errorf("soft bounces: %w", err)
+		}
+	}
+	return out, nil
+}
