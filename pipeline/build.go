@@ -77,19 +77,7 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 		return nil, outErr
 	}
 
-	var jobs, summaries []job
-	for _, o := range outs {
-		switch o.Scope {
-		case render.Monthly:
-			for _, m := range cat.Months {
-				jobs = append(jobs, job{o, o.FileName(m.Key), []news.Month{m}})
-			}
-		case render.Collection:
-			jobs = append(jobs, job{o, o.FileName(news.MonthKey{}), cat.All})
-		case render.Summary:
-			summaries = append(summaries, job{o, o.FileName(news.MonthKey{}), cat.All})
-		}
-	}
+	jobs, summaries := plan(outs, cat)
 	total := len(jobs) + len(summaries)
 	var done atomic.Int32
 	progress := func(name string) {
@@ -183,6 +171,25 @@ func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink
 		}
 	}
 	return nil
+}
+
+// plan lists the files to make: a Monthly output once for each month asked
+// for, a Collection output once for all months; Summary outputs apart, as
+// they are made last.
+func plan(outs []render.Output, cat *Catalogue) (jobs, summaries []job) {
+	for _, o := range outs {
+		switch o.Scope {
+		case render.Monthly:
+			for _, m := range cat.Months {
+				jobs = append(jobs, job{o, o.FileName(m.Key), []news.Month{m}})
+			}
+		case render.Collection:
+			jobs = append(jobs, job{o, o.FileName(news.MonthKey{}), cat.All})
+		case render.Summary:
+			summaries = append(summaries, job{o, o.FileName(news.MonthKey{}), cat.All})
+		}
+	}
+	return jobs, summaries
 }
 
 // renderFile renders one job, puts the bytes into sink and describes them.

@@ -172,6 +172,21 @@ func TestSampleBuild(t *testing.T) {
 	}
 	epubcheck(t, epub)
 
+	// Each month's own EPUB: its cover with the counters, its items only.
+	june := filepath.Join(dir, "out", "bulletin-2020-06.epub")
+	juneText := epubXHTML(t, june)
+	for _, s := range append(cover[:3], "June 2020", "Appeal by the Federation Council") {
+		if !strings.Contains(juneText, s) {
+			t.Errorf("bulletin-2020-06.epub lacks %q", s)
+		}
+	}
+	if strings.Contains(juneText, "LondonCyber") {
+		t.Errorf("bulletin-2020-06.epub has an item of another month")
+	}
+	for _, m := range []string{"2020-05", "2020-06", "2020-07"} {
+		epubcheck(t, filepath.Join(dir, "out", "bulletin-"+m+".epub"))
+	}
+
 	// A later publication date moves the counters, nothing else.
 	res = runCLI(t, context.Background(), dir, "build", "--date", "2020-08-01", "--out", "later")
 	if res.code != 0 {
