@@ -110,7 +110,7 @@ func runMail(ctx context.Context, args []string, e env) int {
 		if len(rcpts) == 0 {
 			return fail(exitUsage, "no recipients: pass --to A,B or --to-file FILE, or set mail.to / mail.to_file in bulletin.yaml")
 		}
-		server = bmail.Server{Addr: f.smtp, Insecure: f.insecure, ImplicitTLS: f.tls == "implicit",
+		server = bmail.Server{Addr: f.smtp, Insecure: f.insecure, ImplicitTLS: f.tls == "implicit", StartTLS: f.tls == "starttls",
 			User: e.getenv("BULLETIN_SMTP_USER"), Password: e.getenv("BULLETIN_SMTP_PASSWORD")}
 		if err := bmail.CheckServer(server); err != nil {
 			return fail(exitUsage, "%v", err)

@@ -27,8 +27,9 @@ import (
 // Server says where and how to send.
 type Server struct {
 	Addr string // HOST:PORT; port 465 is implicit TLS, any other STARTTLS
-	// ImplicitTLS speaks TLS from the first byte (SMTPS) whatever the port.
-	ImplicitTLS bool
+	// ImplicitTLS speaks TLS from the first byte (SMTPS) whatever the port;
+	// StartTLS insists on STARTTLS even on port 465.
+	ImplicitTLS, StartTLS bool
 	// Insecure sends in plain text, without TLS; allowed only to a loopback
 	// address (a test server on this machine).
 	Insecure bool
@@ -291,7 +292,7 @@ func newClient(s Server) (*gomail.Client, error) {
 	switch {
 	case s.Insecure:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
-	case port == 465 || s.ImplicitTLS:
+	case s.ImplicitTLS || port == 465 && !s.StartTLS:
 		opts = append(opts, gomail.WithSSL())
 	default:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
