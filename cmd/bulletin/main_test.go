@@ -129,8 +129,18 @@ func TestSampleBuild(t *testing.T) {
 			t.Errorf("%s: %d items, want %d (manifest: %v)", name, got[name], n, got)
 		}
 	}
+	site := 0
+	for name := range got {
+		if strings.HasPrefix(name, "site/") {
+			site++
+			delete(got, name)
+		}
+	}
 	if len(got) != len(want) {
 		t.Errorf("outputs %v, want %v", got, want)
+	}
+	if site < 6 {
+		t.Errorf("the manifest lists %d files of the web edition, want its index, pages, style sheet, feed and catalogue", site)
 	}
 
 	cover := []string{
@@ -270,17 +280,14 @@ func TestDeterministic(t *testing.T) {
 			t.Fatalf("build: exit %d\n%s", res.code, res.stderr)
 		}
 	}
-	entries, err := os.ReadDir(filepath.Join(dir, "a"))
-	if err != nil {
-		t.Fatal(err)
+	names := files(t, filepath.Join(dir, "a"))
+	if len(names) < 8+6 {
+		t.Errorf("want 3 PDFs, 3 monthly EPUBs, the collection, the manifest and the site, got %v", names)
 	}
-	if len(entries) != 8 {
-		t.Errorf("want 3 PDFs, 3 monthly EPUBs, the collection and the manifest, got %d files", len(entries))
-	}
-	for _, e := range entries {
-		a, b := read(t, filepath.Join(dir, "a", e.Name())), read(t, filepath.Join(dir, "b", e.Name()))
+	for _, name := range names {
+		a, b := read(t, filepath.Join(dir, "a", name)), read(t, filepath.Join(dir, "b", name))
 		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs between two builds with the same --date", e.Name())
+			t.Errorf("%s differs between two builds with the same --date", name)
 		}
 	}
 }
@@ -359,16 +366,31 @@ func TestInterrupted(t *testing.T) {
 }
 
 // snapshot names every file in dir with its size and a digest of its bytes.
-func snapshot(t *testing.T, dir string) string {
+// files lists the files under dir, folders walked, by slash-separated
+// relative names in lexical order.
+func files(t *testing.T, dir string) []string {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
+	var names []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		names = append(names, filepath.ToSlash(rel))
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return names
+}
+
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
 	var b strings.Builder
-	for _, e := range entries {
-		data := read(t, filepath.Join(dir, e.Name()))
-		b.WriteString(e.Name())
+	for _, name := range files(t, dir) {
+		data := read(t, filepath.Join(dir, filepath.FromSlash(name)))
+		b.WriteString(name)
 		b.WriteString(":")
 		b.WriteString(string(rune('0' + len(data)%10)))
 		b.WriteString(string(data[:min(len(data), 64)]))
@@ -419,7 +441,7 @@ func TestListAndMonthSelection(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	if strings.Join(names, " ") != "bulletin-2020-06.epub bulletin-2020-06.pdf collection.epub manifest.json" {
-		t.Errorf("--month 2020-06 wrote %v", names)
+		t.Errorf("--month 2020-06 wrote %v (the site is made by full builds only)", names)
 	}
 }
 

@@ -63,8 +63,8 @@ func perRecipient(t *testing.T, mp mailpit) map[string]int {
 	return got
 }
 
-// waitFor polls until at least n messages are in Mailpit.
-func waitFor(t *testing.T, mp mailpit, n int, limit time.Duration) int {
+// waitForMessages polls until at least n messages are in Mailpit.
+func waitForMessages(t *testing.T, mp mailpit, n int, limit time.Duration) int {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
@@ -96,7 +96,7 @@ func TestMailKillAndRerun(t *testing.T) {
 	logName := filepath.Join(dir, "out", "sent-2020-06.log")
 	for _, at := range []int{40, 100, 160} {
 		cmd, out := bulletinProcess(t, dir, args...)
-		atKill := waitFor(t, mp, at, 2*time.Minute)
+		atKill := waitForMessages(t, mp, at, 2*time.Minute)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		st, err := bmail.ReadLog(logName)
@@ -172,7 +172,7 @@ func TestMailTwoRunsAtOnce(t *testing.T) {
 	rcpts := listOf(50)
 	args := []string{"mail", "--month", "2020-06", "--date", "2020-07-06", "--smtp", mp.smtp, "--insecure", "--to", strings.Join(rcpts, ",")}
 	first, out := bulletinProcess(t, dir, args...)
-	waitFor(t, mp, 2, 2*time.Minute)
+	waitForMessages(t, mp, 2, 2*time.Minute)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	second := exec.CommandContext(ctx, os.Args[0], args...)
