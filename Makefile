@@ -15,9 +15,11 @@ build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/bulletin
 
 ## test: install the output checkers when possible, then run all tests
+## (cmd/bulletin runs real checkers, servers and processes: on a busy
+## machine it outlasts go test's default 10-minute limit per package)
 test: checkers
 	$(GO) vet $(PKGS)
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -timeout 30m $(PKGS)
 
 checkers:
 	@./.ci/install-checkers
@@ -42,6 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pipeline/source/listing
 	$(GO) test -run '^$$' -fuzz '^FuzzSplitFrontMatter$$' -fuzztime $(FUZZTIME) ./pipeline/source/markdown
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pipeline/source/feed
+	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) ./pipeline
 
 ## pictures: the README's pictures of the cover and an inner page
 pictures: run

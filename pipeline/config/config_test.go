@@ -157,6 +157,19 @@ func TestParseErrors(t *testing.T) {
 		{"type without key", "types:\n  - name: Memos\n", []string{"types[0]", "key"}},
 		{"duplicate type", "types:\n  - key: a\n  - key: a\n", []string{`"a"`, "twice"}},
 		{"not YAML", "publisher: [\n", []string{"bulletin.yaml"}},
+		{"negative budget", "mail:\n  budget_mb: -5\n", []string{"budget_mb", "-5"}},
+		{"NaN budget", "mail:\n  budget_mb: .nan\n", []string{"budget_mb"}},
+		{"machine's zone", "timezone: Local\n", []string{"Local", "IANA"}},
+		{"unknown placeholder", "counters:\n  - origin: 2018-03-04\n    template: \"{n} {foo} since x\"\n", []string{"counters[0]", "{foo}"}},
+		{"unbalanced brace", "counters:\n  - origin: 2018-03-04\n    template: \"{n} days since {n\"\n", []string{"counters[0]", "without its }"}},
+		{"zero source limit", "limits:\n  source_mb: -1\n", []string{"source_mb"}},
+		{"huge item limit", "limits:\n  item_kb: 1e9\n", []string{"item_kb"}},
+		{"long publisher", "publisher: " + strings.Repeat("x", 200000) + "\n", []string{"publisher", "2000"}},
+		{"unsubscribe over http", "mail:\n  unsubscribe_url: http://embassy.example/u\n", []string{"unsubscribe_url", "https"}},
+		{"unsubscribe_to not an address", "mail:\n  unsubscribe_to: Press <u@x.example>\n", []string{"unsubscribe_to"}},
+		{"list_id with spaces", "mail:\n  list_id: press bulletin\n", []string{"list_id"}},
+		{"dkim without key", "mail:\n  dkim: {domain: embassy.example, selector: s1}\n", []string{"mail.dkim", "key_file"}},
+		{"unsubscribe secret in the file", "mail:\n  unsubscribe_secret: abc\n", []string{"unsubscribe_secret"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
