@@ -73,12 +73,33 @@ func (b *builder) para(n ast.Node) {
 	b.paraRuns(b.collect(n), b.inl.lh, b.lay.Text.Justify, b.lay.Text.Hyphenate)
 }
 
+// boldOnly says whether a paragraph is one strong emphasis and nothing
+// else (spaces aside).
+func boldOnly(p *ast.Paragraph, src []byte) bool {
+	e, ok := p.FirstChild().(*ast.Emphasis)
+	if !ok || e.Level < 2 {
+		return false
+	}
+	for c := e.NextSibling(); c != nil; c = c.NextSibling() {
+		t, ok := c.(*ast.Text)
+		if !ok || len(bytes.TrimSpace(t.Segment.Value(src))) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // block renders one block node starting at the current position and leaves
 // the cursor at the left margin below it, spacing included.
 func (b *builder) block(n ast.Node, depth int) {
 	lh := b.inl.lh
 	switch n := n.(type) {
 	case *ast.Paragraph:
+		if boldOnly(n, b.inl.src) {
+			// "**Title**" alone in a paragraph is a heading in all but name
+			// (common in HTML converted to Markdown): kept with what follows.
+			b.needSpace(2*lh + b.keepHeight(n.NextSibling()))
+		}
 		b.para(n)
 		b.f.Ln(b.paraSpace())
 	case *ast.TextBlock: // a tight list item's text
