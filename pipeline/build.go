@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bulletin/pipeline/words"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -18,6 +17,7 @@ import (
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/render"
+	"bulletin/pipeline/words"
 )
 
 // Version is bulletin's version, written into the manifest.
@@ -26,9 +26,12 @@ const Version = "0.1.0"
 // Result is what a build made and everything it had to say.
 type Result struct {
 	Catalogue *Catalogue
-	// Made lists every file put into the sink, in the manifest's order;
-	// the manifest itself is last.
+	// Made lists every file the build made, in the manifest's order; the
+	// manifest itself is last.
 	Made []news.File
+	// Kept names the files of Made that the incremental cache found
+	// unchanged: the sink kept them (Keeper.Keep) and they were not put.
+	Kept []string
 }
 
 // Sink receives each rendered file as soon as it is done, so a build holds
@@ -49,12 +52,13 @@ type job struct {
 // ErrSources and renders nothing. On any error, what was put must be
 // discarded.
 func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*Result, error) {
-	return build(ctx, opts, func() ([]render.Output, error) { return Outputs(opts.Config, lay) }, sink)
+	return build(ctx, opts, lay, func() ([]render.Output, error) { return Outputs(opts.Config, lay) }, sink)
 }
 
 // build is Build with the outputs made by newOutputs, so tests can render
-// through outputs of their own.
-func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output, error), sink Sink) (*Result, error) {
+// through outputs of their own. lay is hashed into the incremental cache's
+// keys; with no layout there is no cache.
+func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs func() ([]render.Output, error), sink Sink) (*Result, error) {
 	cfg := opts.Config
 	// The renderers read their fonts while the sources are read.
 	var outs []render.Output
@@ -75,6 +79,10 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 	}
 	if outErr != nil {
 		return nil, outErr
+	}
+	ch, err := newCache(opts, lay, sink)
+	if err != nil {
+		return nil, err
 	}
 
 	var jobs, summaries []job
@@ -108,13 +116,14 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 	sort.SliceStable(order, func(a, b int) bool { return size(jobs[order[a]].months) > size(jobs[order[b]].months) })
 	made := make([]news.File, len(jobs))
 	warnings := make([][]news.Problem, len(jobs))
+	kept := make([]bool, len(jobs))
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var once sync.Once
 	var firstErr error
 	parallel.For(rctx, len(order), func(k int) {
 		j := jobs[order[k]]
-		f, w, err := renderFile(rctx, j, cat.edition(opts, j.months, nil), cfg.Types, sink)
+		f, w, hit, err := ch.renderFile(rctx, j, cat.edition(opts, j.months, nil), cfg.Types, sink)
 		if err != nil {
 			once.Do(func() { firstErr = err; cancel(err) })
 			return
@@ -122,7 +131,7 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 		if j.out.Scope != render.Monthly || !slices.Contains(opts.Keep, j.months[0].Key) {
 			f.Data = nil
 		}
-		made[order[k]], warnings[order[k]] = f, w
+		made[order[k]], warnings[order[k]], kept[order[k]] = f, w, hit
 		progress(j.name)
 	})
 	if firstErr == nil {
@@ -131,8 +140,11 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	for _, w := range warnings {
+	for i, w := range warnings {
 		cat.Problems = append(cat.Problems, w...)
+		if kept[i] {
+			res.Kept = append(res.Kept, made[i].Name)
+		}
 	}
 	// Summaries describe what the others made, so they come last.
 	for _, j := range summaries {
@@ -148,7 +160,15 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 	if err := removeStale(opts, outs, made, sink); err != nil {
 		return nil, err
 	}
+	if err := ch.save(sink, partial(opts)); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// partial reports whether opts build some months only.
+func partial(opts Options) bool {
+	return len(opts.Months) > 0 || opts.From.Year != 0 || opts.To.Year != 0
 }
 
 // Remover is a Sink that can also remove a file a previous build made.
@@ -162,7 +182,7 @@ type Remover interface {
 // whatever the old manifest says: bulletin-notes.pdf is not one of ours.
 func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink) error {
 	rm, ok := sink.(Remover)
-	if !ok || len(opts.Months) > 0 || opts.From.Year != 0 || opts.To.Year != 0 {
+	if !ok || partial(opts) {
 		return nil
 	}
 	now := map[string]bool{}
@@ -183,6 +203,31 @@ func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink
 		}
 	}
 	return nil
+}
+
+// renderFile makes one job's file: kept as the last build made it when
+// the cache says its inputs are unchanged (hit), else rendered and put
+// into sink; either way described, and recorded in the cache.
+func (c *cache) renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) (f news.File, warnings []news.Problem, hit bool, err error) {
+	key, err := c.key(j, ed)
+	if err != nil {
+		return news.File{}, nil, false, err
+	}
+	data, warnings, hit, err := c.reuse(j.name, key)
+	if err != nil {
+		return news.File{}, nil, false, err
+	}
+	if hit {
+		f = describe(j.name, j.out.MediaType, data, j.months, types)
+		f.Data = data
+		return f, warnings, true, nil
+	}
+	f, warnings, err = renderFile(ctx, j, ed, types, sink)
+	if err != nil {
+		return news.File{}, nil, false, err
+	}
+	c.record(j.name, cacheEntry{Key: key, SHA256: f.SHA256, Warnings: warnings})
+	return f, warnings, false, nil
 }
 
 // renderFile renders one job, puts the bytes into sink and describes them.
