@@ -4,7 +4,7 @@ DATE    ?= 2020-07-06
 BIN     := bin/bulletin
 PKGS    := ./...
 
-.PHONY: run build test checkers lint bench fuzz pictures clean
+.PHONY: run build test test-upstream-fpdf checkers lint bench fuzz pictures clean
 
 ## run: build the example in sources/ into out/ (publication date $(DATE))
 run: build
@@ -18,6 +18,14 @@ build:
 test: checkers
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 $(PKGS)
+
+## test-upstream-fpdf: the whole suite against upstream fpdf v0.12.0 instead of
+## the patched copy in third_party/fpdf (go.mod's replace dropped in bin/upstream.mod)
+test-upstream-fpdf:
+	@mkdir -p bin && cp go.mod bin/upstream.mod && cp go.sum bin/upstream.sum
+	$(GO) mod edit -dropreplace=codeberg.org/go-pdf/fpdf bin/upstream.mod
+	$(GO) list -mod=mod -modfile=bin/upstream.mod -m -f 'fpdf from {{.Dir}}' codeberg.org/go-pdf/fpdf
+	$(GO) test -count=1 -mod=mod -modfile=bin/upstream.mod $(PKGS)
 
 checkers:
 	@./.ci/install-checkers
