@@ -859,9 +859,11 @@ func generateFontID(fdt fontDefType) (string, error) {
 	if fdt.utf8File != nil {
 		h := sha1.New()
 		fmt.Fprintf(h, "%s|%s|%v|%d|%d", fdt.Tp, fdt.Name, fdt.Desc, fdt.Up, fdt.Ut)
+		cw := make([]byte, 0, 2*len(fdt.Cw))
 		for _, w := range fdt.Cw {
-			h.Write([]byte{byte(w >> 8), byte(w)})
+			cw = append(cw, byte(w>>8), byte(w))
 		}
+		h.Write(cw)
 		return fmt.Sprintf("%x", h.Sum(nil)), nil
 	}
 	b, err := json.Marshal(&fdt)
