@@ -36,11 +36,15 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
-## bench: Go benchmarks of the stages (with allocations), then the side-by-side
-## table against pandoc, WeasyPrint and Typst when installed (bench/run.sh)
+## bench: Go benchmarks of the stages (with allocations), over one year and six
+## years of items, then the side-by-side tables against pandoc, WeasyPrint and
+## Typst when installed, for both shapes (bench/run.sh)
 bench:
 	$(GO) run ./cmd/corpus -n 1000 -seed 1 -out bin/corpus >/dev/null
 	BULLETIN_CORPUS=$(CURDIR)/bin/corpus/md $(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
+	@echo "The same 1,000 items over six years (72 bulletins): the whole build and one item changed"
+	$(GO) run ./cmd/corpus -n 1000 -years 6 -seed 1 -out bin/corpus6 >/dev/null
+	BULLETIN_CORPUS=$(CURDIR)/bin/corpus6/md $(GO) test -run '^$$' -bench 'BuildCorpus|Incremental' -benchmem -count 5 ./pipeline
 	./bench/run.sh
 
 ## fuzz: run each fuzz target briefly (FUZZTIME each; not part of make test)
