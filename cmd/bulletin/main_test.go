@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -259,14 +260,39 @@ func TestDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 8 {
-		t.Errorf("want 3 PDFs, 3 monthly EPUBs, the collection and the manifest, got %d files", len(entries))
+	if len(entries) != 9 {
+		t.Errorf("want 3 PDFs, 3 monthly EPUBs, the collection, the manifest and the cache, got %d files", len(entries))
 	}
-	for _, e := range entries {
-		a, b := read(t, filepath.Join(dir, "a", e.Name())), read(t, filepath.Join(dir, "b", e.Name()))
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs between two builds with the same --date", e.Name())
+	same := func(what string) {
+		t.Helper()
+		for _, e := range entries {
+			a, b := read(t, filepath.Join(dir, "a", e.Name())), read(t, filepath.Join(dir, "b", e.Name()))
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s: %s differs", what, e.Name())
+			}
 		}
+	}
+	same("two builds with the same --date")
+	// Again into a: everything is kept (the files' times show it), and
+	// --no-cache makes them all again; the bytes do not move either way.
+	pdf := filepath.Join(dir, "a", "bulletin-2020-06.pdf")
+	old := time.Unix(1e9, 0)
+	if err := os.Chtimes(pdf, old, old); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{}, {"--no-cache"}} {
+		res := runCLI(t, context.Background(), dir, append([]string{"build", "--date", "2020-07-06", "--out", "a"}, args...)...)
+		if res.code != 0 {
+			t.Fatalf("build %v: exit %d\n%s", args, res.code, res.stderr)
+		}
+		st, err := os.Stat(pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := st.ModTime().Equal(old); kept != (len(args) == 0) {
+			t.Errorf("build %v: kept the unchanged PDF = %v", args, kept)
+		}
+		same(fmt.Sprintf("build %v into the folder of the last", args))
 	}
 }
 
@@ -403,7 +429,7 @@ func TestListAndMonthSelection(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != "bulletin-2020-06.epub bulletin-2020-06.pdf collection.epub manifest.json" {
+	if strings.Join(names, " ") != ".bulletin-cache.json bulletin-2020-06.epub bulletin-2020-06.pdf collection.epub manifest.json" {
 		t.Errorf("--month 2020-06 wrote %v", names)
 	}
 }
