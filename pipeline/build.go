@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"sort"
 	"sync"
@@ -85,19 +86,14 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 		return nil, err
 	}
 
-	var jobs, summaries []job
-	for _, o := range outs {
-		switch o.Scope {
-		case render.Monthly:
-			for _, m := range cat.Months {
-				jobs = append(jobs, job{o, o.FileName(m.Key), []news.Month{m}})
-			}
-		case render.Collection:
-			jobs = append(jobs, job{o, o.FileName(news.MonthKey{}), cat.All})
-		case render.Summary:
-			summaries = append(summaries, job{o, o.FileName(news.MonthKey{}), cat.All})
-		}
+	if partial(opts) {
+		// A folder output (the site) links every month's files, but a
+		// build of some months knows only theirs: it leaves the folder as
+		// the last full build made it, as it leaves the other months'
+		// files.
+		outs = slices.DeleteFunc(slices.Clone(outs), func(o render.Output) bool { return o.Folder() })
 	}
+	jobs, summaries := plan(outs, cat)
 	total := len(jobs) + len(summaries)
 	var done atomic.Int32
 	progress := func(name string) {
@@ -114,7 +110,7 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return size(jobs[order[a]].months) > size(jobs[order[b]].months) })
-	made := make([]news.File, len(jobs))
+	made := make([][]news.File, len(jobs))
 	warnings := make([][]news.Problem, len(jobs))
 	kept := make([]bool, len(jobs))
 	rctx, cancel := context.WithCancelCause(ctx)
@@ -123,15 +119,17 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 	var firstErr error
 	parallel.For(rctx, len(order), func(k int) {
 		j := jobs[order[k]]
-		f, w, hit, err := ch.renderFile(rctx, j, cat.edition(opts, j.months, nil), cfg.Types, sink)
+		fs, w, hit, err := ch.renderFile(rctx, j, cat.edition(opts, j.months, nil), cfg.Types, sink)
 		if err != nil {
 			once.Do(func() { firstErr = err; cancel(err) })
 			return
 		}
 		if j.out.Scope != render.Monthly || !slices.Contains(opts.Keep, j.months[0].Key) {
-			f.Data = nil
+			for i := range fs {
+				fs[i].Data = nil
+			}
 		}
-		made[order[k]], warnings[order[k]], kept[order[k]] = f, w, hit
+		made[order[k]], warnings[order[k]], kept[order[k]] = fs, w, hit
 		progress(j.name)
 	})
 	if firstErr == nil {
@@ -143,32 +141,29 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 	for i, w := range warnings {
 		cat.Problems = append(cat.Problems, w...)
 		if kept[i] {
-			res.Kept = append(res.Kept, made[i].Name)
+			res.Kept = append(res.Kept, made[i][0].Name)
 		}
 	}
-	// Summaries describe what the others made, so they come last.
+	all := slices.Concat(made...)
+	// Summaries describe what the others made, so they come last, each
+	// seeing the files made before it (the manifest lists the site's).
 	for _, j := range summaries {
-		f, w, err := renderFile(ctx, j, cat.edition(opts, j.months, made), cfg.Types, sink)
+		fs, w, err := renderFile(ctx, j, cat.edition(opts, j.months, all), cfg.Types, sink)
 		if err != nil {
 			return nil, err
 		}
 		cat.Problems = append(cat.Problems, w...)
-		made = append(made, f)
+		all = append(all, fs...)
 		progress(j.name)
 	}
-	res.Made = made
-	if err := removeStale(opts, outs, made, sink); err != nil {
+	res.Made = all
+	if err := removeStale(opts, outs, all, sink); err != nil {
 		return nil, err
 	}
 	if err := ch.save(sink, partial(opts)); err != nil {
 		return nil, err
 	}
 	return res, nil
-}
-
-// partial reports whether opts build some months only.
-func partial(opts Options) bool {
-	return len(opts.Months) > 0 || opts.From.Year != 0 || opts.To.Year != 0
 }
 
 // Remover is a Sink that can also remove a file a previous build made.
@@ -194,7 +189,7 @@ func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink
 			continue
 		}
 		for _, o := range outs {
-			if o.Scope == render.Monthly && o.Matches(name) {
+			if (o.Scope == render.Monthly || o.Folder()) && o.Matches(name) {
 				if err := rm.Remove(name); err != nil {
 					return fmt.Errorf("pipeline: %w", err)
 				}
@@ -207,45 +202,136 @@ func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink
 
 // renderFile makes one job's file: kept as the last build made it when
 // the cache says its inputs are unchanged (hit), else rendered and put
-// into sink; either way described, and recorded in the cache.
-func (c *cache) renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) (f news.File, warnings []news.Problem, hit bool, err error) {
+// into sink; either way described, and recorded in the cache. Folder
+// outputs (the site) are always made: the cache keeps whole files.
+func (c *cache) renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) (fs []news.File, warnings []news.Problem, hit bool, err error) {
+	if j.out.Folder() {
+		fs, warnings, err = renderFile(ctx, j, ed, types, sink)
+		return fs, warnings, false, err
+	}
 	key, err := c.key(j, ed)
 	if err != nil {
-		return news.File{}, nil, false, err
+		return nil, nil, false, err
 	}
 	data, warnings, hit, err := c.reuse(j.name, key)
 	if err != nil {
-		return news.File{}, nil, false, err
+		return nil, nil, false, err
 	}
 	if hit {
-		f = describe(j.name, j.out.MediaType, data, j.months, types)
+		f := describe(j.name, j.out.MediaType, data, j.months, types)
 		f.Data = data
-		return f, warnings, true, nil
+		return []news.File{f}, warnings, true, nil
 	}
-	f, warnings, err = renderFile(ctx, j, ed, types, sink)
+	fs, warnings, err = renderFile(ctx, j, ed, types, sink)
 	if err != nil {
-		return news.File{}, nil, false, err
+		return nil, nil, false, err
 	}
-	c.record(j.name, cacheEntry{Key: key, SHA256: f.SHA256, Warnings: warnings})
-	return f, warnings, false, nil
+	c.record(j.name, cacheEntry{Key: key, SHA256: fs[0].SHA256, Warnings: warnings})
+	return fs, warnings, false, nil
 }
 
-// renderFile renders one job, puts the bytes into sink and describes them.
-func renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) (news.File, []news.Problem, error) {
+// plan lists the files to make: a Monthly output once for each month asked
+// for, a Collection output once for all months; Summary outputs apart, as
+// they are made last.
+func plan(outs []render.Output, cat *Catalogue) (jobs, summaries []job) {
+	for _, o := range outs {
+		switch o.Scope {
+		case render.Monthly:
+			for _, m := range cat.Months {
+				jobs = append(jobs, job{o, o.FileName(m.Key), []news.Month{m}})
+			}
+		case render.Collection:
+			jobs = append(jobs, job{o, o.FileName(news.MonthKey{}), cat.All})
+		case render.Summary:
+			summaries = append(summaries, job{o, o.FileName(news.MonthKey{}), cat.All})
+		}
+	}
+	return jobs, summaries
+}
+
+// partial reports whether the build is of some months only.
+func partial(opts Options) bool {
+	return len(opts.Months) > 0 || opts.From.Year != 0 || opts.To.Year != 0
+}
+
+// renderFile renders one job, puts the bytes into sink and describes them:
+// one file, or each file of a folder output.
+func renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) ([]news.File, []news.Problem, error) {
+	fail := func(err error) ([]news.File, []news.Problem, error) {
+		if errors.Is(err, context.Canceled) && context.Cause(ctx) != nil && !errors.Is(context.Cause(ctx), context.Canceled) {
+			err = context.Cause(ctx) // stopped by another file's failure: report that one
+		}
+		return nil, nil, fmt.Errorf("pipeline: render %s: %w", j.name, err)
+	}
+	if j.out.Folder() {
+		dir := &folder{prefix: j.name, sink: sink}
+		warnings, err := j.out.Renderer.Render(ctx, dir, ed)
+		if err != nil {
+			return fail(err)
+		}
+		return dir.made, warnings, nil
+	}
 	var buf bytes.Buffer
 	warnings, err := j.out.Renderer.Render(ctx, &buf, ed)
 	if err == nil {
 		err = sink.Put(j.name, buf.Bytes())
 	}
 	if err != nil {
-		if errors.Is(err, context.Canceled) && context.Cause(ctx) != nil && !errors.Is(context.Cause(ctx), context.Canceled) {
-			err = context.Cause(ctx) // stopped by another file's failure: report that one
-		}
-		return news.File{}, nil, fmt.Errorf("pipeline: render %s: %w", j.name, err)
+		return fail(err)
 	}
 	f := describe(j.name, j.out.MediaType, buf.Bytes(), j.months, types)
 	f.Data = buf.Bytes()
-	return f, warnings, nil
+	return []news.File{f}, warnings, nil
+}
+
+// folder is the w a folder output's Renderer gets (render.Files): each
+// file goes into the sink under the folder's name and is described for
+// the manifest, by the media type its extension says. Its files belong to
+// no month, so mail never takes one for a bulletin.
+type folder struct {
+	prefix string // "site/"
+	sink   Sink
+	made   []news.File
+}
+
+func (d *folder) Write([]byte) (int, error) { return 0, render.ErrNotFolder }
+
+func (d *folder) Put(name string, data []byte) error {
+	if err := render.CleanName(name); err != nil {
+		return err
+	}
+	full := d.prefix + name
+	if err := d.sink.Put(full, data); err != nil {
+		return err
+	}
+	d.made = append(d.made, describe(full, mediaTypeOf(name), data, nil, nil))
+	return nil
+}
+
+// mediaTypeOf names the media type of a file in a folder output by its
+// extension; the manifest records it.
+func mediaTypeOf(name string) string {
+	switch path.Ext(name) {
+	case ".html":
+		return "text/html; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".atom":
+		return "application/atom+xml"
+	case ".xml":
+		return "application/atom+xml;profile=opds-catalog;kind=acquisition"
+	case ".png":
+		return "image/png"
+	case ".jpg":
+		return "image/jpeg"
+	case ".gif":
+		return "image/gif"
+	case ".svg":
+		return "image/svg+xml"
+	}
+	// Not mime.TypeByExtension: it reads the machine's tables, and the
+	// manifest must not differ from machine to machine.
+	return "application/octet-stream"
 }
 
 func size(months []news.Month) int {

@@ -94,14 +94,14 @@ func TestOutputsRegistry(t *testing.T) {
 		}
 		return n
 	}
-	if got := strings.Join(names(config.Default()), " "); got != "bulletin-2020-06.pdf bulletin-2020-06.epub collection.epub manifest.json" {
+	if got := strings.Join(names(config.Default()), " "); got != "bulletin-2020-06.pdf bulletin-2020-06.epub collection.epub site/ manifest.json" {
 		t.Errorf("default outputs: %s", got)
 	}
 	off, err := config.Parse("off.yaml", []byte("epub: {monthly: false}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(names(off), " "); got != "bulletin-2020-06.pdf collection.epub manifest.json" {
+	if got := strings.Join(names(off), " "); got != "bulletin-2020-06.pdf collection.epub site/ manifest.json" {
 		t.Errorf("epub.monthly false: %s", got)
 	}
 }
@@ -157,7 +157,8 @@ func TestComposeLetterUsesTheBuildsBytes(t *testing.T) {
 // removes nothing.
 func TestBuildRemovesStaleOutputs(t *testing.T) {
 	opts := exampleOptions(t)
-	opts.Previous = []string{"bulletin-2019-01.pdf", "bulletin-2019-01.epub", "bulletin-2020-06.pdf", "notes.txt", "collection.epub"}
+	opts.Previous = []string{"bulletin-2019-01.pdf", "bulletin-2019-01.epub", "bulletin-2020-06.pdf", "notes.txt", "collection.epub",
+		"site/2019-01.html", "site/2020-06.html", "site/index.html", "site/../notes.txt"}
 	lay, err := layouts.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -166,8 +167,11 @@ func TestBuildRemovesStaleOutputs(t *testing.T) {
 	if _, err := Build(context.Background(), opts, lay, sink); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(sink.removed, " "); got != "bulletin-2019-01.pdf bulletin-2019-01.epub" {
+	if got := strings.Join(sink.removed, " "); got != "bulletin-2019-01.pdf bulletin-2019-01.epub site/2019-01.html" {
 		t.Errorf("removed %q", got)
+	}
+	if sink.files["site/index.html"] == nil || sink.files["site/2020-06.html"] == nil {
+		t.Error("a full build made no site")
 	}
 	opts.Months = []news.MonthKey{{Year: 2020, Month: time.June}}
 	sink = &memSink{}
@@ -176,5 +180,10 @@ func TestBuildRemovesStaleOutputs(t *testing.T) {
 	}
 	if len(sink.removed) != 0 {
 		t.Errorf("a build of one month removed %v", sink.removed)
+	}
+	for name := range sink.files {
+		if strings.HasPrefix(name, "site/") {
+			t.Errorf("a build of one month wrote %s: it would lose the other months' downloads", name)
+		}
 	}
 }

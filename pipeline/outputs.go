@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 
 	"bulletin/layouts"
 	"bulletin/pipeline/config"
@@ -10,6 +11,7 @@ import (
 	"bulletin/pipeline/render/epub"
 	"bulletin/pipeline/render/manifest"
 	"bulletin/pipeline/render/pdf"
+	"bulletin/pipeline/render/site"
 )
 
 // Media types of the outputs, as mail and the manifest name them.
@@ -18,6 +20,9 @@ const (
 	MediaEPUB = "application/epub+zip"
 	MediaJSON = "application/json"
 )
+
+// SiteName is the web edition's folder in the output folder.
+const SiteName = "site/"
 
 // Outputs are the files a build makes, in the manifest's order. This is the
 // one place they are named: a new output is a package under render and one
@@ -33,11 +38,16 @@ func Outputs(cfg *config.Config, lay *layouts.Layout) ([]render.Output, error) {
 		{Name: "bulletin-" + render.MonthMark + ".pdf", MediaType: MediaPDF, Scope: render.Monthly, Renderer: pdfs},
 		{Name: "bulletin-" + render.MonthMark + ".epub", MediaType: MediaEPUB, Scope: render.Monthly, Renderer: epubs},
 		{Name: "collection.epub", MediaType: MediaEPUB, Scope: render.Collection, Renderer: epubs},
-		{Name: ManifestName, MediaType: MediaJSON, Scope: render.Summary, Renderer: manifest.New("bulletin "+Version, cfg.Mail.Budget())},
 	}
 	if !cfg.EPUB.Monthly {
 		outs = append(outs[:1], outs[2:]...)
 	}
+	// The web edition links to the files above, so it comes after them;
+	// the manifest, last, lists the site's files too.
+	if cfg.Site.Make {
+		outs = append(outs, render.Output{Name: SiteName, MediaType: "text/html", Scope: render.Summary, Renderer: site.New(epubs, slices.Clone(outs))})
+	}
+	outs = append(outs, render.Output{Name: ManifestName, MediaType: MediaJSON, Scope: render.Summary, Renderer: manifest.New("bulletin "+Version, cfg.Mail.Budget())})
 	return outs, nil
 }
 

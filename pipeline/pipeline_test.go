@@ -193,21 +193,21 @@ func TestBuildProgress(t *testing.T) {
 		defer mu.Unlock()
 		names = append(names, name)
 		dones[done] = true
-		if total != 8 {
-			t.Errorf("progress %d of %d for %s: want a total of 3 PDFs, 3 EPUBs, the collection and the manifest", done, total, name)
+		if total != 9 {
+			t.Errorf("progress %d of %d for %s: want a total of 3 PDFs, 3 EPUBs, the collection, the site and the manifest", done, total, name)
 		}
 	}
 	if _, err := Build(context.Background(), opts, lay, discard{}); err != nil {
 		t.Fatal(err)
 	}
-	if len(dones) != 8 || !dones[1] || !dones[8] {
-		t.Errorf("done counts %v, want 1 to 8 once each", dones)
+	if len(dones) != 9 || !dones[1] || !dones[9] {
+		t.Errorf("done counts %v, want 1 to 9 once each", dones)
 	}
 	if names[len(names)-1] != "manifest.json" {
 		t.Errorf("progress ended with %s, want the manifest last (it describes the others)", names[len(names)-1])
 	}
 	sort.Strings(names)
-	if strings.Join(names, " ") != "bulletin-2020-05.epub bulletin-2020-05.pdf bulletin-2020-06.epub bulletin-2020-06.pdf bulletin-2020-07.epub bulletin-2020-07.pdf collection.epub manifest.json" {
+	if strings.Join(names, " ") != "bulletin-2020-05.epub bulletin-2020-05.pdf bulletin-2020-06.epub bulletin-2020-06.pdf bulletin-2020-07.epub bulletin-2020-07.pdf collection.epub manifest.json site/" {
 		t.Errorf("progress named %v", names)
 	}
 }

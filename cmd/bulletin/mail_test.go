@@ -186,6 +186,27 @@ func TestMailUsage(t *testing.T) {
 	}
 }
 
+// With monthly EPUBs turned off, --epub says how to turn them on, and a
+// build makes no month EPUB at all.
+func TestMailEPUBMonthlyOff(t *testing.T) {
+	dir := mailProject(t, "")
+	cfg := read(t, filepath.Join(dir, "bulletin.yaml"))
+	write(t, filepath.Join(dir, "bulletin.yaml"), append(cfg, []byte("epub:\n  monthly: false\n")...))
+	r := runMailCLI(t, dir, nil, "mail", "--month", "2020-06", "--date", "2020-07-06", "--eml", "x.eml", "--epub")
+	if r.code != exitSources || !strings.Contains(r.stderr, "monthly: false") {
+		t.Fatalf("--epub with monthly EPUBs off: exit %d, %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.eml")); !os.IsNotExist(err) {
+		t.Errorf("a message was written: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "bulletin-2020-06.epub")); !os.IsNotExist(err) {
+		t.Errorf("a month EPUB was made with epub.monthly false: %v", err)
+	}
+	if r := runMailCLI(t, dir, nil, "mail", "--month", "2020-06", "--date", "2020-07-06", "--eml", "x.eml"); r.code != 0 {
+		t.Errorf("the PDF alone: exit %d, %s", r.code, r.stderr)
+	}
+}
+
 // ---- Mailpit ----
 
 // mailpitBin finds Mailpit: $MAILPIT, then mailpit on PATH, then a copy

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,8 +131,18 @@ func TestSampleBuild(t *testing.T) {
 			t.Errorf("%s: %d items, want %d (manifest: %v)", name, got[name], n, got)
 		}
 	}
+	site := 0
+	for name := range got {
+		if strings.HasPrefix(name, "site/") {
+			site++
+			delete(got, name)
+		}
+	}
 	if len(got) != len(want) {
 		t.Errorf("outputs %v, want %v", got, want)
+	}
+	if site < 6 {
+		t.Errorf("the manifest lists %d files of the web edition, want its index, pages, style sheet, feed and catalogue", site)
 	}
 
 	cover := []string{
@@ -172,6 +183,21 @@ func TestSampleBuild(t *testing.T) {
 		}
 	}
 	epubcheck(t, epub)
+
+	// Each month's own EPUB: its cover with the counters, its items only.
+	june := filepath.Join(dir, "out", "bulletin-2020-06.epub")
+	juneText := epubXHTML(t, june)
+	for _, s := range append(cover[:3], "June 2020", "Appeal by the Federation Council") {
+		if !strings.Contains(juneText, s) {
+			t.Errorf("bulletin-2020-06.epub lacks %q", s)
+		}
+	}
+	if strings.Contains(juneText, "LondonCyber") {
+		t.Errorf("bulletin-2020-06.epub has an item of another month")
+	}
+	for _, m := range []string{"2020-05", "2020-06", "2020-07"} {
+		epubcheck(t, filepath.Join(dir, "out", "bulletin-"+m+".epub"))
+	}
 
 	// A later publication date moves the counters, nothing else.
 	res = runCLI(t, context.Background(), dir, "build", "--date", "2020-08-01", "--out", "later")
@@ -256,19 +282,19 @@ func TestDeterministic(t *testing.T) {
 			t.Fatalf("build: exit %d\n%s", res.code, res.stderr)
 		}
 	}
-	entries, err := os.ReadDir(filepath.Join(dir, "a"))
-	if err != nil {
-		t.Fatal(err)
+	names := files(t, filepath.Join(dir, "a"))
+	if len(names) < 8+6 {
+		t.Errorf("want 3 PDFs, 3 monthly EPUBs, the collection, the manifest and the site, got %v", names)
 	}
-	if len(entries) != 9 {
-		t.Errorf("want 3 PDFs, 3 monthly EPUBs, the collection, the manifest and the cache, got %d files", len(entries))
+	if !slices.Contains(names, ".bulletin-cache.json") {
+		t.Errorf("no incremental cache in %v", names)
 	}
 	same := func(what string) {
 		t.Helper()
-		for _, e := range entries {
-			a, b := read(t, filepath.Join(dir, "a", e.Name())), read(t, filepath.Join(dir, "b", e.Name()))
+		for _, name := range names {
+			a, b := read(t, filepath.Join(dir, "a", name)), read(t, filepath.Join(dir, "b", name))
 			if !bytes.Equal(a, b) {
-				t.Errorf("%s: %s differs", what, e.Name())
+				t.Errorf("%s: %s differs", what, name)
 			}
 		}
 	}
@@ -370,16 +396,31 @@ func TestInterrupted(t *testing.T) {
 }
 
 // snapshot names every file in dir with its size and a digest of its bytes.
-func snapshot(t *testing.T, dir string) string {
+// files lists the files under dir, folders walked, by slash-separated
+// relative names in lexical order.
+func files(t *testing.T, dir string) []string {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
+	var names []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		names = append(names, filepath.ToSlash(rel))
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return names
+}
+
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
 	var b strings.Builder
-	for _, e := range entries {
-		data := read(t, filepath.Join(dir, e.Name()))
-		b.WriteString(e.Name())
+	for _, name := range files(t, dir) {
+		data := read(t, filepath.Join(dir, filepath.FromSlash(name)))
+		b.WriteString(name)
 		b.WriteString(":")
 		b.WriteString(string(rune('0' + len(data)%10)))
 		b.WriteString(string(data[:min(len(data), 64)]))
@@ -430,7 +471,7 @@ func TestListAndMonthSelection(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	if strings.Join(names, " ") != ".bulletin-cache.json bulletin-2020-06.epub bulletin-2020-06.pdf collection.epub manifest.json" {
-		t.Errorf("--month 2020-06 wrote %v", names)
+		t.Errorf("--month 2020-06 wrote %v (the site is made by full builds only)", names)
 	}
 }
 

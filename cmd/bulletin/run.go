@@ -21,6 +21,7 @@ import (
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/outdir"
 	"bulletin/pipeline/render/manifest"
+	"bulletin/pipeline/render/site"
 )
 
 // Exit codes of the CLI contract.
@@ -51,6 +52,9 @@ Usage:
                   [--eml FILE | --smtp HOST:PORT [--insecure]] [--epub] [--force]   plus build's flags
                   the month's bulletin as a message: written to FILE, or sent to each recipient
                   (SMTP credentials from BULLETIN_SMTP_USER / BULLETIN_SMTP_PASSWORD)
+  bulletin serve  [--addr 127.0.0.1:8080]   plus build's flags
+                  build, serve the output folder on loopback, rebuild when the sources,
+                  bulletin.yaml or --layouts change, and reload open pages; Ctrl-C stops
   bulletin version
 
 DATE is YYYY-MM-DD or RFC 3339; without --date, SOURCE_DATE_EPOCH, else now.
@@ -68,6 +72,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runPipeline(ctx, cmd, rest, e)
 	case "mail":
 		return runMail(ctx, rest, e)
+	case "serve":
+		return runServe(ctx, rest, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "bulletin %s\n", pipeline.Version)
 		return exitOK
@@ -209,7 +215,22 @@ func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
 	if code != exitOK {
 		return code
 	}
+	// The web edition is many small files: one line for the folder.
+	var siteFiles, siteBytes int
 	for _, mf := range res.Made {
+		if strings.HasPrefix(mf.Name, pipeline.SiteName) {
+			siteFiles++
+			siteBytes += mf.Bytes
+		}
+	}
+	for _, mf := range res.Made {
+		if strings.HasPrefix(mf.Name, pipeline.SiteName) {
+			if siteFiles > 0 {
+				fmt.Fprintf(e.stdout, "%s\t%d files\t%d bytes\n", filepath.Join(f.out, pipeline.SiteName, site.IndexFile), siteFiles, siteBytes)
+				siteFiles = 0
+			}
+			continue
+		}
 		if mf.Name == pipeline.ManifestName {
 			fmt.Fprintf(e.stdout, "%s\n", filepath.Join(f.out, mf.Name))
 			continue
@@ -250,7 +271,7 @@ func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, l
 	}
 	if res != nil && res.Catalogue != nil {
 		if code := report(e.stderr, res.Catalogue.Problems, onError); code != exitOK {
-			return nil, code
+			return res, code // the problems, for serve's overlay; nothing was written
 		}
 	}
 	if err != nil {

@@ -83,3 +83,36 @@ func absent(tb testing.TB, format string, args ...any) {
 	}
 	tb.Skipf("SKIPPED: %s", msg)
 }
+
+// Chromium returns Debian's chromium (the chromium package), the browser
+// the browser tests drive through chromedp; tests never download one.
+func Chromium(tb testing.TB) string {
+	tb.Helper()
+	for _, name := range []string{"/usr/bin/chromium", "chromium"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	absent(tb, "chromium is not installed; run `make checkers` (apt-get install chromium)")
+	return ""
+}
+
+// AxeVersion is the axe-core release the accessibility tests inject;
+// .ci/install-checkers installs the same one.
+const AxeVersion = "4.14.1"
+
+// AxeCore returns the path of axe.min.js, installed by .ci/install-checkers
+// with npm into .cache/npm at the repository's root.
+func AxeCore(tb testing.TB) string {
+	tb.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		absent(tb, "axe-core cannot be found: %v", err)
+		return ""
+	}
+	p := filepath.Join(root, ".cache", "npm", "node_modules", "axe-core", "axe.min.js")
+	if _, err := os.Stat(p); err != nil {
+		absent(tb, "axe-core is not installed (%v); run `make checkers` (npm install --prefix .cache/npm axe-core@%s)", err, AxeVersion)
+	}
+	return p
+}

@@ -32,6 +32,7 @@ type Config struct {
 	Types     []Type    `yaml:"types"`
 	Mail      Mail      `yaml:"mail"`
 	EPUB      EPUB      `yaml:"epub"`
+	Site      Site      `yaml:"site"`
 
 	// Location is TimeZone loaded; set by Parse.
 	Location *time.Location `yaml:"-"`
@@ -75,6 +76,13 @@ type Mail struct {
 
 // Budget is the mail budget in bytes.
 func (m Mail) Budget() int { return int(m.BudgetMB * 1e6) }
+
+// Site holds the web edition's options (site: {make: true}).
+type Site struct {
+	// Make writes the web edition into the output folder's site/; on by
+	// default.
+	Make bool `yaml:"make"`
+}
 
 // EPUB holds the EPUBs' options (epub: {embed_fonts: false, monthly: true}).
 type EPUB struct {
@@ -129,7 +137,7 @@ func Load(name string, r io.Reader) (*Config, error) {
 
 // Parse reads raw YAML (nil for none) and applies defaults.
 func Parse(name string, raw []byte) (*Config, error) {
-	c := &Config{File: name, EPUB: EPUB{Monthly: true}}
+	c := &Config{File: name, EPUB: EPUB{Monthly: true}, Site: Site{Make: true}}
 	if len(bytes.TrimSpace(raw)) > 0 {
 		var doc yaml.Node
 		dec := yaml.NewDecoder(bytes.NewReader(raw))

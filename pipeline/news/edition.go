@@ -98,6 +98,15 @@ type Labels struct {
 	ReadOnline string // "Read online"
 	// Tags introduces an item's tags: "Tags: visas, consular".
 	Tags string // "Tags"
+	// The web edition's words.
+	SkipToContent string // "Skip to content"
+	Editions      string // "Editions", the index's heading
+	Collection    string // "All editions in one EPUB"
+	Feed          string // "Atom feed of the editions"
+	Catalogue     string // "OPDS catalogue for e-reader apps"
+	// SizeKB and SizeMB word a file's size; %s is the number, whose
+	// decimal mark is Decimal.
+	SizeKB, SizeMB, Decimal string
 }
 
 // DateNote words where an item's date came from when the item did not say

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,7 +74,7 @@ func NewStage(dir string) *Stage {
 // commit a killed run left half done is finished first), for an
 // incremental build to compare with what it would make.
 func (s *Stage) Existing(name string) ([]byte, error) {
-	if err := plainName(name); err != nil {
+	if err := checkName(name); err != nil {
 		return nil, err
 	}
 	if _, err := os.Stat(s.dir); err != nil {
@@ -86,7 +87,7 @@ func (s *Stage) Existing(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(s.dir, name))
+	data, err := os.ReadFile(filepath.Join(s.dir, filepath.FromSlash(name)))
 	if err != nil {
 		return nil, fmt.Errorf("outdir: %w", err)
 	}
@@ -97,7 +98,7 @@ func (s *Stage) Existing(name string) ([]byte, error) {
 // holds (read with Existing): Commit leaves the file as it is, and does
 // not remove it even when Remove asked to. A later Put of name wins.
 func (s *Stage) Keep(name string) error {
-	if err := plainName(name); err != nil {
+	if err := checkName(name); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -106,17 +107,10 @@ func (s *Stage) Keep(name string) error {
 	return nil
 }
 
-func plainName(name string) error {
-	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
-		return fmt.Errorf("outdir: %q is not a plain file name", name)
-	}
-	return nil
-}
-
 // Remove makes Commit remove the file name from dir unless it was put:
 // the output of a month that is gone.
 func (s *Stage) Remove(name string) error {
-	if err := plainName(name); err != nil {
+	if err := checkName(name); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -214,14 +208,18 @@ func recoverDir(dir string) error {
 		}
 		syncDir(dir)
 	}
-	entries, err := os.ReadDir(dir)
+	// Temporaries may be in the folders of folder outputs (site/) too.
+	err = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if n := e.Name(); strings.HasPrefix(n, ".") && strings.Contains(n, tempMark) && e.Type().IsRegular() {
+			os.Remove(p)
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("outdir: read %s: %w", dir, err)
-	}
-	for _, e := range entries {
-		if n := e.Name(); strings.HasPrefix(n, ".") && strings.Contains(n, tempMark) && e.Type().IsRegular() {
-			os.Remove(filepath.Join(dir, n))
-		}
 	}
 	return nil
 }
@@ -238,11 +236,11 @@ func replay(dir string, data []byte) error {
 		f := strings.Fields(line)
 		switch {
 		case len(f) == 2 && f[0] == "remove":
-			if err := os.Remove(filepath.Join(dir, f[1])); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(f[1]))); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return fmt.Errorf("outdir: remove stale %s: %w", f[1], err)
 			}
 		case len(f) == 3 && f[0] == "rename":
-			err := os.Rename(filepath.Join(dir, f[1]), filepath.Join(dir, f[2]))
+			err := os.Rename(filepath.Join(dir, filepath.FromSlash(f[1])), filepath.Join(dir, filepath.FromSlash(f[2])))
 			if err != nil && !errors.Is(err, os.ErrNotExist) {
 				return fmt.Errorf("outdir: move %s into place: %w", f[2], err)
 			}
@@ -251,10 +249,29 @@ func replay(dir string, data []byte) error {
 	return nil
 }
 
-// Put writes data to a temporary file that Commit will name name.
+// checkName accepts a file name, or a slash-separated path inside the
+// folder ("site/index.html"), that cannot leave the folder: relative, no
+// empty, "." or ".." elements, no backslashes; and no spaces, which would
+// split the journal's lines.
+func checkName(name string) error {
+	if name == "" || strings.HasPrefix(name, "/") || strings.ContainsAny(name, "\\\x00 \t\n\r") {
+		return fmt.Errorf("outdir: %q is not a file name inside the output folder", name)
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == "" || part == "." || part == ".." {
+			return fmt.Errorf("outdir: %q is not a file name inside the output folder", name)
+		}
+	}
+	return nil
+}
+
+// Put writes data to a temporary file that Commit will name name, a plain
+// file name or a slash-separated path inside the folder (checkName); the
+// folders on the way are created, and the temporary file sits beside its
+// final name so the rename stays atomic.
 func (s *Stage) Put(name string, data []byte) error {
-	if name == "" || strings.ContainsAny(name, `/\`) {
-		return fmt.Errorf("outdir: %q is not a plain file name", name)
+	if err := checkName(name); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	err := s.prepare()
@@ -297,7 +314,12 @@ func (s *Stage) Commit() error {
 		}
 	}
 	for _, name := range s.names {
-		fmt.Fprintf(&j, "rename %s %s\n", filepath.Base(s.temps[name]), name)
+		rel, err := filepath.Rel(s.dir, s.temps[name])
+		if err != nil {
+			s.abort()
+			return fmt.Errorf("outdir: write the journal: %w", err)
+		}
+		fmt.Fprintf(&j, "rename %s %s\n", filepath.ToSlash(rel), name)
 	}
 	j.WriteString("end\n")
 	tmp, err := writeTemp(s.dir, journalName, j.Bytes())
@@ -337,7 +359,13 @@ func (s *Stage) abort() {
 }
 
 func writeTemp(dir, name string, data []byte) (string, error) {
-	tmp, err := os.CreateTemp(dir, "."+name+tempMark+"*")
+	final := filepath.Join(dir, filepath.FromSlash(name))
+	if sub := filepath.Dir(final); sub != filepath.Clean(dir) {
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return "", fmt.Errorf("outdir: create folder for %s: %w", name, err)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+tempMark+"*")
 	if err != nil {
 		return "", fmt.Errorf("outdir: create temporary file for %s: %w", name, err)
 	}

@@ -119,11 +119,11 @@ func TestWriteFailure(t *testing.T) {
 		keepOld []string
 	}{
 		{
-			name: "temporary file cannot be created (name into a missing subfolder)",
+			name: "a name that leaves the folder is refused mid-way",
 			files: []File{
 				{"a.pdf", []byte("new a")},
 				{"b.epub", []byte("new b")},
-				{filepath.Join("missing", "c.json"), []byte("new c")},
+				{"site/../../c.json", []byte("new c")},
 			},
 			keepOld: []string{"a.pdf", "b.epub"},
 		},
@@ -310,6 +310,42 @@ func TestStageLock(t *testing.T) {
 	}
 }
 
+// A folder output's files are put under slash-separated names: the folders
+// are made, the files land whole, and no temporary stays in them; names
+// that could leave the folder are refused before anything is written.
+func TestNestedNames(t *testing.T) {
+	dir := t.TempDir()
+	files := []File{{"site/index.html", []byte("index")}, {"site/images/a.png", []byte("png")}, {"manifest.json", []byte("{}")}}
+	if err := Write(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Name)))
+		if err != nil || string(got) != string(f.Data) {
+			t.Errorf("%s: %q, %v", f.Name, got, err)
+		}
+	}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), tempMark) {
+			t.Errorf("temporary left: %s", p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"", "/etc/passwd", "../x", "site/../../x", "site//x", "site/./x", `site\x`, "site/", "a b"} {
+		s := NewStage(dir)
+		if err := s.Put(bad, []byte("x")); err == nil {
+			t.Errorf("Put(%q) succeeded", bad)
+		}
+		if err := s.Remove(bad); err == nil {
+			t.Errorf("Remove(%q) succeeded", bad)
+		}
+		s.Abort()
+	}
+}
+
 // Keep leaves a file as the last build made it, even when Remove asked for
 // it; Existing reads it, and never creates a folder that is not there.
 func TestStageKeepAndExisting(t *testing.T) {
@@ -330,7 +366,7 @@ func TestStageKeepAndExisting(t *testing.T) {
 	if err != nil || string(got) != "A" {
 		t.Fatalf("Existing(a.pdf) = %q, %v; want A", got, err)
 	}
-	for _, name := range []string{"", "../a.pdf", "x/a.pdf"} {
+	for _, name := range []string{"", "../a.pdf", "/etc/passwd", "x/../../a.pdf"} {
 		if _, err := s.Existing(name); err == nil {
 			t.Errorf("Existing(%q) read outside the folder", name)
 		}

@@ -19,6 +19,9 @@ func Labels(lang string) news.Labels {
 			DatedByFileName: "В источнике без даты; датировано по имени файла, %s.",
 			Cover:           "Обложка", TitlePage: "Титульный лист",
 			ReadOnline: "Читать на сайте", Tags: "Метки",
+			SkipToContent: "Перейти к содержанию", Editions: "Выпуски", Collection: "Все выпуски в одной книге EPUB",
+			Feed: "Лента выпусков Atom", Catalogue: "Каталог OPDS для приложений чтения",
+			SizeKB: "%s КБ", SizeMB: "%s МБ", Decimal: ",",
 			AccessibilitySummary: "Сборник материалов с содержанием по месяцам, типам и материалам, " +
 				"с заголовками для навигации. У каждого изображения есть текстовое описание; " +
 				"текст обложки повторён на титульной странице."}
@@ -29,6 +32,9 @@ func Labels(lang string) news.Labels {
 		DatedByFileName: "Undated in the source; dated by its file name, %s.",
 		Cover:           "Cover", TitlePage: "Title page",
 		ReadOnline: "Read online", Tags: "Tags",
+		SkipToContent: "Skip to content", Editions: "Editions", Collection: "All editions in one EPUB",
+		Feed: "Atom feed of the editions", Catalogue: "OPDS catalogue for e-reader apps",
+		SizeKB: "%s KB", SizeMB: "%s MB", Decimal: ".",
 		AccessibilitySummary: "A collection of news items with a table of contents by month, type and item, " +
 			"and headings for navigation. Every image has a text alternative; " +
 			"the cover's words are repeated as text on the title page."}

@@ -34,6 +34,9 @@ type book struct {
 	months      []month
 	assets      *assets // images and fonts added to EPUB/, by href
 	rawHTML     bool    // raw HTML from the sources may be in the documents
+	// imagePrefix leads an image's href from the month documents to
+	// images/: "../" in the book (xhtml/ is beside images/), "" on the web.
+	imagePrefix string
 }
 
 type month struct {
@@ -51,13 +54,14 @@ type typeGroup struct {
 
 func newBook(ed news.Edition) (*book, error) {
 	b := &book{
-		ed:         ed,
-		title:      firstNonEmpty(ed.Meta.Title, ed.Cover.Title, "Bulletin"),
-		lang:       firstNonEmpty(ed.Meta.Lang, "en"),
-		author:     strings.TrimSpace(ed.Meta.Author),
-		contents:   firstNonEmpty(ed.Meta.Labels.Contents, "Contents"),
-		identifier: identifier(ed),
-		assets:     newAssets(),
+		ed:          ed,
+		title:       firstNonEmpty(ed.Meta.Title, ed.Cover.Title, "Bulletin"),
+		lang:        firstNonEmpty(ed.Meta.Lang, "en"),
+		author:      strings.TrimSpace(ed.Meta.Author),
+		contents:    firstNonEmpty(ed.Meta.Labels.Contents, "Contents"),
+		identifier:  identifier(ed),
+		assets:      newAssets(),
+		imagePrefix: "../",
 	}
 	b.coverTitle = firstNonEmpty(ed.Cover.Title, b.title)
 	seenItem := map[string]bool{}

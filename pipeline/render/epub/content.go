@@ -124,7 +124,7 @@ func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.I
 	}
 	s.WriteString(cleanBody(string(body), it.ID, func(src string) (string, bool) {
 		href, ok := b.assets.localImage(it, src)
-		return "../" + href, ok
+		return b.imagePrefix + href, ok
 	}))
 	writeItemLinks(s, b.ed.Meta.Labels, it)
 	s.WriteString("</section>\n")
@@ -192,11 +192,19 @@ var (
 // local resolves an image's src to a file copied into the book.
 func cleanBody(body, itemID string, local func(src string) (string, bool)) string {
 	body = stripInvalidXMLChars(body)
-	// Item headings are h3: body headings go below them.
+	// Item headings are h3: body headings go below them, the body's top
+	// level as h4, so no level is skipped (a body that starts at "##"
+	// would otherwise jump from h3 to h5, which screen readers and axe's
+	// heading-order rule take for a missing section).
+	top := 6
+	for _, sub := range headingTag.FindAllStringSubmatch(body, -1) {
+		n, _ := strconv.Atoi(sub[2])
+		top = min(top, n)
+	}
 	body = headingTag.ReplaceAllStringFunc(body, func(m string) string {
 		sub := headingTag.FindStringSubmatch(m)
 		n, _ := strconv.Atoi(sub[2])
-		return "<" + sub[1] + "h" + strconv.Itoa(min(n+3, 6))
+		return "<" + sub[1] + "h" + strconv.Itoa(min(n-top+4, 6))
 	})
 	// Heading ids repeat from item to item ("background"): scope them.
 	body = idAttr.ReplaceAllString(body, ` id="`+itemID+`-$1"`)

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"bulletin/internal/browsertest"
+)
+
+// lockedBuffer is a bytes.Buffer that serve's goroutines may write to
+// while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func mdItem(title, date string) []byte {
+	return []byte(fmt.Sprintf("---\ntitle: %s\ndate: %s\ntype: news\n---\nThe body of %s.\n", title, date, title))
+}
+
+// serve in a real browser: the page shows a new item without a manual
+// reload, an overlay names the file and line of a broken date while the
+// last good page stays under it, the overlay goes when the date is fixed,
+// and cancelling (Ctrl-C) stops the server.
+func TestServeInBrowser(t *testing.T) {
+	bctx := browsertest.New(t)
+	dir := project(t, map[string][]byte{"first.md": mdItem("First notice", "2020-06-03")})
+	t.Chdir(dir)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	var stdout, stderr lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	f := &flags{projectFlags: projectFlags{sources: "sources", out: "out", date: "2020-07-06"}}
+	go func() {
+		done <- serve(ctx, f, ln, env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }, now: time.Now})
+	}()
+	waitFor(t, 60*time.Second, "the first build", func() bool {
+		resp, err := http.Get(base + "/site/2020-06.html")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+
+	// Open the index, then the month from it.
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/")); err != nil {
+		t.Fatal(err)
+	}
+	if loc, err := chromedp.Run(bctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/site/index.html") {
+		t.Fatalf("/ led to %q (%v), want the site's index", loc, err)
+	}
+	if err := chromedp.Do(bctx, chromedp.Click(`a[href="2020-06.html"]`), chromedp.WaitVisible(`#main`)); err != nil {
+		t.Fatal(err)
+	}
+	bodyHas := func(text string) func() bool {
+		return func() bool {
+			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.body !== null && document.body.innerText.includes(%q)`, text)))
+			return err == nil && ok
+		}
+	}
+	if !bodyHas("First notice")() {
+		t.Fatal("the month page does not show the first item")
+	}
+
+	// Add an item: it shows within two seconds of the save, no reload asked.
+	start := time.Now()
+	write(t, filepath.Join(dir, "sources", "second.md"), mdItem("Second notice", "2020-06-20"))
+	waitFor(t, 2*time.Second, "the new item on the open page", bodyHas("Second notice"))
+	t.Logf("new item shown %s after the save", time.Since(start).Round(time.Millisecond))
+
+	// Break its date: the overlay names the file and line; the page under it is the last good one.
+	write(t, filepath.Join(dir, "sources", "second.md"), mdItem("Second notice", "2020-13-45"))
+	start = time.Now()
+	waitFor(t, 10*time.Second, "the overlay", bodyHas("sources/second.md:3"))
+	t.Logf("overlay shown %s after the save", time.Since(start).Round(time.Millisecond))
+	if !bodyHas("Second notice")() {
+		t.Error("under the overlay, the last good page is gone")
+	}
+
+	// Fix it: the overlay goes.
+	write(t, filepath.Join(dir, "sources", "second.md"), mdItem("Second notice", "2020-06-21"))
+	start = time.Now()
+	waitFor(t, 10*time.Second, "the overlay to go", func() bool {
+		n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("#bulletin-overlay").length`))
+		return err == nil && n == 0 && bodyHas("21 June 2020")()
+	})
+	t.Logf("overlay gone %s after the fix", time.Since(start).Round(time.Millisecond))
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d\n%s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop within 10 s of Ctrl-C")
+	}
+	if !strings.Contains(stderr.String(), "bulletin serve: stopped") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "site", "index.html")); err != nil {
+		t.Error(err)
+	}
+}
+
+func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not come within %s", what, limit)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,63 @@
+package epub
+
+import (
+	"context"
+	"fmt"
+
+	"bulletin/pipeline/news"
+)
+
+// The web edition shows the same text as the book: these are the book's
+// month documents and style sheet, exported for it, so the two cannot
+// drift apart.
+
+// Page is one month's body as the book has it: the month title, a section
+// per type (id "m2020-06-statement") and a section per item whose id is
+// the item's ID, stable from build to build.
+type Page struct {
+	Key   news.MonthKey
+	Title string // "June 2020", or the Undated label
+	Body  string // XHTML fragment, also valid HTML
+}
+
+// Image is an image a page shows, named by its content.
+type Image struct {
+	Href      string // "images/3f2a….png", relative to the pages
+	MediaType string
+	Data      []byte
+}
+
+// Pages renders every month of ed as the book does, with the images the
+// pages show; image hrefs are relative to the folder of the pages.
+func (r *Renderer) Pages(ctx context.Context, ed news.Edition) ([]Page, []Image, error) {
+	b, err := newBook(ed)
+	if err != nil {
+		return nil, nil, err
+	}
+	b.imagePrefix = ""
+	pages := make([]Page, 0, len(b.months))
+	for _, m := range b.months {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, fmt.Errorf("epub: %w", err)
+		}
+		body, err := r.monthBody(b, m)
+		if err != nil {
+			return nil, nil, err
+		}
+		pages = append(pages, Page{Key: m.src.Key, Title: m.title, Body: body})
+	}
+	var imgs []Image
+	for _, res := range b.assets.sorted() {
+		imgs = append(imgs, Image{Href: res.href, MediaType: res.mediaType, Data: res.data})
+	}
+	return pages, imgs, nil
+}
+
+// StyleSheet is the book's style sheet without embedded fonts: the
+// layout's CSS and the rules bulletin's own markup needs.
+func (r *Renderer) StyleSheet() ([]byte, error) {
+	opts := r.opts
+	opts.EmbedFonts = false
+	plain := &Renderer{lay: r.lay, md: r.md, opts: opts}
+	return plain.styleSheet(&book{assets: newAssets()})
+}
