@@ -84,6 +84,33 @@ func absent(tb testing.TB, format string, args ...any) {
 	tb.Skipf("SKIPPED: %s", msg)
 }
 
+// AceDir is where .ci/install-checkers installs Ace by DAISY from npm
+// (under the user's cache, as Mailpit is): the project has no package.json
+// of its own to carry it.
+func AceDir() string {
+	if d := os.Getenv("ACE_DIR"); d != "" {
+		return d
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(cache, "bulletin-test", "ace")
+}
+
+// Ace returns the ace-puppeteer command and the Chromium it drives
+// (Debian's: no browser can be downloaded here).
+func Ace(tb testing.TB) (ace, chromium string) {
+	tb.Helper()
+	ace = filepath.Join(AceDir(), "node_modules", ".bin", "ace-puppeteer")
+	_, aceErr := os.Stat(ace)
+	chromium, err := exec.LookPath("chromium")
+	if aceErr != nil || err != nil {
+		absent(tb, "Ace by DAISY is not installed (ace-puppeteer: %v; chromium: %v); run `make checkers` (npm install @daisy/ace into %s, apt-get install chromium)", aceErr, err, AceDir())
+	}
+	return ace, chromium
+}
+
 // Chromium returns Debian's chromium (the chromium package), the browser
 // the browser tests drive through chromedp; tests never download one.
 func Chromium(tb testing.TB) string {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Date is a calendar day in the publisher's time zone. Items are dated by
@@ -283,4 +284,33 @@ func HasErrors(ps []Problem) bool {
 		}
 	}
 	return false
+}
+
+// ScriptLang guesses a language from the script of s: "ru" for mostly
+// Cyrillic text, "en" otherwise. It is what renderers fall back on for an
+// item whose source gives no language, so that the PDF's hyphenation and
+// the EPUB's lang attribute agree.
+func ScriptLang(s string) string {
+	var cyr, lat int
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.Is(unicode.Latin, r):
+			lat++
+		}
+	}
+	if cyr > lat {
+		return "ru"
+	}
+	return "en"
+}
+
+// LangOrGuess is the item's language, or when it has none, the one its
+// title and summary are written in (ScriptLang).
+func (it Item) LangOrGuess() string {
+	if l := strings.TrimSpace(it.Lang); l != "" {
+		return l
+	}
+	return ScriptLang(it.Title + " " + it.Summary + " " + it.Body)
 }

@@ -10,7 +10,6 @@ import (
 	"path"
 	"strings"
 	"time"
-	"unicode"
 
 	"bulletin/internal/parallel"
 	"bulletin/pipeline/config"
@@ -246,21 +245,7 @@ func (res *Result) addCapture(c *listing.Capture) {
 }
 
 // langOf guesses "ru" for mostly Cyrillic text, else "en".
-func langOf(s string) string {
-	var cyr, lat int
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Cyrillic, r):
-			cyr++
-		case unicode.Is(unicode.Latin, r):
-			lat++
-		}
-	}
-	if cyr > lat {
-		return "ru"
-	}
-	return "en"
-}
+func langOf(s string) string { return news.ScriptLang(s) }
 
 // blocksMarkdown writes a capture's text blocks as Markdown, escaping what
 // Markdown would otherwise read as markup.

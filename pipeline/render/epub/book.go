@@ -167,24 +167,35 @@ func identifier(ed news.Edition) string {
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", s[0:4], s[4:6], s[6:8], s[8:10], s[10:16])
 }
 
-// description lists the items, as readers show it on the book's card.
+// description is the book's card in a reader: the period and the number
+// of items by type ("June 2020 — Statements 1, Speeches 2"), short enough
+// for a card (the titles are in the contents; a list of every title was
+// 67,815 characters on 1,000 items, imported by Calibre as comments).
 func description(b *book) string {
-	var titles []string
-	for _, m := range b.months {
-		for _, t := range m.types {
-			for _, it := range t.src.Items {
-				titles = append(titles, strings.TrimSpace(it.Title))
-			}
-		}
-	}
 	head := strings.TrimSpace(b.ed.Cover.Period)
 	if head == "" {
 		head = b.title
 	}
-	if len(titles) == 0 {
+	counts := map[string]int{}
+	var order []string
+	total := 0 // items
+	for _, m := range b.months {
+		for _, t := range m.types {
+			if _, ok := counts[t.name]; !ok {
+				order = append(order, t.name)
+			}
+			counts[t.name] += len(t.src.Items)
+			total += len(t.src.Items)
+		}
+	}
+	if total == 0 {
 		return head
 	}
-	return head + ": " + strings.Join(titles, "; ")
+	parts := make([]string, 0, len(order))
+	for _, name := range order {
+		parts = append(parts, fmt.Sprintf("%s %d", name, counts[name]))
+	}
+	return head + " — " + strings.Join(parts, ", ")
 }
 
 // idPart reduces a type key to characters safe in an XML id.

@@ -105,7 +105,7 @@ func (r *Renderer) writeItem(s *strings.Builder, b *book, t typeGroup, it news.I
 	if err != nil {
 		return fmt.Errorf("epub: item %s: %w", it.ID, err)
 	}
-	fmt.Fprintf(s, "<section class=\"item\" id=\"%s\"%s>\n", esc(it.ID), langAttrs(it.Lang, b.lang))
+	fmt.Fprintf(s, "<section class=\"item\" id=\"%s\"%s>\n", esc(it.ID), langAttrs(it.LangOrGuess(), b.lang))
 	fmt.Fprintf(s, "<h3>%s</h3>\n", esc(firstNonEmpty(it.Title, it.ID)))
 	s.WriteString("<p class=\"meta\">")
 	if !it.Date.IsZero() {
@@ -184,6 +184,7 @@ var (
 	cellAlign  = regexp.MustCompile(`<(th|td) align="(left|center|right)"`)
 	imgAttr    = regexp.MustCompile(`\s(src|alt)="([^"]*)"`)
 	anchorOpen = regexp.MustCompile(`<a href="([^"]*)"[^>]*>`)
+	tagRe      = regexp.MustCompile(`<[^>]*>`)
 )
 
 // cleanBody fits the converter's fragment into a section of many items.
@@ -192,26 +193,46 @@ var (
 // local resolves an image's src to a file copied into the book.
 func cleanBody(body, itemID string, local func(src string) (string, bool)) string {
 	body = stripInvalidXMLChars(body)
-	// Item headings are h3: body headings go below them, the body's top
-	// level as h4, so no level is skipped (a body that starts at "##"
-	// would otherwise jump from h3 to h5, which screen readers and axe's
-	// heading-order rule take for a missing section).
-	top := 6
-	for _, sub := range headingTag.FindAllStringSubmatch(body, -1) {
-		n, _ := strconv.Atoi(sub[2])
-		top = min(top, n)
-	}
-	body = headingTag.ReplaceAllStringFunc(body, func(m string) string {
-		sub := headingTag.FindStringSubmatch(m)
-		n, _ := strconv.Atoi(sub[2])
-		return "<" + sub[1] + "h" + strconv.Itoa(min(n-top+4, 6))
-	})
+	// Item headings are h3: body headings go below them, without a gap
+	// even when a body starts at "##" or jumps a level.
+	body = bodyHeadings(body)
 	// Heading ids repeat from item to item ("background"): scope them.
 	body = idAttr.ReplaceAllString(body, ` id="`+itemID+`-$1"`)
 	// GFM column alignment: HTML5 has no align attribute (EPUBCheck RSC-005).
 	body = cellAlign.ReplaceAllString(body, `<$1 style="text-align: $2"`)
 	body = images(body, local)
 	return unwrapLocalLinks(body)
+}
+
+// bodyHeadings renumbers a body's headings below the item's h3 without
+// gaps (Ace's heading-order; a body that starts at "###" or jumps from "#"
+// to "###" would otherwise go from h3 to h5): each level present becomes
+// the next free one, never more than one below the heading before it.
+func bodyHeadings(body string) string {
+	var present [7]bool
+	for _, m := range headingTag.FindAllStringSubmatch(body, -1) {
+		n, _ := strconv.Atoi(m[2])
+		present[n] = true
+	}
+	var rank [7]int // source level → 0, 1, 2… among the levels present
+	k := 0
+	for n := 1; n <= 6; n++ {
+		if present[n] {
+			rank[n] = k
+			k++
+		}
+	}
+	prev, open := 3, 4
+	return headingTag.ReplaceAllStringFunc(body, func(m string) string {
+		sub := headingTag.FindStringSubmatch(m)
+		if sub[1] == "/" {
+			return "</h" + strconv.Itoa(open)
+		}
+		n, _ := strconv.Atoi(sub[2])
+		open = min(4+rank[n], prev+1, 6)
+		prev = open
+		return "<h" + strconv.Itoa(open)
+	})
 }
 
 // images keeps an image whose file is copied into the book, with only its
@@ -274,12 +295,34 @@ func unwrapLocalLinks(body string) string {
 		if isExternal(href) || end < 0 {
 			out.WriteString(body[:loc[1]])
 			body = body[loc[1]:]
+			if end >= 0 && !hasName(body[:end]) {
+				// A link with no words (an image without alt text, "[](…)")
+				// says nothing to a screen reader (Ace's link-name): it
+				// gets its address as its text.
+				out.WriteString(esc(href))
+			}
 			continue
 		}
 		out.WriteString(body[:loc[0]])
 		out.WriteString(body[loc[1] : loc[1]+end])
 		body = body[loc[1]+end+len("</a>"):]
 	}
+}
+
+// hasName says whether a link's content gives it a name: words, or an
+// image with alt text.
+func hasName(inner string) bool {
+	if strings.TrimSpace(html.UnescapeString(tagRe.ReplaceAllString(inner, ""))) != "" {
+		return true
+	}
+	for _, img := range imgTag.FindAllString(inner, -1) {
+		for _, m := range imgAttr.FindAllStringSubmatch(img, -1) {
+			if m[1] == "alt" && strings.TrimSpace(m[2]) != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isExternal(href string) bool {

@@ -29,7 +29,7 @@ const (
 	coverHeight = 2560
 	coverMargin = 150
 	coverImage  = "images/cover.png" // relative to EPUB/
-	coverID     = "cover-image"
+	coverID     = "cover"            // the id Calibre looks for (it renames any other)
 )
 
 // paper is the cover's background, a warm white that prints and displays

@@ -396,7 +396,7 @@ func TestPackageMetadata(t *testing.T) {
 	files, _ := entries(t, render(t, richEdition()))
 	opf := files["EPUB/package.opf"]
 	for _, want := range []string{
-		"<dc:date>2020-07-05T23:18:00Z</dc:date>",
+		"<dc:date>2020-07-06</dc:date>",
 		"<dc:publisher>Press Office of the Embassy</dc:publisher>",
 		`<meta property="dcterms:modified">2020-07-05T23:18:00Z</meta>`,
 		"<dc:subject>Statements</dc:subject>", "<dc:subject>Briefings</dc:subject>",

@@ -42,7 +42,7 @@ func navTree(b *book) []navEntry {
 func navDocument(b *book) string {
 	var s strings.Builder
 	s.WriteString(xhtmlStart(b.lang, b.contents, "css/"+cssFile))
-	fmt.Fprintf(&s, "<nav epub:type=\"toc\" id=\"toc\">\n<h1>%s</h1>\n", esc(b.contents))
+	fmt.Fprintf(&s, "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n<h1>%s</h1>\n", esc(b.contents))
 	writeNavList(&s, navTree(b), 0)
 	s.WriteString("</nav>\n")
 	writeLandmarks(&s, b)

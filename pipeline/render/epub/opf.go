@@ -69,7 +69,12 @@ func packageDocument(raw []byte, b *book) (string, error) {
 		}
 		s.WriteString(" />\n")
 	}
-	s.WriteString("  </spine>\n</package>\n")
+	s.WriteString("  </spine>\n")
+	// EPUB 2's guide, which Calibre still reads to find the cover page
+	// (without it, it makes a cover page of its own: the cover twice).
+	fmt.Fprintf(&s, "  <guide>\n    <reference type=\"cover\" title=\"%s\" href=\"%s\" />\n  </guide>\n",
+		esc(firstNonEmpty(b.ed.Meta.Labels.Cover, words.Labels(b.lang).Cover)), xhtmlDir+coverFile)
+	s.WriteString("</package>\n")
 	return s.String(), nil
 }
 
@@ -103,6 +108,9 @@ func withNavInSpine(spine []opfItemref, manifest []opfItem) []opfItemref {
 
 func writeMetadata(s *strings.Builder, b *book) {
 	stamp := b.ed.Meta.Published.UTC().Format("2006-01-02T15:04:05Z")
+	// dc:date is the day of publication where the publisher is: readers
+	// show the date part of an instant in UTC, a day early east of it.
+	day := b.ed.Meta.Published.Format("2006-01-02")
 	s.WriteString("  <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n")
 	fmt.Fprintf(s, "    <dc:identifier id=\"pub-id\">%s</dc:identifier>\n", esc(b.identifier))
 	fmt.Fprintf(s, "    <dc:title>%s</dc:title>\n", esc(b.title))
@@ -110,9 +118,12 @@ func writeMetadata(s *strings.Builder, b *book) {
 	if b.author != "" {
 		fmt.Fprintf(s, "    <dc:creator id=\"creator\">%s</dc:creator>\n", esc(b.author))
 		s.WriteString("    <meta refines=\"#creator\" property=\"role\" scheme=\"marc:relators\">aut</meta>\n")
+		// The creator is an organisation: sorted as written, not by a
+		// "surname" (Calibre's author sort would be "Kingdom, Embassy …").
+		fmt.Fprintf(s, "    <meta refines=\"#creator\" property=\"file-as\">%s</meta>\n", esc(b.author))
 		fmt.Fprintf(s, "    <dc:publisher>%s</dc:publisher>\n", esc(b.author))
 	}
-	fmt.Fprintf(s, "    <dc:date>%s</dc:date>\n", stamp)
+	fmt.Fprintf(s, "    <dc:date>%s</dc:date>\n", day)
 	for _, subj := range b.subjects {
 		fmt.Fprintf(s, "    <dc:subject>%s</dc:subject>\n", esc(subj))
 	}

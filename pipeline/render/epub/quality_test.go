@@ -267,8 +267,8 @@ func TestCoverImage(t *testing.T) {
 		}
 		opf := files["EPUB/package.opf"]
 		for _, want := range []string{
-			`<item id="cover-image" href="images/cover.png" media-type="image/png" properties="cover-image" />`,
-			`<meta name="cover" content="cover-image" />`,
+			`<item id="cover" href="images/cover.png" media-type="image/png" properties="cover-image" />`,
+			`<meta name="cover" content="cover" />`,
 		} {
 			if !strings.Contains(opf, want) {
 				t.Errorf("package.opf lacks %s", want)

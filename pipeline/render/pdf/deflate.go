@@ -44,7 +44,18 @@ type pdfObject struct {
 // stream "<</Length N>>" (fpdf's page contents) becomes a FlateDecode
 // stream, and the cross-reference table and startxref follow the moves.
 // Every other byte is kept as it was.
-func (d *deflaters) deflatePages(pdf []byte) ([]byte, error) {
+func (d *deflaters) deflatePages(pdf []byte) ([]byte, error) { return d.rewrite(pdf, nil) }
+
+// objectFixer sees every object that is not a plain stream before any is
+// written (scan), then returns each one's replacement (fix): the archival
+// and accessibility repairs of tidy.go ride on this one pass over the file.
+type objectFixer interface {
+	scan(num int, obj []byte)
+	fix(num int, obj []byte) []byte
+}
+
+// rewrite is deflatePages with fx (when not nil) applied to the other objects.
+func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 	objs, xrefAt, err := objectSpans(pdf)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: compress pages: %w", err)
@@ -65,11 +76,21 @@ func (d *deflaters) deflatePages(pdf []byte) ([]byte, error) {
 	zw := d.get()
 	defer d.put(zw)
 	var z bytes.Buffer
+	if fx != nil {
+		for _, o := range objs {
+			if obj := pdf[o.at:o.end]; !isPlainStream(obj) {
+				fx.scan(o.num, obj)
+			}
+		}
+	}
 	for _, o := range objs {
 		offsets[o.num] = out.Len()
 		obj := pdf[o.at:o.end]
 		content, head, ok := plainStream(obj)
 		if !ok {
+			if fx != nil {
+				obj = fx.fix(o.num, obj)
+			}
 			out.Write(obj)
 			continue
 		}
@@ -161,6 +182,8 @@ func objectSpans(pdf []byte) ([]pdfObject, int, error) {
 	}
 	return objs, xrefAt, nil
 }
+
+func isPlainStream(obj []byte) bool { _, _, ok := plainStream(obj); return ok }
 
 // plainStream recognises "N 0 obj\n<</Length L>>\nstream\n…\nendstream\nendobj\n"
 // and returns the stream's bytes and the length of the "N 0 obj\n" line.

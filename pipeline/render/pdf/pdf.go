@@ -226,28 +226,11 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if len(ed.Months) != 1 {
 		return nil, fmt.Errorf("pdf: render: edition has %d months, want exactly one", len(ed.Months))
 	}
-	// First pass: learn the page count and where each item starts.
-	shared := newCaches()
-	first := newBuilder(r, ed, nil, shared)
-	if err := first.build(ctx); err != nil {
+	raw, second, err := r.layout(ctx, ed)
+	if err != nil {
 		return nil, err
 	}
-	// Second pass: same layout, now printing the real numbers.
-	second := newBuilder(r, ed, &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages}, shared)
-	if err := second.build(ctx); err != nil {
-		return nil, err
-	}
-	if second.f.PageNo() != first.f.PageNo() || !slices.Equal(second.itemPages, first.itemPages) {
-		// The contents and footers print the first pass's numbers: they
-		// must be the second pass's too.
-		return nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages, items on %v and %v)",
-			first.f.PageNo(), second.f.PageNo(), first.itemPages, second.itemPages)
-	}
-	var buf bytes.Buffer
-	if err := second.f.Output(&buf); err != nil {
-		return nil, fmt.Errorf("pdf: write: %w", err)
-	}
-	out, err := r.deflate.deflatePages(buf.Bytes())
+	out, err := r.deflate.rewrite(raw, second.tidier())
 	if err != nil {
 		return nil, err
 	}
@@ -255,4 +238,42 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
 	return second.warnings, nil
+}
+
+// layout sets the document twice and returns fpdf's file (uncompressed)
+// and the builder of the second pass.
+func (r *Renderer) layout(ctx context.Context, ed news.Edition) ([]byte, *builder, error) {
+	// First pass: learn the page count and where each item starts.
+	shared := newCaches()
+	first := newBuilder(r, ed, nil, shared)
+	if err := first.build(ctx); err != nil {
+		return nil, nil, err
+	}
+	// Second pass: same layout, now printing the real numbers.
+	second := newBuilder(r, ed, &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages}, shared)
+	if err := second.build(ctx); err != nil {
+		return nil, nil, err
+	}
+	if second.f.PageNo() != first.f.PageNo() || !slices.Equal(second.itemPages, first.itemPages) {
+		// The contents and footers print the first pass's numbers: they
+		// must be the second pass's too.
+		return nil, nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages, items on %v and %v)",
+			first.f.PageNo(), second.f.PageNo(), first.itemPages, second.itemPages)
+	}
+	var buf bytes.Buffer
+	if err := second.f.Output(&buf); err != nil {
+		return nil, nil, fmt.Errorf("pdf: write: %w", err)
+	}
+	return buf.Bytes(), second, nil
+}
+
+// tidier is the post-processing of this document (tidy.go).
+func (b *builder) tidier() *tidier {
+	var titles []string
+	for _, g := range b.month.Types {
+		for _, it := range g.Items {
+			titles = append(titles, b.clean(it.Title))
+		}
+	}
+	return newTidier(b.ed.Meta.Published, b.docID(), titles)
 }

@@ -95,7 +95,7 @@ func testEdition(extra ...news.Item) news.Edition {
 	}
 }
 
-func newRenderer(t *testing.T) *Renderer {
+func newRenderer(t testing.TB) *Renderer {
 	t.Helper()
 	lay, err := layouts.Default()
 	if err != nil {
