@@ -27,7 +27,7 @@ test-upstream-fpdf:
 	@mkdir -p bin && cp go.mod bin/upstream.mod && cp go.sum bin/upstream.sum
 	$(GO) mod edit -dropreplace=codeberg.org/go-pdf/fpdf bin/upstream.mod
 	$(GO) list -mod=mod -modfile=bin/upstream.mod -m -f 'fpdf from {{.Dir}}' codeberg.org/go-pdf/fpdf
-	$(GO) test -count=1 -mod=mod -modfile=bin/upstream.mod $(PKGS)
+	$(GO) test -count=1 -timeout 30m -mod=mod -modfile=bin/upstream.mod $(PKGS)
 
 checkers:
 	@./.ci/install-checkers
