@@ -57,6 +57,7 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	out := make([]news.Item, 0, len(items))
 	items = append([]news.Item(nil), items...) // the caller's are left as they were
 	cleanTexts(items, n.lang)
+	problems = append(problems, nesting(items)...)
 	if n.keepHTML {
 		problems = append(problems, n.sanitise(items)...)
 	} else {
