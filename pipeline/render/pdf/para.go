@@ -34,6 +34,7 @@ type textRun struct {
 	st   style
 	brk  bool
 	img  *imageRef
+	alt  string // an image's text alternative
 }
 
 // frag is the part of a word in one style.
@@ -365,7 +366,9 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.font(faceText, "", m.size)
 		b.colour(b.lay.Colours.Accent)
 		b.f.SetXY(m.x, y)
+		b.tag.beginUnder(m.li, "Lbl")
 		b.f.CellFormat(m.w, lh, b.clean(m.text), "", 0, "L", false, 0, "")
+		b.tag.end()
 	}
 	extra := 0.0
 	if justify && !l.last && len(l.words) > 1 {
@@ -381,7 +384,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.colour(st.colour)
 		if extra == 0 {
 			_, size := b.f.GetFontSize()
-			b.f.Text(x, y+0.5*lh+0.3*size, text)
+			b.f.Text(x, y+0.5*lh+0.3*size, text+lineEnd(l))
 			return
 		}
 		// fpdf justifies a UTF-8 line by moving each space (TJ): the same
@@ -391,6 +394,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.f.SetAutoPageBreak(false, 0)
 		b.f.CellFormat(width, lh, text, "", 0, "J", false, 0, "")
 		b.f.SetAutoPageBreak(true, b.lay.Page.MarginBottom)
+		b.spaceAt(l, x+width, y+0.5*lh)
 		return
 	}
 	for i, wd := range l.words {
@@ -400,7 +404,10 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 			// Text at the baseline CellFormat would use (cell margins are
 			// 0): the same output at a fraction of the cost per word.
 			_, size := b.f.GetFontSize()
-			b.f.Text(x, y+0.5*lh+0.3*size, f.text)
+			if f.st.link != "" {
+				b.tag.begin("Link")
+			}
+			b.f.Text(x, y+0.5*lh+0.3*size, f.text+wordEnd(l, i, f))
 			if f.st.link != "" {
 				// The link covers the space after it when the next word is
 				// in the same link, so the target has no holes.
@@ -409,11 +416,14 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 					lw += wd.space + extra
 				}
 				b.f.LinkString(x, y, lw, lh, f.st.link)
+				b.tag.annot()
+				b.tag.end()
 			}
 			x += f.w
 		}
 		x += wd.space + extra
 	}
+	b.spaceAt(l, x, y+0.5*lh)
 }
 
 // plainLine is the text of a line whose words are all in one style, without
@@ -482,6 +492,8 @@ func (b *builder) placeLines(lines []line, x, width, lh float64, justify, keep b
 func (b *builder) paraRuns(runs []textRun, lh float64, justify, hyph bool) {
 	x := b.leftMargin()
 	width := b.left() + b.textW() - x
+	b.tag.begin("P")
+	defer b.tag.end()
 	start := 0
 	flushText := func(end int) {
 		if lines := b.paragraphLines(runs[start:end], width, hyph); len(lines) > 0 {
@@ -491,7 +503,9 @@ func (b *builder) paraRuns(runs []textRun, lh float64, justify, hyph bool) {
 	for i, r := range runs {
 		if r.img != nil {
 			flushText(i)
+			b.tag.begin("Figure").set(r.alt, "", "")
 			b.drawImage(r.img, x, width)
+			b.tag.end()
 			start = i + 1
 		}
 	}
@@ -536,4 +550,5 @@ type pendingMarker struct {
 	text string
 	x, w float64
 	size float64
+	li   *element // the list item it labels
 }
