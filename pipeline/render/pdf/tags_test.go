@@ -1,0 +1,56 @@
+package pdf
+
+import (
+	"regexp"
+	"testing"
+)
+
+// The test edition's Russian item is tagged as Russian; the English ones
+// carry no /Lang of their own (the document's is English).
+func TestTaggedItemLanguage(t *testing.T) {
+	data, _ := render(t, newRenderer(t), testEdition())
+	sects := regexp.MustCompile(`/S /Sect /P \d+ 0 R( /Lang \([^)]*\))?`).FindAllSubmatch(data, -1)
+	var ru, other int
+	for _, s := range sects {
+		switch string(s[1]) {
+		case " /Lang (ru)":
+			ru++
+		case "":
+		default:
+			other++
+		}
+	}
+	if ru == 0 || other != 0 {
+		t.Errorf("%d sections tagged Russian, %d in another language; want some and none", ru, other)
+	}
+}
+
+func TestHeadingRoleSkipsNoLevel(t *testing.T) {
+	b := &builder{}
+	var got []string
+	for _, want := range []int{1, 2, 3, 6, 6, 3, 5, 2, 4} {
+		got = append(got, b.headingRole(want))
+	}
+	want := []string{"H1", "H2", "H3", "H4", "H5", "H3", "H4", "H2", "H3"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("heading roles %v, want %v", got, want)
+		}
+	}
+}
+
+func TestDictEnd(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{`<</A <</S /URI /URI (a>>b)>>>> rest`, 30},
+		{`<</Contents (x\) >> y)>>`, 24},
+		{`<</Contents (a (b) >>)>>`, 24},
+		{`<</A 1`, -1},
+	} {
+		if got := dictEnd([]byte(tc.in)); got != tc.want {
+			t.Errorf("dictEnd(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
