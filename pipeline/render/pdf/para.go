@@ -503,9 +503,7 @@ func (b *builder) paraRuns(runs []textRun, lh float64, justify, hyph bool) {
 	for i, r := range runs {
 		if r.img != nil {
 			flushText(i)
-			b.tag.begin("Figure").set(r.alt, "", "")
-			b.drawImage(r.img, x, width)
-			b.tag.end()
+			b.tag.figure(r.alt, func() { b.drawImage(r.img, x, width) })
 			start = i + 1
 		}
 	}

@@ -326,3 +326,16 @@ func (b *builder) spaceAt(l line, x, mid float64) {
 	_, size := b.f.GetFontSize()
 	b.f.Text(x, mid+0.3*size, " ")
 }
+
+// figure draws an image as a Figure with its text alternative; an image
+// with none (alt="" says decorative) is an artifact, as the EPUB leaves it
+// out of what a screen reader says.
+func (t *tagger) figure(alt string, draw func()) {
+	if alt == "" {
+		t.artifact(draw)
+		return
+	}
+	t.begin("Figure").set(alt, "", "")
+	draw()
+	t.end()
+}

@@ -1,6 +1,9 @@
 package pdf
 
 import (
+	"bytes"
+	"encoding/xml"
+	"io"
 	"regexp"
 	"testing"
 )
@@ -51,6 +54,30 @@ func TestDictEnd(t *testing.T) {
 	} {
 		if got := dictEnd([]byte(tc.in)); got != tc.want {
 			t.Errorf("dictEnd(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
+
+// The XMP claims PDF/UA-1, declares the pdfuaid schema as PDF/A asks,
+// and is well-formed XML.
+func TestXMPClaimsPDFUA(t *testing.T) {
+	data, _ := render(t, newRenderer(t), testEdition())
+	i, j := bytes.Index(data, []byte("<x:xmpmeta")), bytes.Index(data, []byte("</x:xmpmeta>"))
+	if i < 0 || j < i {
+		t.Fatal("no XMP packet")
+	}
+	packet := data[i : j+len("</x:xmpmeta>")]
+	d := xml.NewDecoder(bytes.NewReader(packet))
+	for {
+		if _, err := d.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("XMP: %v", err)
+		}
+	}
+	for _, want := range []string{"<pdfuaid:part>1</pdfuaid:part>", "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"} {
+		if !bytes.Contains(packet, []byte(want)) {
+			t.Errorf("XMP lacks %s", want)
 		}
 	}
 }
