@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -79,5 +82,22 @@ func TestXMPClaimsPDFUA(t *testing.T) {
 		if !bytes.Contains(packet, []byte(want)) {
 			t.Errorf("XMP lacks %s", want)
 		}
+	}
+}
+
+// An image with alt text is a Figure with that text as /Alt, inside the
+// structure tree poppler reads.
+func TestTaggedFigure(t *testing.T) {
+	ed, _ := featuresEdition(t)
+	data, _ := render(t, newRenderer(t), ed)
+	if !bytes.Contains(data, []byte("/S /Figure /P ")) || !bytes.Contains(data, []byte("/Alt (A chart of the replies)")) {
+		t.Errorf("no Figure with /Alt (A chart of the replies)")
+	}
+	path := filepath.Join(t.TempDir(), "f.pdf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if st := run(t, "pdfinfo", "-struct-text", path); !strings.Contains(st, "Figure") || !strings.Contains(st, "Table") {
+		t.Errorf("pdfinfo -struct-text shows no Figure or no Table:\n%s", st)
 	}
 }
