@@ -15,9 +15,11 @@ build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/bulletin
 
 ## test: install the output checkers when possible, then run all tests
+## (cmd/bulletin runs real checkers, servers and processes: on a busy
+## machine it outlasts go test's default 10-minute limit per package)
 test: checkers
 	$(GO) vet $(PKGS)
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -timeout 30m $(PKGS)
 
 checkers:
 	@./.ci/install-checkers

@@ -6,6 +6,7 @@ require (
 	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/BurntSushi/toml v1.6.0
 	github.com/JohannesKaufmann/html-to-markdown/v2 v2.5.2
+	github.com/emersion/go-msgauth v0.7.0
 	github.com/go-shiori/go-epub v1.2.1
 	github.com/klauspost/compress v1.20.4
 	github.com/mmcdole/gofeed v1.4.2

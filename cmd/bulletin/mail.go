@@ -16,6 +16,8 @@ import (
 	"bulletin/pipeline"
 	"bulletin/pipeline/config"
 	bmail "bulletin/pipeline/mail"
+	"bulletin/pipeline/mail/dkimsign"
+	"bulletin/pipeline/mail/unsubscribe"
 	"bulletin/pipeline/news"
 )
 
@@ -24,8 +26,9 @@ type mailFlags struct {
 	projectFlags
 	month                     string
 	to, toFile, from, subject string
-	eml, smtp                 string
+	eml, smtp, tls            string
 	insecure, epub, force     bool
+	resendUncertain           bool
 }
 
 func parseMailFlags(args []string, e env) (*mailFlags, error) {
@@ -40,7 +43,9 @@ func parseMailFlags(args []string, e env) (*mailFlags, error) {
 	fs.StringVar(&f.subject, "subject", "", "subject, or a template with {title} {period} {month} {publisher} {items} (default mail.subject)")
 	fs.StringVar(&f.eml, "eml", "", "write the message to this .eml file; nothing is sent")
 	fs.StringVar(&f.smtp, "smtp", "", "send through this SMTP server, HOST:PORT (465: TLS, others: STARTTLS)")
+	fs.StringVar(&f.tls, "tls", "auto", "how to speak TLS to --smtp: starttls, implicit (SMTPS), or auto (implicit on port 465, else STARTTLS)")
 	fs.BoolVar(&f.insecure, "insecure", false, "send without TLS; only to a server on this machine (tests)")
+	fs.BoolVar(&f.resendUncertain, "resend-uncertain", false, "send again to recipients an interrupted run may have reached (see the send log)")
 	fs.BoolVar(&f.epub, "epub", false, "attach the month's EPUB too (bulletin-YYYY-MM.epub)")
 	fs.BoolVar(&f.force, "force", false, "send even when the message is over the mail budget")
 	if err := fs.Parse(args); err != nil {
@@ -60,6 +65,10 @@ func parseMailFlags(args []string, e env) (*mailFlags, error) {
 		return nil, errors.New("--to and --to-file exclude each other")
 	case f.insecure && f.smtp == "":
 		return nil, errors.New("--insecure goes with --smtp only")
+	case f.tls != "auto" && f.tls != "starttls" && f.tls != "implicit":
+		return nil, fmt.Errorf("--tls %q: use starttls, implicit or auto", f.tls)
+	case f.tls == "implicit" && f.insecure:
+		return nil, errors.New("--tls implicit and --insecure exclude each other")
 	}
 	return f, nil
 }
@@ -101,9 +110,12 @@ func runMail(ctx context.Context, args []string, e env) int {
 		if len(rcpts) == 0 {
 			return fail(exitUsage, "no recipients: pass --to A,B or --to-file FILE, or set mail.to / mail.to_file in bulletin.yaml")
 		}
-		server = bmail.Server{Addr: f.smtp, Insecure: f.insecure,
+		server = bmail.Server{Addr: f.smtp, Insecure: f.insecure, ImplicitTLS: f.tls == "implicit", StartTLS: f.tls == "starttls",
 			User: e.getenv("BULLETIN_SMTP_USER"), Password: e.getenv("BULLETIN_SMTP_PASSWORD")}
 		if err := bmail.CheckServer(server); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+		if server.TLSConfig, err = bmail.TLSConfig(f.smtp, cfg.Mail.TLSCAFile); err != nil {
 			return fail(exitUsage, "%v", err)
 		}
 	}
@@ -114,6 +126,12 @@ func runMail(ctx context.Context, args []string, e env) int {
 	pub, err := publication(f.date, cfg.Location, e)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
+	}
+	var signer *dkimsign.Signer
+	if d := cfg.Mail.DKIM; d != nil && f.smtp != "" {
+		if signer, err = dkimsign.Load(d.Domain, d.Selector, d.KeyFile); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
 	}
 	root, err := f.openSources()
 	if err != nil {
@@ -142,9 +160,10 @@ func runMail(ctx context.Context, args []string, e env) int {
 		}
 	}
 	letter, err := pipeline.ComposeLetter(res, opts, pipeline.LetterRequest{Month: month, From: from,
-		Subject: f.subject, EPUB: f.epub, Force: f.force, Longest: longest})
+		Subject: f.subject, EPUB: f.epub, Force: f.force, Longest: longest,
+		UnsubscribeSecret: e.getenv(unsubscribe.SecretEnv), DKIM: signer})
 	switch {
-	case errors.Is(err, pipeline.ErrNoMonths), errors.Is(err, pipeline.ErrSubject):
+	case errors.Is(err, pipeline.ErrNoMonths), errors.Is(err, pipeline.ErrSubject), errors.Is(err, pipeline.ErrUnsubscribeSecret):
 		return fail(exitUsage, "%v", err)
 	case err != nil:
 		return fail(exitSources, "%v", err)
@@ -154,18 +173,17 @@ func runMail(ctx context.Context, args []string, e env) int {
 	subject := letter.Content.Subject
 
 	if f.eml != "" {
-		content := letter.Content
-		content.Draft = true
+		to, personal := "", true
 		switch len(rcpts) {
 		case 0:
 		case 1:
-			content.To = rcpts[0]
+			to = rcpts[0]
 		default:
 			// Never put the whole list in one To header.
-			content.To = fromAddr.Address
-			fmt.Fprintf(e.stderr, "note: the .eml is addressed to %s; put the %d recipients in Bcc when you send it, or use --smtp, which sends each their own copy\n", fromAddr.Address, len(rcpts))
+			to, personal = fromAddr.Address, false
+			fmt.Fprintf(e.stderr, "note: the .eml is addressed to %s; put the %d recipients in Bcc when you send it, or use --smtp, which sends each their own copy with their own unsubscribe link\n", fromAddr.Address, len(rcpts))
 		}
-		msg, err := bmail.Compose(content)
+		msg, err := letter.Draft(to, personal)
 		if err != nil {
 			return fail(exitSources, "%v", err)
 		}
@@ -176,32 +194,67 @@ func runMail(ctx context.Context, args []string, e env) int {
 		return exitOK
 	}
 
-	logName := filepath.Join(f.out, "sent-"+month.String()+".log")
 	rate := cfg.Mail.RatePerMin
 	fmt.Fprintf(e.stderr, "bulletin: sending %q to %d %s through %s, at most %d a minute; log %s\n",
-		subject, len(rcpts), plural(len(rcpts), "recipient", "recipients"), f.smtp, rate, logName)
-	rep, err := bmail.Send(ctx, server, bmail.Mailing{
-		Month: month.String(), From: fromAddr.Address, Recipients: rcpts, Log: logName, RatePerMin: rate,
-		Now: e.now, Progress: e.stdout, Message: letter.For,
+		subject, len(rcpts), plural(len(rcpts), "recipient", "recipients"), f.smtp, rate, filepath.Join(f.out, "sent-"+month.String()+".log"))
+	rep, err := pipeline.SendLetter(ctx, letter, server, pipeline.MailRequest{
+		Month: month, From: fromAddr.Address, Recipients: rcpts, LogDir: f.out, SuppressFile: cfg.Mail.SuppressFile,
+		RatePerMin: rate, ResendUncertain: f.resendUncertain, Now: e.now, Progress: e.stdout,
 	})
+	return printMailReport(e, rep, err, month, len(rcpts))
+}
+
+// printMailReport says what a mailing did and returns the exit code.
+func printMailReport(e env, rep pipeline.MailReport, err error, month news.MonthKey, total int) int {
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(e.stderr, "bulletin mail: "+format+"\n", a...)
+		return code
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	for _, s := range rep.Suppressed {
+		fmt.Fprintf(e.stdout, "skipped  %s: on the suppression list since %s (%s)\n", s.Rcpt, s.Date, s.Reason)
+	}
 	if len(rep.Skipped) > 0 {
-		fmt.Fprintf(e.stdout, "skipped %d already sent %s (in %s): %s\n", len(rep.Skipped), month, logName, strings.Join(rep.Skipped, ", "))
+		fmt.Fprintf(e.stdout, "skipped %d already sent %s (in %s): %s\n", len(rep.Skipped), month, rep.Log, strings.Join(rep.Skipped, ", "))
 	}
-	fmt.Fprintf(e.stdout, "%d sent, %d skipped, %d refused, of %d recipients\n", len(rep.Sent), len(rep.Skipped), len(rep.Refused), len(rcpts))
-	if errors.Is(err, bmail.ErrInterrupted) {
-		left := len(rcpts) - len(rep.Sent) - len(rep.Skipped) - len(rep.Refused)
-		return fail(exitSources, "%v; %d not sent yet: run the same command again to send to them (those in %s are skipped)", err, left, logName)
-	}
-	if err != nil {
-		return fail(exitSources, "%v; nothing more was sent: check --smtp and, if the server wants a login, BULLETIN_SMTP_USER and BULLETIN_SMTP_PASSWORD", err)
+	fmt.Fprintf(e.stdout, "%d sent, %d skipped, %d suppressed, %d refused, %d may have been delivered, of %d recipients\n",
+		len(rep.Sent), len(rep.Skipped), len(rep.Suppressed), len(rep.Refused), len(rep.Uncertain), total)
+	code := exitOK
+	if len(rep.Uncertain) > 0 {
+		fmt.Fprintf(e.stderr, "bulletin mail: %d %s may have been delivered: a run was stopped after handing the message over and before the server's answer: %s; check with them or the server's log, and pass --resend-uncertain to send them a copy anyway\n",
+			len(rep.Uncertain), plural(len(rep.Uncertain), "message", "messages"), strings.Join(rep.Uncertain, ", "))
+		code = exitSources
 	}
 	if len(rep.Refused) > 0 {
+		temporary := 0
 		for _, r := range rep.Refused {
 			fmt.Fprintf(e.stderr, "refused: %s\n", r)
+			if !r.Permanent() {
+				temporary++
+			}
 		}
-		return fail(exitSources, "%d recipients refused by the server: correct the addresses and run again (the others are skipped)", len(rep.Refused))
+		if temporary > 0 {
+			fmt.Fprintf(e.stderr, "bulletin mail: %d refused for now (4xx): run the same command again later to retry them (those sent are skipped)\n", temporary)
+		}
+		if len(rep.NewlySuppressed) > 0 {
+			fmt.Fprintf(e.stderr, "bulletin mail: refused for good and added to the suppression list: %s\n", strings.Join(rep.NewlySuppressed, ", "))
+		}
+		code = exitSources
 	}
-	return exitOK
+	switch {
+	case errors.Is(err, bmail.ErrBusy):
+		return fail(exitSources, "%v", err)
+	case errors.Is(err, bmail.ErrCertificate):
+		return fail(exitSources, "%v; nothing was sent: check that --smtp names the server as its certificate does, and if your relay uses its own certificate authority, name the CA's certificate (PEM) in mail.tls_ca_file", err)
+	case errors.Is(err, bmail.ErrInterrupted):
+		left := total - len(rep.Sent) - len(rep.Skipped) - len(rep.Refused) - len(rep.Suppressed) - len(rep.Uncertain)
+		return fail(exitSources, "%v; %d not sent yet: run the same command again to send to them (those in %s are skipped)", err, left, rep.Log)
+	case err != nil:
+		return fail(exitSources, "%v; nothing more was sent: check --smtp and, if the server wants a login, BULLETIN_SMTP_USER and BULLETIN_SMTP_PASSWORD", err)
+	}
+	return code
 }
 
 func firstOf(s ...string) string {

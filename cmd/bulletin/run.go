@@ -48,9 +48,15 @@ Usage:
                   account for every item read (kept, merged or refused) and report every problem; render nothing
   bulletin list   [--config FILE] [--sources DIR]   the items, grouped by month and type
   bulletin mail   --month YYYY-MM [--to A,B… | --to-file FILE] [--from ADDR] [--subject S]
-                  [--eml FILE | --smtp HOST:PORT [--insecure]] [--epub] [--force]   plus build's flags
+                  [--eml FILE | --smtp HOST:PORT [--tls starttls|implicit] [--insecure]]
+                  [--epub] [--force] [--resend-uncertain]   plus build's flags
                   the month's bulletin as a message: written to FILE, or sent to each recipient
-                  (SMTP credentials from BULLETIN_SMTP_USER / BULLETIN_SMTP_PASSWORD)
+                  not on the suppression list (SMTP credentials from BULLETIN_SMTP_USER /
+                  BULLETIN_SMTP_PASSWORD; unsubscribe links signed with BULLETIN_UNSUBSCRIBE_SECRET)
+  bulletin unsubscribe [--config FILE] [--reason TEXT] ADDR... | --token T
+                  add addresses to the suppression list (mail.suppress_file)
+  bulletin bounces [--config FILE] PATH...
+                  read delivery reports (.eml, mbox, Maildir): suppress hard bounces, count soft ones
   bulletin serve  [--addr 127.0.0.1:8080]   plus build's flags
                   build, serve the output folder on loopback, rebuild when the sources,
                   bulletin.yaml or --layouts change, and reload open pages; Ctrl-C stops
@@ -71,6 +77,10 @@ func run(ctx context.Context, args []string, e env) int {
 		return runPipeline(ctx, cmd, rest, e)
 	case "mail":
 		return runMail(ctx, rest, e)
+	case "unsubscribe":
+		return runUnsubscribe(ctx, rest, e)
+	case "bounces":
+		return runBounces(ctx, rest, e)
 	case "serve":
 		return runServe(ctx, rest, e)
 	case "version", "--version":

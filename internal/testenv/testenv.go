@@ -84,6 +84,20 @@ func absent(tb testing.TB, format string, args ...any) {
 	tb.Skipf("SKIPPED: %s", msg)
 }
 
+// PythonModules returns Debian's python3 (/usr/bin/python3, not a python
+// on PATH that another installer put first) after checking that it can
+// import the given modules, e.g. "dkim" from python3-dkim.
+func PythonModules(tb testing.TB, modules ...string) string {
+	tb.Helper()
+	const python = "/usr/bin/python3"
+	for _, m := range modules {
+		if out, err := exec.Command(python, "-c", "import "+m).CombinedOutput(); err != nil {
+			absent(tb, "%s cannot import %s (%v: %s); run `make checkers` (apt-get install python3-dkim)", python, m, err, out)
+		}
+	}
+	return python
+}
+
 // AceDir is where .ci/install-checkers installs Ace by DAISY from npm
 // (under the user's cache, as Mailpit is): the project has no package.json
 // of its own to carry it.

@@ -8,12 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"bulletin/pipeline/dates"
+	"bulletin/pipeline/mail/unsubscribe"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/words"
 )
@@ -72,6 +75,29 @@ type Mail struct {
 	Subject    string   `yaml:"subject"`
 	BudgetMB   float64  `yaml:"budget_mb"`
 	RatePerMin int      `yaml:"rate_per_minute"`
+	// UnsubscribeURL is the HTTPS page that takes one-click unsubscribe
+	// requests; each recipient's link adds ?token=… (the secret signing it
+	// comes from BULLETIN_UNSUBSCRIBE_SECRET, never from here).
+	UnsubscribeURL string `yaml:"unsubscribe_url"`
+	// UnsubscribeTo takes "unsubscribe" mails; default the sender.
+	UnsubscribeTo string `yaml:"unsubscribe_to"`
+	// ListID is the List-Id, "label.domain"; default bulletin.<sender's domain>.
+	ListID string `yaml:"list_id"`
+	// SuppressFile lists the addresses never mailed; default suppressed.txt.
+	SuppressFile string `yaml:"suppress_file"`
+	// TLSCAFile is a PEM file of the CA certificates the SMTP server's
+	// certificate is checked against instead of the system's.
+	TLSCAFile string `yaml:"tls_ca_file"`
+	// DKIM signs each message when set.
+	DKIM *DKIM `yaml:"dkim"`
+}
+
+// DKIM names the signing domain, the selector and the private key file
+// (PEM: RSA of 2048 bits or more, or Ed25519).
+type DKIM struct {
+	Domain   string `yaml:"domain"`
+	Selector string `yaml:"selector"`
+	KeyFile  string `yaml:"key_file"`
 }
 
 // Budget is the mail budget in bytes.
@@ -231,6 +257,38 @@ func (c *Config) applyDefaults() error {
 	}
 	if c.Mail.BudgetMB == 0 {
 		c.Mail.BudgetMB = 10
+	}
+	return c.Mail.check()
+}
+
+var listID = regexp.MustCompile(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
+
+// check validates the mail keys that have a shape.
+func (m *Mail) check() error {
+	if m.UnsubscribeURL != "" {
+		if err := unsubscribe.CheckURL(m.UnsubscribeURL); err != nil {
+			return err
+		}
+	}
+	if m.UnsubscribeTo != "" {
+		a, err := mail.ParseAddress(m.UnsubscribeTo)
+		if err != nil || a.Name != "" {
+			return fmt.Errorf("mail.unsubscribe_to %q: write a bare address such as unsubscribe@embassy.example", m.UnsubscribeTo)
+		}
+	}
+	if m.ListID != "" && !listID.MatchString(m.ListID) {
+		return fmt.Errorf("mail.list_id %q: write it as label.domain, e.g. press-bulletin.embassy.example (letters, digits, '-' and dots)", m.ListID)
+	}
+	if m.SuppressFile == "" {
+		m.SuppressFile = "suppressed.txt"
+	}
+	if d := m.DKIM; d != nil {
+		if d.Domain == "" || d.Selector == "" || d.KeyFile == "" {
+			return errors.New("mail.dkim: give domain, selector and key_file (the PEM private key)")
+		}
+		if !listID.MatchString(d.Domain) || strings.ContainsAny(d.Selector, " ;=\t") {
+			return fmt.Errorf("mail.dkim: domain %q or selector %q is not a DNS name", d.Domain, d.Selector)
+		}
 	}
 	return nil
 }

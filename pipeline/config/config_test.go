@@ -157,6 +157,11 @@ func TestParseErrors(t *testing.T) {
 		{"type without key", "types:\n  - name: Memos\n", []string{"types[0]", "key"}},
 		{"duplicate type", "types:\n  - key: a\n  - key: a\n", []string{`"a"`, "twice"}},
 		{"not YAML", "publisher: [\n", []string{"bulletin.yaml"}},
+		{"unsubscribe over http", "mail:\n  unsubscribe_url: http://embassy.example/u\n", []string{"unsubscribe_url", "https"}},
+		{"unsubscribe_to not an address", "mail:\n  unsubscribe_to: Press <u@x.example>\n", []string{"unsubscribe_to"}},
+		{"list_id with spaces", "mail:\n  list_id: press bulletin\n", []string{"list_id"}},
+		{"dkim without key", "mail:\n  dkim: {domain: embassy.example, selector: s1}\n", []string{"mail.dkim", "key_file"}},
+		{"unsubscribe secret in the file", "mail:\n  unsubscribe_secret: abc\n", []string{"unsubscribe_secret"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

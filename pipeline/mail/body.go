@@ -89,6 +89,35 @@ func Body(cover news.Cover, month news.Month, lang string, labels news.Labels, a
 	return t.String(), h.String()
 }
 
+// Footer is the line that ends each recipient's bodies: how to leave the
+// list, by the recipient's own link when there is one, else by mail.
+func Footer(u Unsubscribe, w news.Labels) (text, htmlLine string) {
+	e := html.EscapeString
+	switch {
+	case u.URL != "":
+		text = fmt.Sprintf(w.UnsubscribeLink, u.URL)
+		a := fmt.Sprintf(`<a href="%s">%s</a>`, e(u.URL), e(u.URL))
+		htmlLine = strings.Replace(e(w.UnsubscribeLink), "%s", a, 1)
+	case u.Mailto != "":
+		text = fmt.Sprintf(w.UnsubscribeMail, u.Mailto)
+		a := fmt.Sprintf(`<a href="mailto:%s?subject=unsubscribe">%s</a>`, e(u.Mailto), e(u.Mailto))
+		htmlLine = strings.Replace(e(w.UnsubscribeMail), "%s", a, 1)
+	default:
+		return "", ""
+	}
+	return text, htmlLine
+}
+
+// WithFooter adds a footer line (from Footer) to bodies made by Body.
+func WithFooter(text, htmlBody, footText, footHTML string) (string, string) {
+	if footText == "" {
+		return text, htmlBody
+	}
+	text += "\n-- \n" + footText + "\n"
+	p := "<hr>\n<p style=\"font-size: 0.85em; color: #555;\">" + footHTML + "</p>\n</body>"
+	return text, strings.Replace(htmlBody, "</body>", p, 1)
+}
+
 func itemDate(it news.Item, lang string, w news.Labels) string {
 	if it.Date.IsZero() {
 		return strings.ToLower(w.Undated) // "undated", "без даты" in a list line

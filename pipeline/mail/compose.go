@@ -2,7 +2,11 @@
 //
 // Compose is deterministic: the same content gives the same bytes (Date from
 // the publication instant, Message-ID and MIME boundaries derived from a hash
-// of the content), so an .eml written twice is byte-identical. Send delivers
+// of the content), so an .eml written twice is byte-identical. A message
+// being sent carries the time of sending in Date instead (Content.Sent): a
+// relay stamps Received with today, and a Date years before it is scored
+// as spam and filed in the past; its Message-ID still derives from the
+// content alone, so a resumed mailing reuses it. Send delivers
 // one message per recipient over SMTP with TLS, a rate limit and a send log
 // that lets an interrupted mailing resume without sending anyone the month
 // twice.
@@ -35,13 +39,39 @@ type Content struct {
 	To      string // one address, or empty for no To header
 	Subject string
 	Date    time.Time // the publication instant
-	Text    string    // plain-text body
-	HTML    string    // HTML alternative
+	// Sent, when set, is the instant the message goes to the server: the
+	// Date header carries it. It is not part of ContentKey.
+	Sent time.Time
+	Text string // plain-text body
+	HTML string // HTML alternative
 	// Draft marks the message as unsent (X-Unsent: 1), so Outlook opens an
 	// .eml as a message ready to send.
 	Draft       bool
 	UserAgent   string
 	Attachments []Attachment
+	// ListID is the List-Id header's value (RFC 2919), "" for none.
+	ListID string
+	// Unsubscribe, when set, gives List-Unsubscribe (RFC 2369) and, with
+	// a URL, List-Unsubscribe-Post (RFC 8058 one-click).
+	Unsubscribe Unsubscribe
+}
+
+// Unsubscribe is how one recipient leaves the list.
+type Unsubscribe struct {
+	Mailto string // an address that takes "unsubscribe" requests
+	URL    string // the recipient's own HTTPS link, token included; "" for none
+}
+
+// Header is the List-Unsubscribe value: the mailto form, then the link.
+func (u Unsubscribe) Header() string {
+	var parts []string
+	if u.Mailto != "" {
+		parts = append(parts, "<mailto:"+u.Mailto+"?subject=unsubscribe>")
+	}
+	if u.URL != "" {
+		parts = append(parts, "<"+u.URL+">")
+	}
+	return strings.Join(parts, ", ")
 }
 
 var asciiName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
@@ -74,6 +104,9 @@ func (c Content) ContentKey() [32]byte {
 	field(c.Text)
 	field(c.HTML)
 	field(fmt.Sprint(c.Draft))
+	field(c.ListID)
+	field(c.Unsubscribe.Mailto)
+	field(c.Unsubscribe.URL)
 	for _, a := range c.Attachments {
 		sum := sha256.Sum256(a.Data)
 		field(a.Name)
@@ -121,9 +154,30 @@ func Compose(c Content) ([]byte, error) {
 			return nil, fmt.Errorf("mail: to %q: %w", c.To, err)
 		}
 	}
+	for _, v := range []string{c.Unsubscribe.Mailto, c.Unsubscribe.URL} {
+		if strings.ContainsAny(v, "\r\n\t <>\",") || !isASCII(v) {
+			return nil, fmt.Errorf("mail: unsubscribe address or link %q must be plain ASCII without spaces, commas, <, > or quotes", v)
+		}
+	}
+	if strings.ContainsAny(c.ListID, "\r\n") || !isASCII(c.ListID) {
+		return nil, fmt.Errorf("mail: List-Id %q must be one line of plain ASCII", c.ListID)
+	}
 	m.Subject(c.Subject)
-	m.SetDateWithValue(c.Date)
+	date := c.Date
+	if !c.Sent.IsZero() {
+		date = c.Sent.In(c.Date.Location())
+	}
+	m.SetDateWithValue(date)
 	m.SetMessageIDWithValue(id)
+	if c.ListID != "" {
+		m.SetGenHeader("List-Id", c.ListID)
+	}
+	if h := c.Unsubscribe.Header(); h != "" {
+		m.SetGenHeader("List-Unsubscribe", h)
+		if c.Unsubscribe.URL != "" {
+			m.SetGenHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+		}
+	}
 	if c.UserAgent != "" {
 		m.SetUserAgent(c.UserAgent)
 	}
@@ -146,6 +200,15 @@ func Compose(c Content) ([]byte, error) {
 		return nil, fmt.Errorf("mail: render: %w", err)
 	}
 	return fixBoundaries(buf.Bytes(), c.ContentKey())
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 var boundaryParam = regexp.MustCompile(`boundary=([0-9A-Za-z'()+_,./:=?-]+)`)

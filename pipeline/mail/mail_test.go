@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"io"
 	"mime"
@@ -126,27 +127,67 @@ func TestCheckServer(t *testing.T) {
 }
 
 func TestRedactor(t *testing.T) {
-	red := redactor(Server{User: "press-user", Password: "s3cret-pass"})
-	err := red(errors.New("535 auth failed for press-user with s3cret-pass"))
-	if strings.Contains(err.Error(), "s3cret-pass") || strings.Contains(err.Error(), "press-user") {
-		t.Fatalf("credentials left in %q", err)
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	tests := []struct {
+		name       string
+		user, pass string
+		msg        string
+		want       string
+	}{
+		{"plain words", "press-user", "s3cret-pass", "535 auth failed for press-user with s3cret-pass",
+			"535 auth failed for [redacted] with [redacted]"},
+		{"echoed PLAIN token", "press-user", "s3cret-pass", "535 5.7.8 bad token " + b64("\x00press-user\x00s3cret-pass"),
+			"535 5.7.8 bad token [redacted]"},
+		{"PLAIN token without padding", "ab", "s3cret-pass-x", "535 " + strings.TrimRight(b64("\x00ab\x00s3cret-pass-x"), "="),
+			"535 [redacted]"},
+		{"echoed LOGIN password", "press-user", "s3cret-pass", "535 unknown " + b64("s3cret-pass"), "535 unknown [redacted]"},
+		{"one-letter user does not garble", "a", "correct-horse-battery", "535 authentication failed: a bad password for a",
+			"535 authentication failed: a bad password for a"},
+		{"one-letter user inside words untouched", "e", "correct-horse-battery", "535 please retry later", "535 please retry later"},
+		{"short password only whole", "press", "pw1", "535 pw1 rejected; pw12 is another word", "535 [redacted] rejected; pw12 is another word"},
+		{"no credentials", "", "", "535 failed", "535 failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := redactor(Server{User: tt.user, Password: tt.pass})(errors.New(tt.msg)).Error()
+			if got != tt.want {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
 	}
 }
 
 func TestReadLog(t *testing.T) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "sent-2020-06.log")
-	if done, err := ReadLog(name); err != nil || len(done) != 0 {
-		t.Fatalf("missing log: %v %v", done, err)
+	if st, err := ReadLog(name); err != nil || len(st.Sent) != 0 {
+		t.Fatalf("missing log: %v %v", st, err)
 	}
-	os.WriteFile(name, []byte("2026-01-01T00:00:00Z\tA@Example.org\t<x@y>\n"), 0o644)
-	done, err := ReadLog(name)
-	if err != nil || !done["a@example.org"] {
-		t.Fatalf("done = %v, err = %v", done, err)
+	os.WriteFile(name, []byte("2026-01-01T00:00:00Z\tA@Example.org\t<x@y>\n"+
+		"2026-01-01T00:00:01Z\tintent\tb@example.org\t<b@y>\n"+
+		"2026-01-01T00:00:01Z\tsent\tb@example.org\t<b@y>\n"+
+		"2026-01-01T00:00:02Z\tintent\tc@example.org\t<c@y>\n"+
+		"2026-01-01T00:00:02Z\tintent\td@example.org\t<d@y>\n"+
+		"2026-01-01T00:00:02Z\tdeferred\td@example.org\t<d@y>\t451 try later\n"+
+		"2026-01-01T00:00:03Z\tintent\te@example.org\t<e@y>\n"+
+		"2026-01-01T00:00:03Z\tse"), 0o644) // cut short by a crash
+	st, err := ReadLog(name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	os.WriteFile(name, []byte("garbage\n"), 0o644)
+	if !st.Sent["a@example.org"] || !st.Sent["b@example.org"] || len(st.Sent) != 2 {
+		t.Errorf("sent = %v", st.Sent)
+	}
+	if st.Uncertain["c@example.org"] != "<c@y>" || st.Uncertain["e@example.org"] != "<e@y>" || len(st.Uncertain) != 2 {
+		t.Errorf("uncertain = %v", st.Uncertain)
+	}
+	os.WriteFile(name, []byte("garbage\nmore\n"), 0o644)
 	if _, err := ReadLog(name); err == nil || !strings.Contains(err.Error(), ":1:") {
 		t.Fatalf("damaged log: err = %v, want one naming line 1", err)
+	}
+	os.WriteFile(name, []byte("2026-01-01T00:00:00Z\tmaybe\ta@example.org\t<x@y>\n"), 0o644)
+	if _, err := ReadLog(name); err == nil || !strings.Contains(err.Error(), "maybe") {
+		t.Fatalf("unknown event: err = %v", err)
 	}
 }
 

@@ -86,6 +86,10 @@ type Labels struct {
 	Items     string // plural forms for item counts: "{item|items}", "{материал|материала|материалов}"
 	Undated   string // "Undated"
 	Attached  string // heading of the attachment list in mail: "Attached"
+	// UnsubscribeLink and UnsubscribeMail end each mailed body: how to
+	// leave the list by the recipient's own link (%s), or, without one, by
+	// writing to an address (%s).
+	UnsubscribeLink, UnsubscribeMail string
 	// DatedByCapture and DatedByFileName word DateNote for an item dated
 	// by its capture's date or its file name; %s is the formatted date.
 	DatedByCapture  string // "Undated in the source; dated by its capture date, %s."

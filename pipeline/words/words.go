@@ -15,6 +15,8 @@ func Labels(lang string) news.Labels {
 	if dates.IsRussian(lang) {
 		return news.Labels{Contents: "Содержание", Page: "Страница %d из %d", Published: "Опубликовано",
 			Items: "{материал|материала|материалов}", Undated: "Без даты", Attached: "Вложения",
+			UnsubscribeLink: "Чтобы отписаться от рассылки, откройте ссылку: %s",
+			UnsubscribeMail: "Чтобы отписаться от рассылки, напишите на %s с темой «unsubscribe».",
 			DatedByCapture:  "В источнике без даты; датировано по дате снимка страницы, %s.",
 			DatedByFileName: "В источнике без даты; датировано по имени файла, %s.",
 			Cover:           "Обложка", TitlePage: "Титульный лист",
@@ -28,6 +30,8 @@ func Labels(lang string) news.Labels {
 	}
 	return news.Labels{Contents: "Contents", Page: "Page %d of %d", Published: "Published",
 		Items: "{item|items}", Undated: "Undated", Attached: "Attached",
+		UnsubscribeLink: "To stop receiving this bulletin, open: %s",
+		UnsubscribeMail: "To stop receiving this bulletin, write to %s with the subject “unsubscribe”.",
 		DatedByCapture:  "Undated in the source; dated by its capture date, %s.",
 		DatedByFileName: "Undated in the source; dated by its file name, %s.",
 		Cover:           "Cover", TitlePage: "Title page",
