@@ -37,7 +37,7 @@ func BenchmarkStageRead(b *testing.B) {
 	opts := corpusOptions(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := source.Read(context.Background(), opts.Sources, opts.SourcesDir, time.UTC); err != nil {
+		if _, err := source.Read(context.Background(), opts.Sources, opts.SourcesDir, time.UTC, config.Default().Limits); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -45,7 +45,7 @@ func BenchmarkStageRead(b *testing.B) {
 
 func readCorpus(b *testing.B, opts Options) []news.Item {
 	b.Helper()
-	res, err := source.Read(context.Background(), opts.Sources, opts.SourcesDir, time.UTC)
+	res, err := source.Read(context.Background(), opts.Sources, opts.SourcesDir, time.UTC, config.Default().Limits)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -70,7 +70,7 @@ type Catalogue struct {
 // the sources are in the Catalogue; the error is for failures to run.
 func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 	cfg := opts.Config
-	read, err := source.Read(ctx, opts.Sources, opts.SourcesDir, cfg.Location)
+	read, err := source.Read(ctx, opts.Sources, opts.SourcesDir, cfg.Location, cfg.Limits)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}

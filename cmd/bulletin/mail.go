@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"bulletin/layouts"
@@ -65,6 +66,9 @@ func parseMailFlags(args []string, e env) (*mailFlags, error) {
 		return nil, errors.New("--to and --to-file exclude each other")
 	case f.insecure && f.smtp == "":
 		return nil, errors.New("--insecure goes with --smtp only")
+	case f.eml != "" && inside(f.eml, f.out):
+		// The next build would remove it, or it would overwrite an output.
+		return nil, fmt.Errorf("--eml %s is in the output folder %s, which holds the build's own files; write it elsewhere", strconv.Quote(f.eml), strconv.Quote(f.out))
 	case f.tls != "auto" && f.tls != "starttls" && f.tls != "implicit":
 		return nil, fmt.Errorf("--tls %q: use starttls, implicit or auto", f.tls)
 	case f.tls == "implicit" && f.insecure:

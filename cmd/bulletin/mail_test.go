@@ -182,6 +182,8 @@ func TestMailUsage(t *testing.T) {
 		{[]string{"mail", "--month", "2020-13", "--eml", "x.eml"}, "YYYY-MM"},
 		{[]string{"mail", "--month", "2020-06", "--eml", "x.eml", "--subject", "{title} {perod}"}, "{perod}"},
 		{[]string{"mail", "--month", "2019-01", "--date", "2020-07-06", "--eml", "x.eml"}, "2020-05, 2020-06"},
+		{[]string{"mail", "--month", "2020-06", "--eml", "out/manifest.json"}, "is in the output folder"},
+		{[]string{"mail", "--month", "2020-06", "--eml", "./out/../out/june.eml"}, "is in the output folder"},
 	} {
 		r := runMailCLI(t, dir, nil, tt.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) {

@@ -30,6 +30,13 @@ func main() {
 		debug.SetGCPercent(gcPercent)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// The first signal asks the run to stop cleanly (the previous
+		// outputs stay as they were); after it the signals get their
+		// default action back, so a second Ctrl-C ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], env{
 		stdout: os.Stdout, stderr: os.Stderr,
 		getenv: os.Getenv, now: time.Now,

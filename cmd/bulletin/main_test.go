@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -303,15 +304,20 @@ func TestBadInput(t *testing.T) {
 		// symlink, when set, makes file a symbolic link to this file of
 		// the project folder (outside the sources folder), holding data.
 		symlink string
+		fifo    bool   // file is a named pipe nothing writes to
 		want    string // in stderr
 	}{
-		{"empty file", "empty.txt", nil, "", "sources/empty.txt"},
-		{"not UTF-8", "latin1.txt", []byte("6 July 2020\n\n24.06.2020 - Title\n\nCaf\xe9 society\n"), "", "sources/latin1.txt:5"},
-		{"no item", "noitem.txt", []byte("Just a line of text\nand another one\n"), "", "sources/noitem.txt"},
-		{"impossible date", "feb.txt", []byte("6 July 2020\n\n31.02.2020 - Title\n\nText.\n"), "", "sources/feb.txt:3"},
-		{"unreadable", "gone.txt", nil, "nowhere", "sources/gone.txt"},
+		{"empty file", "empty.txt", nil, "", false, "sources/empty.txt"},
+		{"not UTF-8", "latin1.txt", []byte("6 July 2020\n\n24.06.2020 - Title\n\nCaf\xe9 society\n"), "", false, "sources/latin1.txt:5"},
+		{"no item", "noitem.txt", []byte("Just a line of text\nand another one\n"), "", false, "sources/noitem.txt"},
+		{"impossible date", "feb.txt", []byte("6 July 2020\n\n31.02.2020 - Title\n\nText.\n"), "", false, "sources/feb.txt:3"},
+		{"unreadable", "gone.txt", nil, "nowhere", false, "sources/gone.txt"},
 		// A good capture, but outside: the sources folder is an os.Root.
-		{"symlink out", "outside.txt", good, "elsewhere.txt", "sources/outside.txt"},
+		{"symlink out", "outside.txt", good, "elsewhere.txt", false, "sources/outside.txt"},
+		{"symlink to /dev/zero", "zero.txt", nil, "/dev/zero", false, "sources/zero.txt"},
+		{"named pipe", "pipe.txt", nil, "", true, "sources/pipe.txt: error: not a regular file (a named pipe (FIFO))"},
+		{"escape sequence in the name", "esc\x1b[31m.txt", nil, "", false, `"sources/esc\x1b[31m.txt"`},
+		{"name not UTF-8", "caf\xe9.txt", good, "", false, `"sources/caf\xe9.txt": error: the file name is not UTF-8 text`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -321,7 +327,16 @@ func TestBadInput(t *testing.T) {
 			}
 			before := snapshot(t, filepath.Join(dir, "out"))
 			bad := filepath.Join(dir, "sources", tt.file)
-			if tt.symlink != "" {
+			switch {
+			case tt.fifo:
+				if err := syscall.Mkfifo(bad, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			case strings.HasPrefix(tt.symlink, "/"):
+				if err := os.Symlink(tt.symlink, bad); err != nil {
+					t.Fatal(err)
+				}
+			case tt.symlink != "":
 				target := filepath.Join(dir, tt.symlink)
 				if tt.data != nil {
 					write(t, target, tt.data)
@@ -329,15 +344,23 @@ func TestBadInput(t *testing.T) {
 				if err := os.Symlink(target, bad); err != nil {
 					t.Fatal(err)
 				}
-			} else {
+			default:
 				write(t, bad, tt.data)
 			}
 			for _, cmd := range []string{"build", "check"} {
-				res := runCLI(t, context.Background(), dir, cmd, "--date", "2020-08-01")
+				// A source that blocked or never ended would hang the run:
+				// the deadline turns that into a failure.
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				res := runCLI(t, ctx, dir, cmd, "--date", "2020-08-01")
+				cancel()
+				if strings.ContainsAny(res.stderr, "\x1b\r") {
+					t.Errorf("%s: a control character reached the terminal:\n%q", cmd, res.stderr)
+				}
 				if res.code != 1 {
 					t.Errorf("%s: exit %d, want 1\n%s", cmd, res.code, res.stderr)
 				}
-				if !strings.Contains(res.stderr, tt.want+": error: ") && !strings.Contains(res.stderr, tt.want+":") {
+				if !strings.Contains(res.stderr, tt.want+": error: ") && !strings.Contains(res.stderr, tt.want+":") &&
+					!(strings.Contains(tt.want, ": error: ") && strings.Contains(res.stderr, tt.want)) {
 					t.Errorf("%s: stderr does not name %s:\n%s", cmd, tt.want, res.stderr)
 				}
 			}
@@ -402,20 +425,30 @@ func snapshot(t *testing.T, dir string) string {
 
 func TestUsage(t *testing.T) {
 	dir := project(t, nil)
+	write(t, filepath.Join(dir, "notes.txt"), []byte("x"))
 	tests := []struct {
 		args []string
 		code int
+		want string // in stderr, when set
 	}{
-		{nil, 2},
-		{[]string{"frobnicate"}, 2},
-		{[]string{"build", "--date", "yesterday"}, 2},
-		{[]string{"build", "--month", "2020-13"}, 2},
-		{[]string{"build", "--sources", "nope", "--date", "2020-07-06"}, 2},
-		{[]string{"version"}, 0},
+		{nil, 2, ""},
+		{[]string{"frobnicate"}, 2, ""},
+		{[]string{"build", "--date", "yesterday"}, 2, ""},
+		{[]string{"build", "--month", "2020-13"}, 2, ""},
+		{[]string{"build", "--sources", "nope", "--date", "2020-07-06"}, 2, "not found"},
+		{[]string{"build", "--sources", "notes.txt", "--date", "2020-07-06"}, 2, "is a file, not a folder"},
+		{[]string{"build", "--out", "sources/out", "--date", "2020-07-06"}, 2, "inside the sources folder"},
+		{[]string{"build", "--out", "sources", "--date", "2020-07-06"}, 2, "inside the sources folder"},
+		{[]string{"build", "--date", "0001-01-01"}, 2, "between 1000 and 9999"},
+		{[]string{"version"}, 0, ""},
 	}
 	for _, tt := range tests {
-		if res := runCLI(t, context.Background(), dir, tt.args...); res.code != tt.code {
+		res := runCLI(t, context.Background(), dir, tt.args...)
+		if res.code != tt.code {
 			t.Errorf("bulletin %v: exit %d, want %d\n%s", tt.args, res.code, tt.code, res.stderr)
+		}
+		if !strings.Contains(res.stderr, tt.want) {
+			t.Errorf("bulletin %v: stderr lacks %q:\n%s", tt.args, tt.want, res.stderr)
 		}
 	}
 }
@@ -452,7 +485,7 @@ func TestCheckAccount(t *testing.T) {
 	dir := project(t, map[string][]byte{
 		"front.txt": capture,
 		// A duplicate of a capture entry (merged), a new item (kept), a bad line (refused).
-		"more.jsonl": []byte(`{"title":"Appeal by the Federation Council of the Federal Assembly of the Russian Federation to the parliaments of foreign States and the peoples of the world with regard to the 75th Anniversary of the Victory over Nazism","date":"2020-06-02","body":"A longer text than the capture's lead, so this one is kept as the fuller text of the two.","author":"Press Office","tags":["Victory"]}` + "\n" +
+		"more.jsonl": []byte(`{"title":"Appeal by the Federation Council of the Federal Assembly of the Russian Federation to the parliaments of foreign States and the peoples of the world with regard to the 75th Anniversary of the Victory over Nazism","date":"2020-06-02","body":"The upper house of the Russian parliament calls on legislators abroad to preserve the truth about the Second World War and to oppose attempts to rewrite its history. A longer text than the capture's lead, so this one is kept as the fuller text of the two.","author":"Press Office","tags":["Victory"]}` + "\n" +
 			`{"title":"Embassy statement on visas","date":"2020-06-10","url":"https://example.org/visas","author":["Ann","Bob"],"tags":["visas","consular"],"lang":"en","summary":"Four","body":"Body."}` + "\n" +
 			`{"title":"Broken","date":"2020-06-31"}` + "\n"),
 		"draft.md": []byte("---\ntitle: Not yet\ndate: 2020-06-11\ndraft: true\n---\nText.\n"), // refused (a draft)
@@ -503,7 +536,7 @@ func TestCheckAccount(t *testing.T) {
 			URL: "https://example.org/visas", Authors: []string{"Ann", "Bob"}, Tags: []string{"visas", "consular"}, Lang: "en",
 			SummaryChars: 4, BodyChars: 5, Origins: []string{"sources/more.jsonl:2"}},
 		"sources/front.txt:53": {Date: "2020-06-02", Type: "appeal", URL: "", Authors: []string{"Press Office"}, Tags: []string{"Victory"},
-			BodyChars: 165, Origins: []string{"sources/front.txt:53", "sources/more.jsonl:1"}},
+			BodyChars: 255, Origins: []string{"sources/front.txt:53", "sources/more.jsonl:1"}},
 	}
 	for at, w := range want {
 		g := fields[at]

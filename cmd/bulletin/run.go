@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"bulletin/layouts"
 	"bulletin/pipeline"
@@ -115,14 +116,51 @@ func (p *projectFlags) register(fs *flag.FlagSet, outUsage string) {
 // what to do when the folder is missing; the caller closes the root.
 func (p *projectFlags) openSources() (*os.Root, error) {
 	notFound := fmt.Errorf("sources folder %s not found; run from your project folder or pass --sources DIR", p.sources)
-	if st, err := os.Stat(p.sources); err != nil || !st.IsDir() {
+	st, err := os.Stat(p.sources)
+	if err != nil {
 		return nil, notFound
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("--sources %s is a file, not a folder; pass the folder that holds it", strconv.Quote(p.sources))
 	}
 	root, err := os.OpenRoot(p.sources)
 	if err != nil {
 		return nil, fmt.Errorf("open sources folder: %w", err)
 	}
 	return root, nil
+}
+
+// outsideSources refuses an output folder inside the sources folder (or
+// the sources folder itself): the next build would read its own outputs
+// (feeds' .xml, the manifest's .json) as sources.
+func outsideSources(out, sources string) error {
+	if inside(out, sources) {
+		return fmt.Errorf("--out %s is inside the sources folder %s: the next build would read its outputs as sources; choose an output folder outside it", strconv.Quote(out), strconv.Quote(sources))
+	}
+	return nil
+}
+
+// inside reports whether path is dir or under it, once both are absolute
+// and their existing parts' symbolic links resolved.
+func inside(path, dir string) bool {
+	p, d := resolved(path), resolved(dir)
+	rel, err := filepath.Rel(d, p)
+	return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && rel != "..")
+}
+
+// resolved is p made absolute with the symbolic links of its longest
+// existing part resolved (the rest may not exist yet).
+func resolved(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	for dir, rest := a, ""; dir != filepath.Dir(dir); dir, rest = filepath.Dir(dir), filepath.Join(filepath.Base(dir), rest) {
+		if r, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(r, rest)
+		}
+	}
+	return a
 }
 
 // pipelineOptions are the pipeline's options for this project, with cfg
@@ -186,6 +224,12 @@ func runPipeline(ctx context.Context, cmd string, args []string, e env) int {
 		return exitUsage
 	}
 	defer root.Close()
+	if cmd == "build" {
+		if err := outsideSources(f.out, f.sources); err != nil {
+			fmt.Fprintf(e.stderr, "bulletin %s: %v\n", cmd, err)
+			return exitUsage
+		}
+	}
 	opts.Sources = root.FS()
 	switch cmd {
 	case "check", "list":
@@ -334,7 +378,7 @@ func exitFor(err error) int {
 func report(w io.Writer, problems []news.Problem, onError string) int {
 	var errs, warns int
 	for _, p := range problems {
-		fmt.Fprintln(w, p)
+		fmt.Fprintln(w, printable(p.String()))
 		if p.Severity == news.Error {
 			errs++
 		} else {
@@ -350,6 +394,29 @@ func report(w io.Writer, problems []news.Problem, onError string) int {
 		return exitSources
 	}
 	return exitOK
+}
+
+// printable escapes control characters (other than tab and line feed) in a
+// message about the sources: titles and texts quoted in it are the sources'
+// own, and an escape sequence in them must not drive the terminal.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, isUnsafe) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isUnsafe(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isUnsafe(r rune) bool {
+	return r != '\t' && r != '\n' && (unicode.IsControl(r) || r == '\u202e' || r == '\u202d')
 }
 
 func plural(n int, one, many string) string {
@@ -421,6 +488,11 @@ func publication(date string, loc *time.Location, e env) (time.Time, error) {
 		t, err := dates.ParseInstant(date, loc)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("--date %q: %w; write it as YYYY-MM-DD or RFC 3339 (2020-07-06T09:00:00+01:00)", date, err)
+		}
+		// The EPUB's dcterms:modified and the PDF's dates need a year of
+		// four digits, and year 1 is Go's zero time ("no date").
+		if y := t.Year(); y < 1000 || y > 9999 {
+			return time.Time{}, fmt.Errorf("--date %q: the year must be between 1000 and 9999; check the date", date)
 		}
 		return t, nil
 	}

@@ -105,6 +105,12 @@ func serveBuild(ctx context.Context, f *flags, e env) []string {
 		return fail()
 	}
 	defer root.Close()
+	if err := outsideSources(f.out, f.sources); err != nil {
+		// Besides reading its outputs as sources, the watch would see
+		// each build's own files and build again, forever.
+		fmt.Fprintf(be.stderr, "bulletin serve: %v\n", err)
+		return fail()
+	}
 	opts.Sources = root.FS()
 	lay, err := layouts.Load(f.layouts)
 	if err != nil {

@@ -36,6 +36,7 @@ type Config struct {
 	Mail      Mail      `yaml:"mail"`
 	EPUB      EPUB      `yaml:"epub"`
 	Site      Site      `yaml:"site"`
+	Limits    Limits    `yaml:"limits"`
 
 	// Location is TimeZone loaded; set by Parse.
 	Location *time.Location `yaml:"-"`
@@ -102,6 +103,32 @@ type DKIM struct {
 
 // Budget is the mail budget in bytes.
 func (m Mail) Budget() int { return int(m.BudgetMB * 1e6) }
+
+// Limits bound what one source file and one item may hold, so that hostile
+// or broken input is refused before it is read whole, and a build's memory
+// stays bounded. The defaults are far above a real archive (its largest
+// feed is 130 KB, its longest item about 50 KB).
+type Limits struct {
+	SourceMB float64 `yaml:"source_mb"` // one source file (a feed, a JSON Lines file, a capture)
+	ItemKB   float64 `yaml:"item_kb"`   // one item: title, summary and body; a Markdown file is one item
+}
+
+// Default limits, and the most they may be raised to.
+const (
+	DefaultSourceMB = 32
+	DefaultItemKB   = 1024
+	maxSourceMB     = 256
+	maxItemKB       = 16 << 10
+	// MaxTitle bounds an item's title, in bytes: a title is a line, and
+	// longer text is a body put in the wrong field.
+	MaxTitle = 2000
+)
+
+// SourceBytes is the size limit of one source file.
+func (l Limits) SourceBytes() int64 { return int64(l.SourceMB * (1 << 20)) }
+
+// ItemBytes is the size limit of one item.
+func (l Limits) ItemBytes() int64 { return int64(l.ItemKB * (1 << 10)) }
 
 // Site holds the web edition's options (site: {make: true}).
 type Site struct {
@@ -200,6 +227,11 @@ func (c *Config) applyDefaults() error {
 	if c.TimeZone == "" {
 		c.TimeZone = "UTC"
 	}
+	if strings.EqualFold(c.TimeZone, "Local") {
+		// time.LoadLocation("Local") is the machine's zone: the same
+		// sources would give other days on another machine.
+		return errors.New(`timezone "Local" is the zone of whatever machine runs the build; name the publisher's zone, an IANA name such as Europe/London`)
+	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
 		return fmt.Errorf("timezone %q: %w; use an IANA name such as Europe/London", c.TimeZone, err)
@@ -248,6 +280,9 @@ func (c *Config) applyDefaults() error {
 		if !strings.Contains(k.Template, "{n}") {
 			return fmt.Errorf("counters[%d] (line %d): template must contain {n} for the number of days", i, k.line)
 		}
+		if err := checkTemplate(k.Template); err != nil {
+			return fmt.Errorf("counters[%d] (line %d): template %q: %w", i, k.line, k.Template, err)
+		}
 		if k.Language == "" {
 			c.Counters[i].Language = c.Language
 		}
@@ -257,6 +292,25 @@ func (c *Config) applyDefaults() error {
 	}
 	if c.Mail.BudgetMB == 0 {
 		c.Mail.BudgetMB = 10
+	}
+	if !(c.Mail.BudgetMB > 0) {
+		return fmt.Errorf("mail: budget_mb %v: give the largest message in megabytes, above 0", c.Mail.BudgetMB)
+	}
+	if c.Limits.SourceMB == 0 {
+		c.Limits.SourceMB = DefaultSourceMB
+	}
+	if c.Limits.ItemKB == 0 {
+		c.Limits.ItemKB = DefaultItemKB
+	}
+	// !(x > 0) also refuses NaN.
+	if !(c.Limits.SourceMB > 0) || c.Limits.SourceMB > maxSourceMB {
+		return fmt.Errorf("limits: source_mb %v: give a size in megabytes above 0 and at most %d", c.Limits.SourceMB, maxSourceMB)
+	}
+	if !(c.Limits.ItemKB > 0) || c.Limits.ItemKB > maxItemKB {
+		return fmt.Errorf("limits: item_kb %v: give a size in kilobytes above 0 and at most %d", c.Limits.ItemKB, maxItemKB)
+	}
+	if len(c.Publisher) > MaxTitle || len(c.Title) > MaxTitle {
+		return fmt.Errorf("publisher and title: at most %d bytes each; shorten them", MaxTitle)
 	}
 	return c.Mail.check()
 }
@@ -291,6 +345,30 @@ func (m *Mail) check() error {
 		}
 	}
 	return nil
+}
+
+// checkTemplate accepts the placeholders a counter template may hold: {n}
+// and plural choices {day|days}; anything else would be printed on the
+// cover as it is.
+func checkTemplate(t string) error {
+	for rest := t; ; {
+		open := strings.IndexAny(rest, "{}")
+		if open < 0 {
+			return nil
+		}
+		if rest[open] == '}' {
+			return errors.New("a } without its {; write {n} or {singular|plural}")
+		}
+		end := strings.IndexAny(rest[open+1:], "{}")
+		if end < 0 || rest[open+1+end] != '}' {
+			return errors.New("a { without its }; write {n} or {singular|plural}")
+		}
+		inner := rest[open+1 : open+1+end]
+		if inner != "n" && !strings.Contains(inner, "|") {
+			return fmt.Errorf("{%s} is not a placeholder; write {n} for the number or {singular|plural}", inner)
+		}
+		rest = rest[open+1+end+1:]
+	}
 }
 
 // NewsCounters returns the configured counters in the domain's form.

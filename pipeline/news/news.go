@@ -6,9 +6,11 @@ package news
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Date is a calendar day in the publisher's time zone. Items are dated by
@@ -128,10 +130,25 @@ type Origin struct {
 }
 
 func (o Origin) String() string {
+	file := QuoteName(o.File)
 	if o.Line > 0 {
-		return fmt.Sprintf("%s:%d", o.File, o.Line)
+		return fmt.Sprintf("%s:%d", file, o.Line)
 	}
-	return o.File
+	return file
+}
+
+// unsafeInName is a control character or an invisible format character (a
+// bidirectional override can make a name read backwards).
+func unsafeInName(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
+
+// QuoteName returns a file name as it is when it is printable UTF-8, else
+// quoted in Go syntax ("esc\x1b[31m.md"): a name is the user's input, and
+// escape sequences in it must not reach the terminal.
+func QuoteName(name string) string {
+	if !utf8.ValidString(name) || strings.ContainsFunc(name, unsafeInName) {
+		return strconv.Quote(name)
+	}
+	return name
 }
 
 // Item is one published news item after reading. Body is Markdown.

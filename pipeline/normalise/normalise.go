@@ -23,12 +23,20 @@ type Normaliser struct {
 	types    []config.Type
 	fallback string
 	md       *markup.Converter // finds the links in bodies as the renderers do
+	// keepHTML leaves raw HTML blocks to the renderers (allow_html);
+	// otherwise they are converted to Markdown.
+	keepHTML bool
+	san      *sanitiser
+	mdHTML   *markup.Converter // renders raw HTML, as the EPUB does with allow_html
 }
 
 // New returns a Normaliser for cfg's type vocabulary. The last type without
 // keywords (by default "news") is the fallback; failing that, the last type.
 func New(cfg *config.Config) *Normaliser {
-	n := &Normaliser{types: cfg.Types, md: markup.New(false)}
+	n := &Normaliser{types: cfg.Types, md: markup.New(false), keepHTML: cfg.AllowHTML}
+	if n.keepHTML {
+		n.san, n.mdHTML = newSanitiser(), markup.New(true)
+	}
 	for _, t := range cfg.Types {
 		if len(t.Keywords) == 0 {
 			n.fallback = t.Key
@@ -48,6 +56,11 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	out := make([]news.Item, 0, len(items))
 	items = append([]news.Item(nil), items...) // the caller's are left as they were
 	cleanTexts(items)
+	if n.keepHTML {
+		problems = append(problems, n.sanitise(items)...)
+	} else {
+		problems = append(problems, n.htmlBlocks(items)...)
+	}
 	problems = append(problems, n.links(items)...)
 	for _, it := range items {
 		if it.TypeExplicit {
@@ -96,6 +109,52 @@ func texts(ss []string) []string {
 		out[i] = Text(s)
 	}
 	return out
+}
+
+// htmlBlocks converts each body's raw HTML blocks to Markdown, with a
+// warning per item that lost any element.
+func (n *Normaliser) htmlBlocks(items []news.Item) []news.Problem {
+	found := make([]*news.Problem, len(items))
+	parallel.For(context.Background(), len(items), func(i int) {
+		it := &items[i]
+		body, lost := convertHTMLBlocks(n.md, it.Body)
+		it.Body = body
+		if len(lost) > 0 {
+			found[i] = &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: lostHTMLMessage(lost)}
+		}
+	})
+	var problems []news.Problem
+	for _, p := range found {
+		if p != nil {
+			problems = append(problems, *p)
+		}
+	}
+	return problems
+}
+
+// sanitise cuts each body's raw HTML down to the safe subset, with a
+// warning per item that lost any of it and an error per item whose HTML is
+// not well-formed.
+func (n *Normaliser) sanitise(items []news.Item) []news.Problem {
+	found := make([][]news.Problem, len(items))
+	parallel.For(context.Background(), len(items), func(i int) {
+		it := &items[i]
+		body, removed, err := n.san.body(n.mdHTML, it.Body)
+		it.Body = body
+		if len(removed) > 0 {
+			found[i] = append(found[i], news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
+				"raw HTML (allow_html: true) that an e-book must not carry was removed: %s; write it as text or a link", strings.Join(removed, ", "))})
+		}
+		if err != nil {
+			found[i] = append(found[i], news.Problem{Severity: news.Error, At: it.Origin(), Msg: fmt.Sprintf(
+				"the raw HTML in the text is not well-formed (%v): close every tag and write <br/>, or set allow_html: false to have it converted to Markdown", err)})
+		}
+	})
+	var problems []news.Problem
+	for _, ps := range found {
+		problems = append(problems, ps...)
+	}
+	return problems
 }
 
 // links makes each body's relative links absolute against the item's web
@@ -216,26 +275,34 @@ func TitleKey(title string) string {
 	return b.String()
 }
 
-// mergeDuplicates keeps one item per (date, title) pair: the one with the
-// fuller text, with the origins of both.
+// mergeDuplicates keeps one item per (date, title) pair whose texts agree:
+// the one with the fuller text, with the origins of both. Two items on the
+// same day under the same generic title ("Statement") with different texts
+// are two items, and both are kept.
 func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 	type key struct {
 		d news.Date
 		t string
 	}
 	var problems []news.Problem
-	index := map[key]int{}
+	index := map[key][]int{}
 	out := items[:0]
 	for _, it := range items {
 		k := key{it.Date, TitleKey(it.Title)}
-		i, dup := index[k]
-		if !dup {
-			index[k] = len(out)
+		i := -1
+		for _, j := range index[k] {
+			if textsAgree(out[j], it) {
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			index[k] = append(index[k], len(out))
 			out = append(out, it)
 			continue
 		}
 		kept := out[i]
-		msg := fmt.Sprintf("same date and title as %s: merged into one item, keeping the fuller text", kept.Origin())
+		msg := fmt.Sprintf("same date, title and text as %s: merged into one item, keeping the fuller text", kept.Origin())
 		if kept.URL != "" && it.URL != "" && kept.URL != it.URL {
 			// An item has one link: the other is named here, not lost silently.
 			msg += fmt.Sprintf(" and the link %s (this sighting's link %s is not used)", kept.URL, it.URL)
@@ -246,6 +313,61 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 		out[i] = merge(kept, it)
 	}
 	return out, problems
+}
+
+// textsAgree reports whether two sightings tell the same text: one has
+// none, one's words are found in order in the other's (a teaser and the
+// full article), or their words are near-identical (at least 90% shared:
+// an edited typo, other punctuation). Markup and case are ignored.
+func textsAgree(a, b news.Item) bool {
+	x, y := words(a.Body+" "+a.Summary), words(b.Body+" "+b.Summary)
+	if x == "" || y == "" {
+		return true
+	}
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	if strings.Contains(" "+y+" ", " "+x+" ") {
+		return true
+	}
+	return overlap(x, y) >= 0.9
+}
+
+// words is s lower-cased, with every run of characters other than letters
+// and digits made one space.
+func words(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		if isWordRune(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// overlap is the share of the longer text's words (counted with
+// repetition) that the other also has.
+func overlap(x, y string) float64 {
+	xs, ys := strings.Fields(x), strings.Fields(y)
+	count := make(map[string]int, len(xs))
+	for _, w := range xs {
+		count[w]++
+	}
+	shared := 0
+	for _, w := range ys {
+		if count[w] > 0 {
+			count[w]--
+			shared++
+		}
+	}
+	return float64(shared) / float64(max(len(xs), len(ys)))
 }
 
 // merge keeps the first-read item, with the fuller text of the two (and

@@ -176,7 +176,7 @@ func TestItemsDuplicates(t *testing.T) {
 		{
 			name: "case, punctuation and spaces differ: merged, fuller second",
 			in: []news.Item{
-				{Title: "Embassy opens visa centre", Date: d, Body: "Short.", Origins: origin("a.txt", 3)},
+				{Title: "Embassy opens visa centre", Date: d, Body: "A much longer text.", Origins: origin("a.txt", 3)},
 				{Title: "EMBASSY  opens visa-centre!", Date: d, Body: "A much longer text about it.", Origins: origin("b.txt", 7)},
 			},
 			wantItems: 1, wantWarn: 1, wantBody: "A much longer text about it.",
@@ -186,7 +186,7 @@ func TestItemsDuplicates(t *testing.T) {
 			name: "merged, fuller first",
 			in: []news.Item{
 				{Title: "Embassy opens visa centre", Date: d, Body: "A much longer text about it.", Origins: origin("a.txt", 3)},
-				{Title: "Embassy opens visa centre.", Date: d, Body: "Short.", Origins: origin("b.txt", 7)},
+				{Title: "Embassy opens visa centre.", Date: d, Body: "A *much* longer", Origins: origin("b.txt", 7)},
 			},
 			wantItems: 1, wantWarn: 1, wantBody: "A much longer text about it.",
 			wantOrigins: []news.Origin{{File: "a.txt", Line: 3}, {File: "b.txt", Line: 7}},
@@ -194,12 +194,31 @@ func TestItemsDuplicates(t *testing.T) {
 		{
 			name: "three copies",
 			in: []news.Item{
-				{Title: "Visa centre", Date: d, Body: "Mid text.", Origins: origin("a.txt", 1)},
+				{Title: "Visa centre", Date: d, Body: "The longest text.", Origins: origin("a.txt", 1)},
 				{Title: "Visa Centre", Date: d, Body: "The longest text of all.", Origins: origin("b.txt", 2)},
 				{Title: "visa centre", Date: d, Body: "", Origins: origin("c.txt", 3)},
 			},
 			wantItems: 1, wantWarn: 2, wantBody: "The longest text of all.",
 			wantOrigins: []news.Origin{{File: "a.txt", Line: 1}, {File: "b.txt", Line: 2}, {File: "c.txt", Line: 3}},
+		},
+		{
+			name: "same generic title, different texts: both kept",
+			in: []news.Item{
+				{Title: "Statement", Date: d, Body: "The embassy condemns the attack on the consulate.", Origins: origin("a.txt", 3)},
+				{Title: "Statement", Date: d, Body: "The embassy welcomes the agreement on visas.", Origins: origin("b.txt", 7)},
+			},
+			wantItems: 2, wantWarn: 0, wantBody: "The embassy condemns the attack on the consulate.",
+			wantOrigins: []news.Origin{{File: "a.txt", Line: 3}},
+		},
+		{
+			name: "near-identical texts: merged",
+			in: []news.Item{
+				{Title: "Statement", Date: d, Body: "One two three four five six seven eight nine ten eleven twelve.", Origins: origin("a.txt", 3)},
+				{Title: "Statement", Date: d, Body: "One two three four five six seven eight nine ten eleven twelve!!", Origins: origin("b.txt", 7)},
+				{Title: "Statement", Date: d, Body: "One two three four five six seven eight nine ten elevn twelve.", Origins: origin("c.txt", 9)},
+			},
+			wantItems: 1, wantWarn: 2, wantBody: "One two three four five six seven eight nine ten eleven twelve!!", // the longer
+			wantOrigins: []news.Origin{{File: "a.txt", Line: 3}, {File: "b.txt", Line: 7}, {File: "c.txt", Line: 9}},
 		},
 		{
 			name: "different dates: not merged",
@@ -448,7 +467,7 @@ func TestItemsIDsStableWithDuplicates(t *testing.T) {
 	mk := func() []news.Item {
 		return []news.Item{
 			{Title: "Visa centre opens", Date: d, Body: "Long text of the item.", Origins: origin("a.txt", 1)},
-			{Title: "VISA CENTRE OPENS!", Date: d, Body: "Short.", Origins: origin("b.txt", 1)},
+			{Title: "VISA CENTRE OPENS!", Date: d, Body: "Long text.", Origins: origin("b.txt", 1)},
 			{Title: "Visa centre opens", Date: date(2020, 6, 25), Body: "Next day.", Origins: origin("b.txt", 5)},
 			{Title: "Visa centre opens today", Date: d, Origins: origin("c.txt", 1)},
 		}

@@ -5,11 +5,14 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"bulletin/internal/parallel"
 	"bulletin/pipeline/config"
@@ -30,7 +33,8 @@ type Result struct {
 
 	dir  string
 	loc  *time.Location // the publisher's zone: dates are days there
-	name string         // the file a part of a result is read from
+	lim  config.Limits
+	name string // the file a part of a result is read from
 }
 
 // Kind is a source file format.
@@ -49,7 +53,13 @@ const (
 // readers.
 func KindOf(name string, data []byte) Kind {
 	switch strings.ToLower(path.Ext(name)) {
-	case ".rss", ".atom", ".xml", ".rdf", ".json":
+	case ".rss", ".atom", ".rdf":
+		// Named as a feed: one that cannot be read is an error, not a
+		// file skipped with a warning.
+		return Feed
+	case ".xml", ".json":
+		// Other XML and JSON are common beside sources (sitemaps, data):
+		// the content decides.
 		if feed.Sniff(data) {
 			return Feed
 		}
@@ -80,8 +90,10 @@ func isImage(name string) bool {
 // Read reads every file under fsys in lexical order. Hidden files (".…")
 // and images (assets of Markdown items) are skipped; any other file that
 // no reader takes is reported. dir is the
-// folder's name as the user gave it: origins are named under it.
-func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Result, error) {
+// folder's name as the user gave it: origins are named under it. Only
+// regular files are read (a named pipe or a device is refused without being
+// opened), and a file or item above lim is refused before it is read whole.
+func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location, lim config.Limits) (*Result, error) {
 	// The walk lists the files (and what could not be listed) in order;
 	// the files are then parsed on every core, each into its own part, and
 	// the parts joined in the walk's order: the result is the same as
@@ -89,7 +101,7 @@ func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Res
 	var parts []*Result
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			p := &Result{dir: dir, loc: loc}
+			p := &Result{dir: dir, loc: loc, lim: lim}
 			p.Problems = append(p.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: p.shown(name)},
 				Msg: fmt.Sprintf("cannot read: %v; check that the file exists and is readable", err)})
 			parts = append(parts, p)
@@ -108,7 +120,7 @@ func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Res
 		if d.IsDir() {
 			return nil
 		}
-		parts = append(parts, &Result{dir: dir, loc: loc, name: name})
+		parts = append(parts, &Result{dir: dir, loc: loc, lim: lim, name: name})
 		return nil
 	})
 	if err != nil {
@@ -122,7 +134,7 @@ func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location) (*Res
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("source: read folder: %w", err)
 	}
-	res := &Result{dir: dir, loc: loc}
+	res := &Result{dir: dir, loc: loc, lim: lim}
 	for _, p := range parts {
 		res.Items = append(res.Items, p.Items...)
 		res.Counters = append(res.Counters, p.Counters...)
@@ -143,10 +155,25 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 		return // an asset of a Markdown item, not an item
 	}
 	shown := res.shown(name)
-	data, err := fs.ReadFile(fsys, name)
+	limit, what, key := res.lim.SourceBytes(), "a source file", "limits.source_mb"
+	if KindOf(name, nil) == Markdown {
+		// A Markdown file is one item.
+		limit, what, key = res.lim.ItemBytes(), "an item", "limits.item_kb"
+	}
+	data, err := readRegular(fsys, name, limit)
 	if err != nil {
-		res.Problems = append(res.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: shown},
-			Msg: fmt.Sprintf("cannot read: %v; check that the file exists and is readable", unwrapPath(err))})
+		var big *tooBig
+		msg := fmt.Sprintf("cannot read: %v; check that the file exists and is readable", unwrapPath(err))
+		switch {
+		case errors.As(err, &big):
+			msg = fmt.Sprintf("the file is %s, above the limit of %s for %s: split it, or raise %s in bulletin.yaml", size(big.size), size(limit), what, key)
+		case errors.Is(err, errNameNotUTF8):
+			msg = "the file name is not UTF-8 text, so it cannot be read; rename the file (its name is shown quoted, byte by byte)"
+		case errors.Is(err, errNotRegular):
+			msg = fmt.Sprintf("%v: bulletin reads only regular files; replace it with a file or move it out of the sources folder", unwrapPath(err))
+		}
+		// The file may hold items: it is refused as a whole.
+		res.Problems = append(res.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: shown}, Msg: msg, Fate: news.Refused})
 		return
 	}
 	kind := KindOf(name, data)
@@ -158,9 +185,16 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 	res.Files = append(res.Files, shown)
 	before := len(res.Items)
 	defer func() {
-		for i := before; i < len(res.Items); i++ {
-			res.Items[i].Dir = path.Dir(name)
+		kept := res.Items[:before]
+		for _, it := range res.Items[before:] {
+			if msg := res.oversized(it); msg != "" {
+				res.Problems = append(res.Problems, news.Problem{Severity: news.Error, At: it.Origin(), Msg: msg, Fate: news.Refused})
+				continue
+			}
+			it.Dir = path.Dir(name)
+			kept = append(kept, it)
 		}
+		res.Items = kept
 	}()
 	switch kind {
 	case Listing:
@@ -182,6 +216,89 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 		}
 		res.addItems(items, problems)
 	}
+}
+
+// oversized says why an item is too big to build, or "".
+func (res *Result) oversized(it news.Item) string {
+	if len(it.Title) > config.MaxTitle {
+		return fmt.Sprintf("the title is %d bytes long, above the limit of %d: a title is one line; move the text into the body", len(it.Title), config.MaxTitle)
+	}
+	if n := int64(len(it.Title) + len(it.Summary) + len(it.Body)); n > res.lim.ItemBytes() {
+		return fmt.Sprintf("the item is %s, above the limit of %s for an item: split it, or raise limits.item_kb in bulletin.yaml", size(n), size(res.lim.ItemBytes()))
+	}
+	return ""
+}
+
+// errNameNotUTF8 is a file name in another encoding than UTF-8.
+var errNameNotUTF8 = errors.New("the file name is not UTF-8")
+
+// errNotRegular is a source that is not a regular file.
+var errNotRegular = errors.New("not a regular file")
+
+// tooBig is a file above its size limit.
+type tooBig struct{ size int64 }
+
+func (e *tooBig) Error() string { return fmt.Sprintf("%d bytes: above the size limit", e.size) }
+
+// readRegular reads name when it is a regular file of at most limit bytes.
+// The type and size are checked on a stat before the file is opened:
+// opening a named pipe would block until something writes to it, and a
+// device such as /dev/zero never ends. The read itself is bounded too, in
+// case the file grows in between.
+func readRegular(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	if !utf8.ValidString(name) {
+		// fs.FS paths are UTF-8: the open would fail with "invalid argument".
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errNameNotUTF8}
+	}
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("%w (%s)", errNotRegular, fileType(fi.Mode()))}
+	}
+	if fi.Size() > limit {
+		return nil, &tooBig{fi.Size()}
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, &tooBig{int64(len(data))}
+	}
+	return data, nil
+}
+
+// fileType names a file mode's type as a user knows it.
+func fileType(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a folder"
+	}
+	return "a special file"
+}
+
+// size words a byte count for a message.
+func size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func unwrapPath(err error) error {

@@ -68,7 +68,7 @@ Text.
 
 func read(t *testing.T, fsys fstest.MapFS, dir string) *Result {
 	t.Helper()
-	res, err := Read(context.Background(), fsys, dir, time.UTC)
+	res, err := Read(context.Background(), fsys, dir, time.UTC, config.Default().Limits)
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
@@ -364,7 +364,7 @@ func TestReadCaptureWithErrors(t *testing.T) {
 func TestReadCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Read(ctx, fstest.MapFS{"a.txt": file(home)}, "s", time.UTC); err == nil {
+	if _, err := Read(ctx, fstest.MapFS{"a.txt": file(home)}, "s", time.UTC, config.Default().Limits); err == nil {
 		t.Error("Read with a cancelled context returned no error")
 	}
 }
@@ -388,6 +388,9 @@ func TestKindOf(t *testing.T) {
 		{"feed", rss, Feed}, // no extension: sniffed
 		{"feed.json", jsonFeed, Feed},
 		{"data.json", `{"a": 1}`, Unknown},
+		{"broken.rss", "<html>not a feed", Feed}, // named a feed: read, and refused with an error
+		{"empty.atom", "", Feed},
+		{"nover.json", `{"title": "x", "items": []}`, Feed},
 		{"sitemap.xml", `<?xml version="1.0"?><urlset></urlset>`, Unknown},
 	}
 	for _, tt := range tests {

@@ -67,6 +67,8 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
 
 	"bulletin/pipeline/news"
 )
@@ -91,19 +93,20 @@ func Parse(file string, data []byte, loc *time.Location) ([]news.Item, []news.Pr
 }
 
 // Sniff reports whether data looks like a feed: XML whose root element is
-// <rss>, <feed> or <rdf:RDF>, or JSON whose "version" is a jsonfeed.org URL.
+// <rss>, <feed> or <rdf:RDF> (UTF-8, or UTF-16 with a byte-order mark), or
+// JSON that names a jsonfeed.org version anywhere, or whose top level has
+// "items" beside a feed's other keys (a JSON Feed without its version, which
+// Parse then refuses with an error rather than the file being skipped).
 func Sniff(data []byte) bool {
+	data = fromUTF16(data)
 	data = bytes.TrimPrefix(data, bom)
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
 		return false
 	}
 	if trimmed[0] == '{' {
-		head := trimmed
-		if len(head) > 64<<10 {
-			head = head[:64<<10]
-		}
-		return reJSONFeedVersion.Match(head)
+		// The whole file: a big feed may name its version after its items.
+		return reJSONFeedVersion.Match(trimmed) || jsonFeedKeys(trimmed)
 	}
 	switch rootName(data) {
 	case "rss", "feed", "rdf:RDF":
@@ -111,6 +114,56 @@ func Sniff(data []byte) bool {
 	}
 	return false
 }
+
+// jsonFeedKeys reports whether the top-level object has "items" and one of
+// a JSON Feed's other keys.
+func jsonFeedKeys(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	var items, other bool
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch t {
+		case "items":
+			items = true
+		case "version", "title", "feed_url", "home_page_url":
+			other = true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			break
+		}
+	}
+	return items && other
+}
+
+// fromUTF16 converts a document that starts with a UTF-16 byte-order mark
+// to UTF-8 (with its XML declaration's encoding corrected); anything else
+// is returned as it is.
+func fromUTF16(data []byte) []byte {
+	var enc encoding.Encoding
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		enc = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		enc = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+	default:
+		return data
+	}
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return data
+	}
+	return reUTF16Decl.ReplaceAll(out, []byte("${1}UTF-8${2}"))
+}
+
+// reUTF16Decl is the encoding in an XML declaration that said UTF-16.
+var reUTF16Decl = regexp.MustCompile(`(?i)^(\s*<\?xml[^>]*encoding\s*=\s*["'])utf-16(?:[bl]e)?(["'])`)
 
 var (
 	bom               = []byte("\xef\xbb\xbf")
@@ -137,7 +190,7 @@ func (r *reader) fail(line int, msg string) {
 // the bytes it was parsed from (for finding item lines), or nil after
 // reporting an Error.
 func (r *reader) parse(data []byte) (*gofeed.Feed, []byte) {
-	data = bytes.TrimPrefix(data, bom)
+	data = bytes.TrimPrefix(fromUTF16(data), bom)
 	if len(bytes.TrimSpace(data)) == 0 {
 		r.fail(0, "the file is empty; remove it or put a feed in it")
 		return nil, nil

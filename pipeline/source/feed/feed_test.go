@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"bulletin/internal/testenv"
 	"bulletin/pipeline/news"
@@ -301,7 +302,13 @@ func TestSniff(t *testing.T) {
 		{"\xef\xbb\xbf<!-- c -->\n<feed xmlns=\"http://www.w3.org/2005/Atom\"/>", true},
 		{`<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY x "y">]><rdf:RDF></rdf:RDF>`, true},
 		{`{"version": "https://jsonfeed.org/version/1", "items": []}`, true},
-		{`{"version": "1.0", "items": []}`, false},
+		{`{"version": "1.0", "items": []}`, true}, // a feed, with a version Parse refuses
+		{`{"title": "x", "items": [{"id": "1"}]}`, true},
+		{`{"items": [1, 2]}`, false},
+		{`{"a": {"items": [], "title": "x"}}`, false},
+		{`{"items": [` + strings.Repeat(`{"id": "1", "title": "padding"},`, 3000) + `{"id": "2"}], "version": "https://jsonfeed.org/version/1.1"}`, true},
+		{"\xff\xfe" + utf16le(`<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"></rss>`), true},
+		{"\xfe\xff" + utf16be(`<rss version="2.0"></rss>`), true},
 		{`<html><body>feed</body></html>`, false},
 		{`<rssfeed/>`, false},
 		{"title: x\n---\n", false},
@@ -312,6 +319,63 @@ func TestSniff(t *testing.T) {
 			t.Errorf("Sniff(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
+}
+
+// Feeds the sniffer used to miss: each is read, or refused with an error.
+func TestParseSniffedFeeds(t *testing.T) {
+	rss := `<?xml version="1.0" encoding="UTF-16"?>
+<rss version="2.0"><channel><title>C</title>
+<item><title>Visa centre opens</title><pubDate>Mon, 06 Jul 2020 10:00:00 GMT</pubDate><description>Text.</description></item>
+</channel></rss>`
+	var many strings.Builder
+	many.WriteString(`{"title": "Big", "items": [`)
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&many, `{"id": "%d", "title": "Item %d", "content_text": "Some text to pad the item out.", "date_published": "2020-07-06T10:00:00Z"},`, i, i)
+	}
+	many.WriteString(`{"id": "last", "title": "Last", "content_text": "x"}], "version": "https://jsonfeed.org/version/1.1"}`)
+	tests := []struct {
+		name, data string
+		items      int
+		err        string
+	}{
+		{"utf-16le.rss", "\xff\xfe" + utf16le(rss), 1, ""},
+		{"utf-16be.rss", "\xfe\xff" + utf16be(rss), 1, ""},
+		{"late-version.json", many.String(), 1001, ""},
+		{"no-version.json", `{"title": "x", "items": [{"id": "1", "content_text": "x"}]}`, 0, "names its version"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !Sniff([]byte(tt.data)) {
+				t.Fatal("Sniff = false: the file would be skipped")
+			}
+			items, problems := Parse(tt.name, []byte(tt.data), time.UTC)
+			if len(items) != tt.items {
+				t.Errorf("%d items, want %d (%v)", len(items), tt.items, problems)
+			}
+			if tt.err == "" && news.HasErrors(problems) {
+				t.Errorf("errors: %v", problems)
+			}
+			if tt.err != "" && (!news.HasErrors(problems) || !strings.Contains(fmt.Sprint(problems), tt.err)) {
+				t.Errorf("problems %v, want an error with %q", problems, tt.err)
+			}
+		})
+	}
+}
+
+func utf16le(s string) string {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return string(b)
+}
+
+func utf16be(s string) string {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u>>8), byte(u))
+	}
+	return string(b)
 }
 
 func TestTitleFrom(t *testing.T) {

@@ -88,6 +88,11 @@ func Parse(file string, data []byte, loc *time.Location) ([]news.Item, []news.Pr
 			fail(n, "more than one JSON value on the line; put one item per line")
 			continue
 		}
+		if key := duplicateKey(line); key != "" {
+			// encoding/json keeps the last value without a word.
+			fail(n, "the key %q appears twice on the line, and only one value can be kept; remove the one that is wrong", key)
+			continue
+		}
 		it, msg := r.item(loc)
 		if msg != "" {
 			fail(n, "%s", msg)
@@ -131,6 +136,34 @@ func (r record) item(loc *time.Location) (news.Item, string) {
 		it.Date = d
 	}
 	return it, ""
+}
+
+// duplicateKey returns a key that the line's object has twice, or "".
+// The line has decoded already, so it is one well-formed object.
+func duplicateKey(line []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if _, err := dec.Token(); err != nil {
+		return ""
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		key, _ := t.(string)
+		// Keys match case-insensitively, as encoding/json matches fields.
+		if k := strings.ToLower(key); seen[k] {
+			return key
+		} else {
+			seen[k] = true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return ""
+		}
+	}
+	return ""
 }
 
 func cleanJSONError(err error) error {

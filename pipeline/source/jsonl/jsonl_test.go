@@ -58,6 +58,8 @@ func TestParseErrors(t *testing.T) {
 		{"two values", `{"title":"A"} {"title":"B"}`, 1, "more than one"},
 		{"not utf8", "{\"title\":\"caf\xe9\"}", 1, "UTF-8"},
 		{"array", `["title"]`, 1, "not a JSON object"},
+		{"duplicate key", `{"title":"A","body":"first","body":"second"}`, 1, `the key "body" appears twice`},
+		{"duplicate key, other case", `{"title":"A","Title":"B"}`, 1, `the key "Title" appears twice`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

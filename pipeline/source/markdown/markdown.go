@@ -77,6 +77,11 @@ func (p *parser) parse(data []byte, loc *time.Location) (news.Item, bool) {
 		p.errorf(line, "the file is not UTF-8 text (the first bad byte is on this line): save it as UTF-8")
 		return news.Item{}, false
 	}
+	if bytes.IndexByte(data, '\r') >= 0 {
+		// Classic Mac line ends (a lone CR) are line ends too: without
+		// this the whole file is one line, and its front matter unseen.
+		data = loneCRs(data)
+	}
 	kind, front, body, _, err := SplitFrontMatter(data)
 	if err != nil {
 		line := 1
@@ -89,6 +94,12 @@ func (p *parser) parse(data []byte, loc *time.Location) (news.Item, bool) {
 	}
 	var fm frontMatter
 	if !p.decode(kind, front, &fm) {
+		return news.Item{}, false
+	}
+	if v := fm.Draft.String(); fm.Draft.Set && !isTrue(v) && !isFalse(v) {
+		// "maybe" is neither: publishing a file its writer doubted, or
+		// holding back one meant to go out, would both be silent.
+		p.errorf(keyLine(front, "draft"), "draft: %s is neither true nor false; write draft: true to hold the item back or draft: false to publish it", v)
 		return news.Item{}, false
 	}
 	if fm.Draft.Set && isTrue(fm.Draft.String()) {
@@ -338,6 +349,25 @@ func keyLine(front []byte, key string) int {
 		}
 	}
 	return 1
+}
+
+// loneCRs turns each CR not followed by LF into LF (CRLF stays as it is).
+func loneCRs(data []byte) []byte {
+	out := bytes.Clone(data)
+	for i, c := range out {
+		if c == '\r' && (i+1 == len(out) || out[i+1] != '\n') {
+			out[i] = '\n'
+		}
+	}
+	return out
+}
+
+func isFalse(s string) bool {
+	switch strings.ToLower(s) {
+	case "false", "no", "off", "0", "":
+		return true
+	}
+	return false
 }
 
 func isTrue(s string) bool {

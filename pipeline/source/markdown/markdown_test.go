@@ -417,6 +417,27 @@ func TestDraftValues(t *testing.T) {
 	}
 }
 
+func TestDraftNeitherTrueNorFalse(t *testing.T) {
+	for _, v := range []string{"maybe", "'soon'", "2"} {
+		items, ps := Parse("d.md", []byte("---\ntitle: T\ndate: 2020-07-06\ndraft: "+v+"\n---\n"), time.UTC)
+		if len(items) != 0 {
+			t.Errorf("draft: %s built", v)
+		}
+		newstest.CheckProblems(t, "d.md", ps, []problem{{Severity: news.Error, Line: 4, Msg: "neither true nor false"}})
+	}
+}
+
+// A file saved with classic Mac line ends (lone CR) is read as lines.
+func TestLoneCR(t *testing.T) {
+	items, ps := Parse("mac.md", []byte("---\rtitle: Old Mac\rdate: 2020-07-06\r---\rFirst line.\r\rSecond paragraph.\r"), time.UTC)
+	if len(items) != 1 || len(ps) != 0 {
+		t.Fatalf("%d items, problems:\n%s", len(items), newstest.List(ps))
+	}
+	if items[0].Title != "Old Mac" || !strings.Contains(items[0].Body, "First line.\n\nSecond paragraph.") {
+		t.Errorf("item = %+v", items[0])
+	}
+}
+
 func TestFileDate(t *testing.T) {
 	tests := []struct {
 		file string
