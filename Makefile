@@ -4,7 +4,7 @@ DATE    ?= 2020-07-06
 BIN     := bin/bulletin
 PKGS    := ./...
 
-.PHONY: run build test checkers lint bench fuzz pictures clean
+.PHONY: run build test test-upstream-fpdf checkers lint bench fuzz pictures clean
 
 ## run: build the example in sources/ into out/ (publication date $(DATE))
 run: build
@@ -21,6 +21,14 @@ test: checkers
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 30m $(PKGS)
 
+## test-upstream-fpdf: the whole suite against upstream fpdf v0.12.0 instead of
+## the patched copy in third_party/fpdf (go.mod's replace dropped in bin/upstream.mod)
+test-upstream-fpdf:
+	@mkdir -p bin && cp go.mod bin/upstream.mod && cp go.sum bin/upstream.sum
+	$(GO) mod edit -dropreplace=codeberg.org/go-pdf/fpdf bin/upstream.mod
+	$(GO) list -mod=mod -modfile=bin/upstream.mod -m -f 'fpdf from {{.Dir}}' codeberg.org/go-pdf/fpdf
+	$(GO) test -count=1 -timeout 30m -mod=mod -modfile=bin/upstream.mod $(PKGS)
+
 checkers:
 	@./.ci/install-checkers
 
@@ -30,11 +38,15 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
-## bench: Go benchmarks of the stages (with allocations), then the side-by-side
-## table against pandoc, WeasyPrint and Typst when installed (bench/run.sh)
+## bench: Go benchmarks of the stages (with allocations), over one year and six
+## years of items, then the side-by-side tables against pandoc, WeasyPrint and
+## Typst when installed, for both shapes (bench/run.sh)
 bench:
 	$(GO) run ./cmd/corpus -n 1000 -seed 1 -out bin/corpus >/dev/null
 	BULLETIN_CORPUS=$(CURDIR)/bin/corpus/md $(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
+	@echo "The same 1,000 items over six years (72 bulletins): the whole build and one item changed"
+	$(GO) run ./cmd/corpus -n 1000 -years 6 -seed 1 -out bin/corpus6 >/dev/null
+	BULLETIN_CORPUS=$(CURDIR)/bin/corpus6/md $(GO) test -run '^$$' -bench 'BuildCorpus|Incremental' -benchmem -count 5 ./pipeline
 	./bench/run.sh
 
 ## fuzz: run each fuzz target briefly (FUZZTIME each; not part of make test)

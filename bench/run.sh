@@ -4,20 +4,24 @@
 # WeasyPrint (Markdown → HTML → PDF) and Typst (the same items as Typst
 # markup → PDF), all in this one run, and prints a table: items, pages,
 # median seconds of RUNS runs, peak memory, output bytes, and the other
-# tool's time over ours. Then bulletin alone at SCALE sizes, to show growth.
+# tool's time over ours. The table is made twice: for N items in one year
+# (12 bulletins, 2,000 items a year as a ministry publishes), then for the
+# same number spread over SPAN years (six: about 72 bulletins of 14 items,
+# the shape of a press office's archive, where each bulletin's fixed cost
+# shows). Then bulletin alone at SCALE sizes in both shapes, to show growth.
 #
-#   N=1000 RUNS=3 SCALE="1000 5000 20000" bench/run.sh
+#   N=1000 RUNS=3 SPAN=6 SCALE="1000 5000 20000" bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
 RUNS=${RUNS:-3}
 SCALE=${SCALE:-"1000 5000 20000"}
+SPAN=${SPAN:-6}
 TYPST_NODE_DIR=${TYPST_NODE_DIR:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 go build -o "$work/bulletin" ./cmd/bulletin
-go run ./cmd/corpus -n "$N" -seed 1 -out "$work/corpus" >/dev/null
 
 # measure NAME OUTDIR CMD...: runs CMD RUNS times (OUTDIR emptied before each
 # run) and sets secs (median), mem (peak RSS, MB), bytes, pages.
@@ -40,45 +44,63 @@ measure() {
   done
 }
 
-printf '%-34s %6s %6s %9s %8s %11s %9s\n' tool items pages "median s" "peak MB" "out bytes" "vs ours"
-row() { printf '%-34s %6s %6s %9s %8s %11s %9s\n' "$1" "$N" "$pages" "$secs" "$mem" "$bytes" "$2"; }
+# table YEARS: the side-by-side table for N items over YEARS years.
+table() {
+  echo
+  echo "$N items over $1 year(s):"
+  printf '%-34s %6s %6s %9s %8s %11s %9s\n' tool items pages "median s" "peak MB" "out bytes" "vs ours"
+  row() { printf '%-34s %6s %6s %9s %8s %11s %9s\n' "$1" "$N" "$pages" "$secs" "$mem" "$bytes" "$2"; }
 
-measure bulletin "$work/out-bulletin" "$work/bulletin" build --sources "$work/corpus/md" --out "$work/out-bulletin" --date 2025-01-01
-ours=$secs; row "bulletin md → PDFs + EPUB" "1.0"
-measure bulletin-txt "$work/out-bulletin-txt" "$work/bulletin" build --sources "$work/corpus/txt" --out "$work/out-bulletin-txt" --date 2025-01-01
-row "bulletin captures → PDFs + EPUB" "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f", a/b}')"
+  go run ./cmd/corpus -n "$N" -years "$1" -seed 1 -out "$work/corpus" >/dev/null
+  measure bulletin "$work/out-bulletin" "$work/bulletin" build --sources "$work/corpus/md" --out "$work/out-bulletin" --date 2025-01-01
+  ours=$secs; row "bulletin md → PDFs + EPUB" "1.0"
+  measure bulletin-txt "$work/out-bulletin-txt" "$work/bulletin" build --sources "$work/corpus/txt" --out "$work/out-bulletin-txt" --date 2025-01-01
+  row "bulletin captures → PDFs + EPUB" "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f", a/b}')"
 
-ratio() { awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f×", a/b}'; }
-if command -v pandoc >/dev/null; then
-  # The items as one document with each title as a heading (corpus/pandoc/all.md):
-  # given the 1,000 files, pandoc takes every front matter block as metadata of
-  # its one document and drops the items' titles, dates and types. --toc: a
-  # contents page, as bulletin's books and bulletins have.
-  measure pandoc-epub "$work/out-pandoc-epub" pandoc --toc -o "$work/out-pandoc-epub/c.epub" "$work/corpus/pandoc/all.md"
-  row "pandoc md → EPUB" "$(ratio)"
-  measure pandoc-files "$work/out-pandoc-files" sh -c "pandoc --metadata title=Collection -o '$work/out-pandoc-files/c.epub' '$work'/corpus/md/*.md"
-  row "  (the 1,000 files: titles lost)" "$(ratio)"
-  if command -v weasyprint >/dev/null; then
-    measure pandoc-weasy "$work/out-pandoc-pdf" sh -c "pandoc -s --toc -o '$work/out-pandoc-pdf/c.html' '$work/corpus/pandoc/all.md' && weasyprint '$work/out-pandoc-pdf/c.html' '$work/out-pandoc-pdf/c.pdf' && rm '$work/out-pandoc-pdf/c.html'"
-    row "pandoc + WeasyPrint md → PDF" "$(ratio)"
+  ratio() { awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f×", a/b}'; }
+  if command -v pandoc >/dev/null; then
+    # The items as one document with each title as a heading (corpus/pandoc/all.md):
+    # given the 1,000 files, pandoc takes every front matter block as metadata of
+    # its one document and drops the items' titles, dates and types. --toc: a
+    # contents page, as bulletin's books and bulletins have.
+    measure pandoc-epub "$work/out-pandoc-epub" pandoc --toc -o "$work/out-pandoc-epub/c.epub" "$work/corpus/pandoc/all.md"
+    row "pandoc md → EPUB" "$(ratio)"
+    measure pandoc-files "$work/out-pandoc-files" sh -c "pandoc --metadata title=Collection -o '$work/out-pandoc-files/c.epub' '$work'/corpus/md/*.md"
+    row "  (the 1,000 files: titles lost)" "$(ratio)"
+    if command -v weasyprint >/dev/null; then
+      measure pandoc-weasy "$work/out-pandoc-pdf" sh -c "pandoc -s --toc -o '$work/out-pandoc-pdf/c.html' '$work/corpus/pandoc/all.md' && weasyprint '$work/out-pandoc-pdf/c.html' '$work/out-pandoc-pdf/c.pdf' && rm '$work/out-pandoc-pdf/c.html'"
+      row "pandoc + WeasyPrint md → PDF" "$(ratio)"
+    else
+      echo "(weasyprint not installed: apt-get install weasyprint)"
+    fi
   else
-    echo "(weasyprint not installed: apt-get install weasyprint)"
+    echo "(pandoc not installed: apt-get install pandoc)"
   fi
-else
-  echo "(pandoc not installed: apt-get install pandoc)"
-fi
-if [ -n "$TYPST_NODE_DIR" ] && [ -d "$TYPST_NODE_DIR/node_modules/@myriaddreamin/typst-ts-node-compiler" ]; then
-  measure typst "$work/out-typst" env TYPST_NODE_DIR="$TYPST_NODE_DIR" node bench/typst.mjs "$work/corpus/typst/main.typ" "$work/out-typst/c.pdf" layouts/default/fonts
-  row "Typst (npm typst-ts-node-compiler)" "$(ratio)"
-else
-  echo "(Typst not installed: npm install --prefix DIR @myriaddreamin/typst-ts-node-compiler@0.7.0, then TYPST_NODE_DIR=DIR)"
-fi
-
+  if [ -n "$TYPST_NODE_DIR" ] && [ -d "$TYPST_NODE_DIR/node_modules/@myriaddreamin/typst-ts-node-compiler" ]; then
+    measure typst "$work/out-typst" env TYPST_NODE_DIR="$TYPST_NODE_DIR" node bench/typst.mjs "$work/corpus/typst/main.typ" "$work/out-typst/c.pdf" layouts/default/fonts
+    row "Typst (npm typst-ts-node-compiler)" "$(ratio)"
+  else
+    echo "(Typst not installed: npm install --prefix DIR @myriaddreamin/typst-ts-node-compiler@0.7.0, then TYPST_NODE_DIR=DIR)"
+  fi
+  # How evenly the justified lines are set (cmd/spacing), ours and Typst's.
+  if command -v mutool >/dev/null; then
+    echo
+    go run ./cmd/spacing -label bulletin "$work/out-bulletin"/*.pdf
+    [ -f "$work/out-typst/c.pdf" ] && go run ./cmd/spacing -header=false -label Typst "$work/out-typst/c.pdf"
+  else
+    echo "(mutool not installed: apt-get install mupdf-tools, for the spacing table)"
+  fi
+  rm -rf "$work/corpus" "$work/out-typst"
+}
+table 1
+table "$SPAN"
 echo
-printf '%-10s %9s %8s %8s\n' items "median s" "peak MB" "s/1k"
+printf '%-10s %-8s %9s %8s %8s\n' items years "median s" "peak MB" "s/1k"
 for n in $SCALE; do
-  go run ./cmd/corpus -n "$n" -seed 1 -out "$work/scale-$n" >/dev/null
-  N=$n measure "scale-$n" "$work/out-scale" "$work/bulletin" build --sources "$work/scale-$n/md" --out "$work/out-scale" --date 2025-01-01
-  printf '%-10s %9s %8s %8s\n' "$n" "$secs" "$mem" "$(awk -v s="$secs" -v n="$n" 'BEGIN {printf "%.2f", s*1000/n}')"
-  rm -rf "$work/scale-$n"
+  for years in $((n / 2000 > 1 ? n / 2000 : 1)) "$SPAN"; do
+    go run ./cmd/corpus -n "$n" -years "$years" -seed 1 -out "$work/scale-$n" >/dev/null
+    N=$n measure "scale-$n" "$work/out-scale" "$work/bulletin" build --sources "$work/scale-$n/md" --out "$work/out-scale" --date 2025-01-01
+    printf '%-10s %-8s %9s %8s %8s\n' "$n" "$years" "$secs" "$mem" "$(awk -v s="$secs" -v n="$n" 'BEGIN {printf "%.2f", s*1000/n}')"
+    rm -rf "$work/scale-$n"
+  done
 done

@@ -4,13 +4,18 @@
 package layouts
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,6 +75,8 @@ type Layout struct {
 	Fonts struct {
 		Text    Face `yaml:"text"`
 		Heading Face `yaml:"heading"`
+		// Mono sets code; without it code is set in the heading face.
+		Mono Face `yaml:"mono"`
 	} `yaml:"fonts"`
 	Sizes struct {
 		Body    float64 `yaml:"body"`
@@ -226,4 +233,34 @@ func (o overlay) Open(name string) (fs.File, error) {
 		}
 	}
 	return o.base.Open(name)
+}
+
+// Fingerprint is a hash of everything the layout gives the renderers: the
+// parsed layout.yaml and the bytes of every file it names (fonts, patterns,
+// profile, style sheet). Two layouts with the same fingerprint render the
+// same bytes, so an incremental build may keep what the other made.
+func (l *Layout) Fingerprint() (string, error) {
+	h := sha256.New()
+	if err := json.NewEncoder(h).Encode(l); err != nil {
+		return "", fmt.Errorf("layouts: fingerprint: %w", err)
+	}
+	names := []string{l.Fonts.Text.Regular, l.Fonts.Text.Bold, l.Fonts.Text.Italic, l.Fonts.Text.BoldItalic,
+		l.Fonts.Heading.Regular, l.Fonts.Heading.Bold, l.Fonts.Heading.Italic, l.Fonts.Heading.BoldItalic,
+		l.OutputIntent, l.EPUBCSS}
+	for _, lang := range slices.Sorted(maps.Keys(l.Hyphenation)) {
+		names = append(names, l.Hyphenation[lang])
+	}
+	for _, name := range names {
+		if name == "" {
+			continue
+		}
+		data, err := l.ReadFile(name)
+		if err != nil {
+			return "", fmt.Errorf("layouts: fingerprint: %w", err)
+		}
+		// Name and length first: the concatenation cannot be read two ways.
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

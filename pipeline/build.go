@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bulletin/pipeline/words"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -19,6 +18,7 @@ import (
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/render"
+	"bulletin/pipeline/words"
 )
 
 // Version is bulletin's version, written into the manifest.
@@ -27,9 +27,12 @@ const Version = "0.1.0"
 // Result is what a build made and everything it had to say.
 type Result struct {
 	Catalogue *Catalogue
-	// Made lists every file put into the sink, in the manifest's order;
-	// the manifest itself is last.
+	// Made lists every file the build made, in the manifest's order; the
+	// manifest itself is last.
 	Made []news.File
+	// Kept names the files of Made that the incremental cache found
+	// unchanged: the sink kept them (Keeper.Keep) and they were not put.
+	Kept []string
 }
 
 // Sink receives each rendered file as soon as it is done, so a build holds
@@ -50,12 +53,13 @@ type job struct {
 // ErrSources and renders nothing. On any error, what was put must be
 // discarded.
 func Build(ctx context.Context, opts Options, lay *layouts.Layout, sink Sink) (*Result, error) {
-	return build(ctx, opts, func() ([]render.Output, error) { return Outputs(opts.Config, lay) }, sink)
+	return build(ctx, opts, lay, func() ([]render.Output, error) { return Outputs(opts.Config, lay) }, sink)
 }
 
 // build is Build with the outputs made by newOutputs, so tests can render
-// through outputs of their own.
-func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output, error), sink Sink) (*Result, error) {
+// through outputs of their own. lay is hashed into the incremental cache's
+// keys; with no layout there is no cache.
+func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs func() ([]render.Output, error), sink Sink) (*Result, error) {
 	cfg := opts.Config
 	// The renderers read their fonts while the sources are read.
 	var outs []render.Output
@@ -76,6 +80,10 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 	}
 	if outErr != nil {
 		return nil, outErr
+	}
+	ch, err := newCache(opts, lay, sink)
+	if err != nil {
+		return nil, err
 	}
 
 	if partial(opts) {
@@ -104,13 +112,14 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 	sort.SliceStable(order, func(a, b int) bool { return size(jobs[order[a]].months) > size(jobs[order[b]].months) })
 	made := make([][]news.File, len(jobs))
 	warnings := make([][]news.Problem, len(jobs))
+	kept := make([]bool, len(jobs))
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var once sync.Once
 	var firstErr error
 	parallel.For(rctx, len(order), func(k int) {
 		j := jobs[order[k]]
-		fs, w, err := renderFile(rctx, j, cat.edition(opts, j.months, nil), cfg.Types, sink)
+		fs, w, hit, err := ch.renderFile(rctx, j, cat.edition(opts, j.months, nil), cfg.Types, sink)
 		if err != nil {
 			once.Do(func() { firstErr = err; cancel(err) })
 			return
@@ -120,7 +129,7 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 				fs[i].Data = nil
 			}
 		}
-		made[order[k]], warnings[order[k]] = fs, w
+		made[order[k]], warnings[order[k]], kept[order[k]] = fs, w, hit
 		progress(j.name)
 	})
 	if firstErr == nil {
@@ -129,8 +138,11 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	for _, w := range warnings {
+	for i, w := range warnings {
 		cat.Problems = append(cat.Problems, w...)
+		if kept[i] {
+			res.Kept = append(res.Kept, made[i][0].Name)
+		}
 	}
 	all := slices.Concat(made...)
 	// Summaries describe what the others made, so they come last, each
@@ -146,6 +158,9 @@ func build(ctx context.Context, opts Options, newOutputs func() ([]render.Output
 	}
 	res.Made = all
 	if err := removeStale(opts, outs, all, sink); err != nil {
+		return nil, err
+	}
+	if err := ch.save(sink, partial(opts)); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -183,6 +198,36 @@ func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink
 		}
 	}
 	return nil
+}
+
+// renderFile makes one job's file: kept as the last build made it when
+// the cache says its inputs are unchanged (hit), else rendered and put
+// into sink; either way described, and recorded in the cache. Folder
+// outputs (the site) are always made: the cache keeps whole files.
+func (c *cache) renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) (fs []news.File, warnings []news.Problem, hit bool, err error) {
+	if j.out.Folder() {
+		fs, warnings, err = renderFile(ctx, j, ed, types, sink)
+		return fs, warnings, false, err
+	}
+	key, err := c.key(j, ed)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	data, warnings, hit, err := c.reuse(j.name, key)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if hit {
+		f := describe(j.name, j.out.MediaType, data, j.months, types)
+		f.Data = data
+		return []news.File{f}, warnings, true, nil
+	}
+	fs, warnings, err = renderFile(ctx, j, ed, types, sink)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	c.record(j.name, cacheEntry{Key: key, SHA256: fs[0].SHA256, Warnings: warnings})
+	return fs, warnings, false, nil
 }
 
 // plan lists the files to make: a Monthly output once for each month asked

@@ -64,7 +64,7 @@ func TestBuildFirstErrorCancelsTheRest(t *testing.T) {
 		{Name: "failing.txt", MediaType: "text/plain", Scope: render.Collection, Renderer: failing},
 	}
 	start := time.Now()
-	_, err := build(context.Background(), opts, func() ([]render.Output, error) { return outs, nil }, &memSink{})
+	_, err := build(context.Background(), opts, nil, func() ([]render.Output, error) { return outs, nil }, &memSink{})
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "failing.txt") {
 		t.Fatalf("err = %v, want the failing output's error naming failing.txt", err)
 	}

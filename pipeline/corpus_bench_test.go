@@ -3,8 +3,10 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/normalise"
+	"bulletin/pipeline/outdir"
 	"bulletin/pipeline/render/epub"
 	"bulletin/pipeline/render/pdf"
 	"bulletin/pipeline/source"
@@ -129,5 +132,54 @@ func BenchmarkBuildCorpus(b *testing.B) {
 		if _, err := Build(context.Background(), opts, lay, discard{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkIncremental changes one item of the corpus and rebuilds into a
+// folder holding the last build, through the output folder as the CLI
+// does; BenchmarkIncrementalFull is the same build with NoCache, the
+// reference the ratio is taken against. Run them in one command.
+func BenchmarkIncremental(b *testing.B)     { benchmarkRebuild(b, false) }
+func BenchmarkIncrementalFull(b *testing.B) { benchmarkRebuild(b, true) }
+
+func benchmarkRebuild(b *testing.B, noCache bool) {
+	opts, _, lay := collectCorpus(b)
+	src := b.TempDir()
+	if err := os.CopyFS(src, opts.Sources); err != nil {
+		b.Fatal(err)
+	}
+	opts.Sources = os.DirFS(src)
+	entries, err := os.ReadDir(src)
+	if err != nil || len(entries) == 0 {
+		b.Fatalf("corpus: %d files, %v", len(entries), err)
+	}
+	edited := filepath.Join(src, entries[len(entries)/2].Name())
+	original, err := os.ReadFile(edited)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := b.TempDir()
+	rebuild := func(o Options) {
+		stage := outdir.NewStage(out)
+		if _, err := Build(context.Background(), o, lay, stage); err != nil {
+			stage.Abort()
+			b.Fatal(err)
+		}
+		if err := stage.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rebuild(opts)
+	opts.NoCache = noCache
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		// A different body each time: the item's month really changes.
+		n++
+		data := append(bytes.Clone(original), fmt.Sprintf("\nEdited %d times.\n", n)...)
+		if err := os.WriteFile(edited, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		rebuild(opts)
 	}
 }

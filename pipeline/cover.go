@@ -8,6 +8,7 @@ import (
 	"bulletin/pipeline/counter"
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/normalise"
 )
 
 // Cover words what a cover shows for months, as of the publication date.
@@ -29,7 +30,8 @@ func (cat *Catalogue) Cover(opts Options, months []news.Month) news.Cover {
 		c.Clocks = append(c.Clocks, news.Clock{Place: cl.Place, Time: opts.Published.In(loc).Format("15:04")})
 	}
 	for _, k := range cat.Counters {
-		c.Counters = append(c.Counters, counter.Sentence(k, pub))
+		sentence := counter.Sentence(k, pub)
+		c.Counters = append(c.Counters, normalise.Typography(sentence, normalise.TextLang(sentence, cfg.Language)))
 	}
 	counts := map[string]int{}
 	var order []string
@@ -54,7 +56,7 @@ func (cat *Catalogue) Cover(opts Options, months []news.Month) news.Cover {
 			c.Tally = append(c.Tally, news.TypeCount{Name: name, Count: n})
 		}
 	}
-	c.TotalText = fmt.Sprintf("%d %s", c.Total, counter.Fill(words.Labels(cfg.Language).Items, c.Total))
+	c.TotalText = fmt.Sprintf("%s %s", words.Number(c.Total, cfg.Language), counter.Fill(words.Labels(cfg.Language).Items, c.Total))
 	return c
 }
 

@@ -57,7 +57,7 @@ func FuzzBuild(f *testing.F) {
 			Published: time.Date(2020, 7, 6, 0, 0, 0, 0, time.UTC)}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		_, err := build(ctx, opts, func() ([]render.Output, error) { return outputs, nil }, discard{})
+		_, err := build(ctx, opts, nil, func() ([]render.Output, error) { return outputs, nil }, discard{})
 		if err != nil && !errors.Is(err, ErrSources) {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -48,6 +48,10 @@ type Options struct {
 	// Keep names the months whose own files (PDF, EPUB) the Result keeps
 	// in memory, for mail.
 	Keep []news.MonthKey
+	// NoCache renders every file even when the incremental cache says the
+	// output folder holds it already (bulletin build --no-cache); the
+	// cache is still written for the next build.
+	NoCache bool
 	// Progress, when set, is told each time an output is done (done of
 	// total); it may be called from several goroutines at once.
 	Progress func(done, total int, name string)

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -153,7 +155,7 @@ func TestSampleBuild(t *testing.T) {
 	}
 	titles := map[string][]string{
 		"bulletin-2020-05.pdf": {"Foreign Minister Sergey Lavrov’s interview with the RBC media holding", "CSTO Foreign Ministers Council videoconference", "Global Times", "foreign ministers of the SCO Member States"},
-		"bulletin-2020-06.pdf": {"military parade marking 75th anniversary of Great Victory", "Republic of Belarus Vladimir Makei", "Shared Responsibility to History and our Future", "Rossiyskaya Gazeta and Serbian Kurir", "Russia's manipulation of the International Criminal Court", "Appeal by the Federation Council"},
+		"bulletin-2020-06.pdf": {"military parade marking 75th anniversary of Great Victory", "Republic of Belarus Vladimir Makei", "Shared Responsibility to History and our Future", "Rossiyskaya Gazeta and Serbian Kurir", "Russia’s manipulation of the International Criminal Court", "Appeal by the Federation Council"},
 		"bulletin-2020-07.pdf": {"LondonCyber: on the ways to counter treats posed to cybersecurity", "Main points"},
 	}
 	for name, ts := range titles {
@@ -285,11 +287,39 @@ func TestDeterministic(t *testing.T) {
 	if len(names) < 8+6 {
 		t.Errorf("want 3 PDFs, 3 monthly EPUBs, the collection, the manifest and the site, got %v", names)
 	}
-	for _, name := range names {
-		a, b := read(t, filepath.Join(dir, "a", name)), read(t, filepath.Join(dir, "b", name))
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs between two builds with the same --date", name)
+	if !slices.Contains(names, ".bulletin-cache.json") {
+		t.Errorf("no incremental cache in %v", names)
+	}
+	same := func(what string) {
+		t.Helper()
+		for _, name := range names {
+			a, b := read(t, filepath.Join(dir, "a", name)), read(t, filepath.Join(dir, "b", name))
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s: %s differs", what, name)
+			}
 		}
+	}
+	same("two builds with the same --date")
+	// Again into a: everything is kept (the files' times show it), and
+	// --no-cache makes them all again; the bytes do not move either way.
+	pdf := filepath.Join(dir, "a", "bulletin-2020-06.pdf")
+	old := time.Unix(1e9, 0)
+	if err := os.Chtimes(pdf, old, old); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{}, {"--no-cache"}} {
+		res := runCLI(t, context.Background(), dir, append([]string{"build", "--date", "2020-07-06", "--out", "a"}, args...)...)
+		if res.code != 0 {
+			t.Fatalf("build %v: exit %d\n%s", args, res.code, res.stderr)
+		}
+		st, err := os.Stat(pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := st.ModTime().Equal(old); kept != (len(args) == 0) {
+			t.Errorf("build %v: kept the unchanged PDF = %v", args, kept)
+		}
+		same(fmt.Sprintf("build %v into the folder of the last", args))
 	}
 }
 
@@ -473,7 +503,7 @@ func TestListAndMonthSelection(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != "bulletin-2020-06.epub bulletin-2020-06.pdf collection.epub manifest.json" {
+	if strings.Join(names, " ") != ".bulletin-cache.json bulletin-2020-06.epub bulletin-2020-06.pdf collection.epub manifest.json" {
 		t.Errorf("--month 2020-06 wrote %v (the site is made by full builds only)", names)
 	}
 }

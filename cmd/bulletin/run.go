@@ -44,7 +44,8 @@ const usage = `bulletin turns a press office's news items into monthly PDF bulle
 
 Usage:
   bulletin build  [--config FILE] [--sources DIR] [--layouts DIR] [--out DIR]
-                  [--date DATE] [--month YYYY-MM]... [--from YYYY-MM] [--to YYYY-MM]
+                  [--date DATE] [--month YYYY-MM]... [--from YYYY-MM] [--to YYYY-MM] [--no-cache]
+                  render only what changed since the last build into DIR (--no-cache: everything)
   bulletin check  [--config FILE] [--sources DIR] [--json]
                   account for every item read (kept, merged or refused) and report every problem; render nothing
   bulletin list   [--config FILE] [--sources DIR]   the items, grouped by month and type
@@ -177,6 +178,7 @@ type flags struct {
 	months   monthList
 	from, to string
 	json     bool
+	noCache  bool
 }
 
 func parseFlags(cmd string, args []string, e env) (*flags, error) {
@@ -189,6 +191,9 @@ func parseFlags(cmd string, args []string, e env) (*flags, error) {
 	fs.StringVar(&f.to, "to", "", "last month to build, YYYY-MM")
 	if cmd == "check" {
 		fs.BoolVar(&f.json, "json", false, "print the account as JSON on standard output")
+	}
+	if cmd == "build" {
+		fs.BoolVar(&f.noCache, "no-cache", false, "render every file, even those the output folder holds already made from the same inputs")
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -469,6 +474,7 @@ func (f *flags) options(cfg *config.Config, e env) (pipeline.Options, error) {
 	}
 	opts := f.pipelineOptions(cfg, pub)
 	opts.Months = f.months
+	opts.NoCache = f.noCache
 	if opts.From, err = parseMonth(f.from, "--from"); err != nil {
 		return opts, err
 	}

@@ -168,7 +168,7 @@ func makeItem(r *rand.Rand, date time.Time, i int) item {
 	subject := v.subjects[r.IntN(len(v.subjects))]
 	topic := v.topics[r.IntN(len(v.topics))]
 	place := v.places[r.IntN(len(v.places))]
-	it.title = fmt.Sprintf(k.title[lang], subject, topic, place) + fmt.Sprintf(" (%d)", i+1)
+	it.title = capitalise(fmt.Sprintf(k.title[lang], subject.name, topic, place.name)) + fmt.Sprintf(" (%d)", i+1)
 	for p := 3 + r.IntN(6); p > 0; p-- {
 		it.paras = append(it.paras, paragraph(r, v))
 	}
@@ -178,8 +178,15 @@ func makeItem(r *rand.Rand, date time.Time, i int) item {
 func paragraph(r *rand.Rand, v words) string {
 	var s []string
 	for n := 2 + r.IntN(4); n > 0; n-- {
-		sent := fmt.Sprintf(v.sentences[r.IntN(len(v.sentences))],
-			v.subjects[r.IntN(len(v.subjects))], v.topics[r.IntN(len(v.topics))], v.places[r.IntN(len(v.places))])
+		subj := v.subjects[r.IntN(len(v.subjects))]
+		place := v.places[r.IntN(len(v.places))]
+		// Placeholders, not format verbs: a sentence uses what it needs and
+		// never prints a format error for what it does not.
+		sent := strings.NewReplacer(
+			"{subject}", subj.name, "{ending}", subj.ending,
+			"{topic}", v.topics[r.IntN(len(v.topics))],
+			"{place}", place.name, "{in}", place.in,
+		).Replace(v.sentences[r.IntN(len(v.sentences))])
 		s = append(s, capitalise(sent))
 	}
 	return strings.Join(s, " ")
@@ -207,37 +214,49 @@ var kinds = []kind{
 	{"news", map[string]string{"en": "%s opens an exhibition on %s in %s", "ru": "%s открывает выставку «%s», %s"}},
 }
 
-type words struct{ subjects, topics, places, sentences []string }
+type words struct {
+	subjects  []subject
+	topics    []string
+	places    []place
+	sentences []string // with {subject}, {ending}, {topic}, {place}, {in}
+}
+
+// subject is who speaks, with the ending a Russian past-tense verb takes
+// after it ("Посол изложил", "Посольство изложило").
+type subject struct{ name, ending string }
+
+// place is a city, and "in" it (Russian takes the prepositional case: "в Лондоне").
+type place struct{ name, in string }
 
 var vocab = map[string]words{
 	"en": {
-		subjects: []string{"the Ambassador", "the Minister", "the Press Secretary", "the Deputy Minister", "the Consul General", "the Embassy"},
+		subjects: []subject{{"the Ambassador", ""}, {"the Minister", ""}, {"the Press Secretary", ""}, {"the Deputy Minister", ""}, {"the Consul General", ""}, {"the Embassy", ""}},
 		topics:   []string{"energy security", "cultural exchange", "the climate agenda", "trade relations", "consular services", "international law", "arms control", "the Arctic"},
-		places:   []string{"London", "Moscow", "Geneva", "New York", "Vienna", "Edinburgh"},
+		places:   []place{{"London", "in London"}, {"Moscow", "in Moscow"}, {"Geneva", "in Geneva"}, {"New York", "in New York"}, {"Vienna", "in Vienna"}, {"Edinburgh", "in Edinburgh"}},
 		sentences: []string{
-			"In %[3]s, %[1]s set out the main principles of the approach to %[2]s.",
-			"%[1]s stressed that progress on %[2]s depends on dialogue and mutual respect.",
-			"The talks in %[3]s covered %[2]s as well as practical questions of cooperation.",
-			"According to %[1]s, the results achieved so far in %[2]s are encouraging, though much remains to be done.",
-			"Journalists asked about %[2]s; the answer was that the position “has not changed”.",
-			"Experts gathered in %[3]s — some 120 of them — discussed %[2]s for two days.",
-			"%[1]s recalled the agreements reached earlier and called for their full implementation.",
-			"A joint statement on %[2]s is expected to be adopted after the meeting in %[3]s.",
+			"In {place}, {subject} set out the main principles of the approach to {topic}.",
+			"{subject} stressed that progress on {topic} depends on dialogue and mutual respect.",
+			"The talks in {place} covered {topic} as well as practical questions of cooperation.",
+			"According to {subject}, the results achieved so far in {topic} are encouraging, though much remains to be done.",
+			"Journalists asked about {topic}; the answer was that the position “has not changed”.",
+			"Experts gathered in {place} — some 120 of them — discussed {topic} for two days.",
+			"{subject} recalled the agreements reached earlier and called for their full implementation.",
+			"A joint statement on {topic} is expected to be adopted after the meeting in {place}.",
 		},
 	},
 	"ru": {
-		subjects: []string{"Посол", "Министр", "Пресс-секретарь", "Заместитель министра", "Генеральный консул", "Посольство"},
+		subjects: []subject{{"посол", ""}, {"министр", ""}, {"пресс-секретарь", ""}, {"заместитель министра", ""}, {"генеральный консул", ""}, {"посольство", "о"}},
 		topics:   []string{"энергетическая безопасность", "культурный обмен", "климатическая повестка", "торговые отношения", "консульские услуги", "международное право", "контроль над вооружениями", "Арктика"},
-		places:   []string{"Лондон", "Москва", "Женева", "Нью-Йорк", "Вена", "Эдинбург"},
+		places:   []place{{"Лондон", "в Лондоне"}, {"Москва", "в Москве"}, {"Женева", "в Женеве"}, {"Нью-Йорк", "в Нью-Йорке"}, {"Вена", "в Вене"}, {"Эдинбург", "в Эдинбурге"}},
 		sentences: []string{
-			"%[1]s изложил основные принципы подхода к теме «%[2]s» (%[3]s).",
-			"%[1]s подчеркнул, что прогресс в области «%[2]s» зависит от диалога и взаимного уважения.",
-			"Переговоры (%[3]s) охватили тему «%[2]s», а также практические вопросы сотрудничества.",
+			"{in} {subject} изложил{ending} основные принципы подхода к теме «{topic}».",
+			"{subject} подчеркнул{ending}, что прогресс в области «{topic}» зависит от диалога и взаимного уважения.",
+			"Переговоры {in} охватили тему «{topic}», а также практические вопросы сотрудничества.",
 			"По словам представителя, достигнутые результаты обнадёживают, хотя многое ещё предстоит сделать.",
-			"Журналисты спросили о теме «%[2]s»; ответ — позиция «не изменилась».",
-			"Около 120 экспертов обсуждали тему «%[2]s» в течение двух дней.",
-			"%[1]s напомнил о ранее достигнутых договорённостях и призвал к их полному выполнению.",
-			"Совместное заявление ожидается по итогам встречи (%[3]s).",
+			"Журналисты спросили о теме «{topic}»; ответ — позиция «не изменилась».",
+			"Около 120 экспертов {in} обсуждали тему «{topic}» в течение двух дней.",
+			"{subject} напомнил{ending} о ранее достигнутых договорённостях и призвал{ending} к их полному выполнению.",
+			"Совместное заявление ожидается по итогам встречи {in}.",
 		},
 	},
 }

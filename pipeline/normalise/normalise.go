@@ -23,6 +23,7 @@ type Normaliser struct {
 	types    []config.Type
 	fallback string
 	md       *markup.Converter // finds the links in bodies as the renderers do
+	lang     string            // the publication's language, for items without one
 	// keepHTML leaves raw HTML blocks to the renderers (allow_html);
 	// otherwise they are converted to Markdown.
 	keepHTML bool
@@ -33,7 +34,7 @@ type Normaliser struct {
 // New returns a Normaliser for cfg's type vocabulary. The last type without
 // keywords (by default "news") is the fallback; failing that, the last type.
 func New(cfg *config.Config) *Normaliser {
-	n := &Normaliser{types: cfg.Types, md: markup.New(false), keepHTML: cfg.AllowHTML}
+	n := &Normaliser{types: cfg.Types, md: markup.New(false), lang: cfg.Language, keepHTML: cfg.AllowHTML}
 	if n.keepHTML {
 		n.san, n.mdHTML = newSanitiser(), markup.New(true)
 	}
@@ -55,7 +56,7 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	var problems []news.Problem
 	out := make([]news.Item, 0, len(items))
 	items = append([]news.Item(nil), items...) // the caller's are left as they were
-	cleanTexts(items)
+	cleanTexts(items, n.lang)
 	if n.keepHTML {
 		problems = append(problems, n.sanitise(items)...)
 	} else {
@@ -87,11 +88,15 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 // cleanTexts cleans every item's texts in place. Unicode normalisation is
 // most of a normalising pass, and each item's is its own: the items are
 // shared out among the cores.
-func cleanTexts(items []news.Item) {
+func cleanTexts(items []news.Item, lang string) {
 	parallel.For(context.Background(), len(items), func(i int) {
 		it := &items[i]
-		it.Title = Text(it.Title)
-		it.Summary = Text(it.Summary)
+		l := it.Lang
+		if l == "" {
+			l = TextLang(it.Title, lang)
+		}
+		it.Title = Typography(Text(it.Title), l)
+		it.Summary = Typography(Text(it.Summary), l)
 		it.Body = Body(it.Body)
 		it.URL = strings.TrimSpace(it.URL)
 		it.Authors = news.Distinct(texts(it.Authors))

@@ -427,7 +427,7 @@ func TestItemsIDs(t *testing.T) {
 		{"Заявление МИД России о ситуации", "i20200624-zayavlenie-mid-rossii-o-situatsii"},
 		{"Выступление Министра", "i20200619-vystuplenie-ministra"},
 		{"Щука & Ёж: объявление", "i20190102-shchuka-ezh-obyavlenie"},
-		{"President Vladimir Putin's speech at the military parade marking 75th anniversary", "i20200624-president-vladimir-putins-speech-at-the"},
+		{"President Vladimir Putin’s speech at the military parade marking 75th anniversary", "i20200624-president-vladimir-putins-speech-at-the"},
 		{"Embassy opens new visa centre", "i-undated-embassy-opens-new-visa-centre"},
 		{"123 days", "i20190102-123-days"},
 		{"«»", "i20200624-item"},

@@ -50,7 +50,8 @@ type Stage struct {
 	ready bool // dir exists and old temporaries are gone
 	names []string
 	temps map[string]string // final name → temporary path
-	prune []string          // names of files that Commit removes unless put
+	prune []string          // names of files that Commit removes unless put or kept
+	kept  map[string]bool   // names of files the build made again as they are
 	lock  *os.File          // the folder, flocked; nil when not locked
 }
 
@@ -66,7 +67,44 @@ const tempMark = ".tmp-"
 // NewStage stages files for dir. Nothing is touched until the first Put,
 // so a build that fails before rendering leaves no trace, not even dir.
 func NewStage(dir string) *Stage {
-	return &Stage{dir: dir, temps: map[string]string{}}
+	return &Stage{dir: dir, temps: map[string]string{}, kept: map[string]bool{}}
+}
+
+// Existing reads the file name as the last committed build left it (a
+// commit a killed run left half done is finished first), for an
+// incremental build to compare with what it would make.
+func (s *Stage) Existing(name string) ([]byte, error) {
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(s.dir); err != nil {
+		// Nothing was built here yet; and a failed build leaves no folder.
+		return nil, fmt.Errorf("outdir: %w", err)
+	}
+	s.mu.Lock()
+	err := s.prepare()
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(s.dir, filepath.FromSlash(name)))
+	if err != nil {
+		return nil, fmt.Errorf("outdir: %w", err)
+	}
+	return data, nil
+}
+
+// Keep says the build made name again, byte for byte what the folder
+// holds (read with Existing): Commit leaves the file as it is, and does
+// not remove it even when Remove asked to. A later Put of name wins.
+func (s *Stage) Keep(name string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.kept[name] = true
+	return nil
 }
 
 // Remove makes Commit remove the file name from dir unless it was put:
@@ -271,7 +309,7 @@ func (s *Stage) Commit() error {
 	}
 	var j bytes.Buffer
 	for _, name := range s.prune {
-		if _, put := s.temps[name]; !put {
+		if _, put := s.temps[name]; !put && !s.kept[name] {
 			fmt.Fprintf(&j, "remove %s\n", name)
 		}
 	}
@@ -301,7 +339,7 @@ func (s *Stage) Commit() error {
 		s.abort()
 		return err
 	}
-	s.names, s.temps = nil, map[string]string{}
+	s.names, s.temps, s.kept = nil, map[string]string{}, map[string]bool{}
 	return nil
 }
 
@@ -317,7 +355,7 @@ func (s *Stage) abort() {
 	for _, t := range s.temps {
 		os.Remove(t)
 	}
-	s.names, s.temps = nil, map[string]string{}
+	s.names, s.temps, s.kept = nil, map[string]string{}, map[string]bool{}
 }
 
 func writeTemp(dir, name string, data []byte) (string, error) {

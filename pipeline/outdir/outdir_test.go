@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -342,5 +343,46 @@ func TestNestedNames(t *testing.T) {
 			t.Errorf("Remove(%q) succeeded", bad)
 		}
 		s.Abort()
+	}
+}
+
+// Keep leaves a file as the last build made it, even when Remove asked for
+// it; Existing reads it, and never creates a folder that is not there.
+func TestStageKeepAndExisting(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "out")
+	s := NewStage(dir)
+	if _, err := s.Existing("a.pdf"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Existing in a missing folder: %v, want not exist", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Existing created %s", dir)
+	}
+	if err := Write(dir, []File{{"a.pdf", []byte("A")}, {"b.pdf", []byte("B")}}); err != nil {
+		t.Fatal(err)
+	}
+	s = NewStage(dir)
+	got, err := s.Existing("a.pdf")
+	if err != nil || string(got) != "A" {
+		t.Fatalf("Existing(a.pdf) = %q, %v; want A", got, err)
+	}
+	for _, name := range []string{"", "../a.pdf", "/etc/passwd", "x/../../a.pdf"} {
+		if _, err := s.Existing(name); err == nil {
+			t.Errorf("Existing(%q) read outside the folder", name)
+		}
+		if err := s.Keep(name); err == nil {
+			t.Errorf("Keep(%q) accepted", name)
+		}
+	}
+	for _, step := range []error{s.Remove("a.pdf"), s.Remove("b.pdf"), s.Keep("a.pdf"), s.Put("c.pdf", []byte("C")), s.Commit()} {
+		if step != nil {
+			t.Fatal(step)
+		}
+	}
+	if got := listDir(t, dir); !slices.Equal(got, []string{"a.pdf", "c.pdf"}) {
+		t.Errorf("folder holds %v, want a.pdf (kept) and c.pdf", got)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "a.pdf")); string(data) != "A" {
+		t.Errorf("kept a.pdf holds %q", data)
 	}
 }

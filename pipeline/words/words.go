@@ -6,6 +6,9 @@
 package words
 
 import (
+	"strconv"
+	"strings"
+
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
 )
@@ -69,4 +72,34 @@ func TypeName(key, lang string) string {
 		return n[1]
 	}
 	return n[0]
+}
+
+// Number writes n with the language's digit grouping: 1,000 in English,
+// 1 000 (no-break space) in Russian; below 1,000 as it is.
+func Number(n int, lang string) string {
+	sep := ","
+	if dates.IsRussian(lang) {
+		sep = "\u00a0"
+	}
+	s := strconv.Itoa(n)
+	neg := ""
+	if n < 0 {
+		neg, s = "-", s[1:]
+	}
+	if len(s) <= 3 {
+		return neg + s
+	}
+	var b strings.Builder
+	b.WriteString(neg)
+	first := len(s) % 3
+	if first > 0 {
+		b.WriteString(s[:first])
+	}
+	for i := first; i < len(s); i += 3 {
+		if b.Len() > len(neg) {
+			b.WriteString(sep)
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
 }

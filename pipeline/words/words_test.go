@@ -37,3 +37,20 @@ func TestTypeName(t *testing.T) {
 		}
 	}
 }
+
+func TestNumber(t *testing.T) {
+	tests := []struct {
+		n    int
+		lang string
+		want string
+	}{
+		{7, "en", "7"}, {999, "en", "999"}, {1000, "en", "1,000"}, {20000, "en", "20,000"},
+		{1234567, "en", "1,234,567"}, {-1500, "en", "-1,500"},
+		{1000, "ru", "1\u00a0000"}, {123456, "ru-RU", "123\u00a0456"},
+	}
+	for _, tc := range tests {
+		if got := Number(tc.n, tc.lang); got != tc.want {
+			t.Errorf("Number(%d, %q) = %q, want %q", tc.n, tc.lang, got, tc.want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/words"
 )
 
 // coverBody is the cover page: the cover picture alone, full page. Its
@@ -78,7 +79,7 @@ func writeTally(s *strings.Builder, b *book) {
 	}
 	s.WriteString("<table class=\"tally\">\n<tbody>\n")
 	for _, t := range c.Tally {
-		fmt.Fprintf(s, "<tr><td>%s</td><td>%d</td></tr>\n", esc(t.Name), t.Count)
+		fmt.Fprintf(s, "<tr><td>%s</td><td>%s</td></tr>\n", esc(t.Name), words.Number(t.Count, b.lang))
 	}
 	s.WriteString("</tbody>\n</table>\n")
 	fmt.Fprintf(s, "<p class=\"total\">%s</p>\n", esc(c.TotalText))

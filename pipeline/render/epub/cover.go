@@ -2,12 +2,17 @@ package epub
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
-	"image/png"
-	"strconv"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/zlib"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -15,6 +20,8 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"bulletin/layouts"
+	"bulletin/pipeline/render/linebreak"
+	"bulletin/pipeline/words"
 )
 
 // The cover image: the size Kindle, Kobo and Apple Books recommend (1:1.6).
@@ -201,74 +208,32 @@ func (s *styledFace) draw(d *font.Drawer, line string) {
 	}
 }
 
-// wrap breaks text into lines no wider than max pixels, at spaces (never at
-// a no-break space), and inside a word only when the word alone is too wide.
+// wrap breaks text into lines no wider than max pixels by the project's
+// line breaker (never at a no-break space), inside a word only when the
+// word alone is too wide.
 func (s *styledFace) wrap(text string, maxPx int) []string {
 	if s.upper {
 		text = strings.ToUpper(text)
 	}
-	limit := fixed.I(maxPx)
-	words := strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' })
-	var lines []string
-	cur := ""
-	for _, w := range words {
-		try := w
-		if cur != "" {
-			try = cur + " " + w
-		}
-		if s.width(try) <= limit {
-			cur = try
-			continue
-		}
-		if cur != "" {
-			lines = append(lines, cur)
-		}
-		cur = ""
-		for s.width(w) > limit { // a word wider than the line: cut it
-			cut := len(w)
-			for cut > 0 && s.width(w[:cut]) > limit {
-				_, size := lastRune(w[:cut])
-				cut -= size
-			}
-			if cut == 0 {
-				_, cut = firstRune(w)
-			}
-			lines = append(lines, w[:cut])
-			w = w[cut:]
-		}
-		cur = w
-	}
-	if cur != "" {
-		lines = append(lines, cur)
+	return linebreak.Wrap(text, float64(maxPx), func(t string) float64 { return float64(s.width(t)) / 64 })
+}
+
+// dropEdgeDots removes the "·" separators a break left at a line's end or
+// start: the break itself separates there.
+func dropEdgeDots(lines []string) []string {
+	for i, l := range lines {
+		l = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(l), "·"))
+		lines[i] = strings.TrimSpace(strings.TrimPrefix(l, "·"))
 	}
 	return lines
 }
 
 func widestWord(s *styledFace, text string) fixed.Int26_6 {
 	var w fixed.Int26_6
-	for _, word := range strings.Fields(text) {
+	for _, word := range strings.FieldsFunc(text, linebreak.BreakableSpace) {
 		w = max(w, s.width(word))
 	}
 	return w
-}
-
-func lastRune(s string) (rune, int) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i]&0xc0 != 0x80 {
-			r := []rune(s[i:])
-			return r[0], len(s) - i
-		}
-	}
-	return 0, len(s)
-}
-
-func firstRune(s string) (rune, int) {
-	for i := 1; i <= len(s); i++ {
-		if i == len(s) || s[i]&0xc0 != 0x80 {
-			return []rune(s[:i])[0], i
-		}
-	}
-	return 0, len(s)
 }
 
 // block draws lines from the canvas's y within [x0, x1), one under the
@@ -307,6 +272,10 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 	}
 	mask := image.NewAlpha(r)
 	s.draw(&font.Drawer{Dst: mask, Src: image.Opaque, Face: s.face, Dot: dot}, line)
+	// The entry of each background entry and level, once worked out: a
+	// line has a handful of them and thousands of pixels. 0 is unknown,
+	// else the entry plus one.
+	var memo [256 * 16]uint16
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
 			level := (uint32(mask.Pix[mask.PixOffset(x, y)])*15 + 127) / 255 // 0..15
@@ -314,10 +283,22 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 				continue
 			}
 			i := c.img.PixOffset(x, y)
-			bg := c.img.Palette[c.img.Pix[i]].(color.RGBA)
-			c.img.Pix[i] = c.colour(color.RGBA{blend(bg.R, col.R, level), blend(bg.G, col.G, level), blend(bg.B, col.B, level), 0xff})
+			m := &memo[uint32(c.img.Pix[i])*16+level]
+			if *m == 0 {
+				bg := c.img.Palette[c.img.Pix[i]].(color.RGBA)
+				*m = uint16(c.colour(color.RGBA{blend(bg.R, col.R, level), blend(bg.G, col.G, level), blend(bg.B, col.B, level), 0xff})) + 1
+			}
+			c.img.Pix[i] = uint8(*m - 1)
 		}
 	}
+}
+
+// clone is a copy of the canvas to draw on, leaving c as it is.
+func (c *canvas) clone() *canvas {
+	img := *c.img
+	img.Pix = bytes.Clone(c.img.Pix)
+	img.Palette = slices.Clone(c.img.Palette)
+	return &canvas{img: &img, index: maps.Clone(c.index), y: c.y}
 }
 
 func blend(bg, fg uint8, level uint32) uint8 {
@@ -345,45 +326,147 @@ func rgb(c layouts.Colour) color.RGBA {
 	return color.RGBA{uint8(c.R), uint8(c.G), uint8(c.B), 0xff}
 }
 
+// coverArt is what every cover a Renderer draws shares: the layout's
+// faces, parsed once, and the top of the cover (the band with the
+// publisher, the title), which is the same on every book of a build: it
+// is drawn once for each publisher, title and scale and copied for each
+// cover. Safe for concurrent use.
+type coverArt struct {
+	lay   *layouts.Layout
+	faces func() (*coverFaces, error)
+	mu    sync.Mutex
+	heads map[coverHead]*canvas // drawn canvases, never drawn on again
+	zw    sync.Pool             // *zlib.Writer for the PNG's pixels
+}
+
+// coverHead is what the top of a cover depends on, beside the layout.
+type coverHead struct {
+	publisher, title string
+	scale            float64
+}
+
+// maxHeads bounds the tops kept: a build has one or two; more are drawn
+// afresh each time rather than kept.
+const maxHeads = 8
+
+func newCoverArt(lay *layouts.Layout) *coverArt {
+	return &coverArt{lay: lay, faces: sync.OnceValues(func() (*coverFaces, error) { return loadCoverFaces(lay) }),
+		heads: map[coverHead]*canvas{}}
+}
+
 // coverPNG draws the cover: publisher on a band of the accent colour, the
 // title, the period, the publication date and clocks, the counters, and
 // the number of items per type — the PDF cover's content, as a picture.
 // The drawing is pure Go arithmetic, so the same cover gives the same bytes.
-func coverPNG(lay *layouts.Layout, b *book) ([]byte, error) {
-	faces, err := loadCoverFaces(lay)
+func (a *coverArt) coverPNG(b *book) ([]byte, error) {
+	faces, err := a.faces()
 	if err != nil {
 		return nil, fmt.Errorf("epub: cover image: %w", err)
 	}
 	// Long counters or many types: shrink everything until it fits.
 	for scale := 1.0; ; scale -= 0.05 {
-		img, fits, err := drawCover(lay, b, faces, scale)
+		img, fits, err := a.drawCover(b, faces, scale)
 		if err != nil {
 			return nil, fmt.Errorf("epub: cover image: %w", err)
 		}
 		if fits || scale < 0.55 {
-			var buf bytes.Buffer
-			enc := png.Encoder{CompressionLevel: png.BestSpeed}
-			if err := enc.Encode(&buf, img); err != nil {
+			data, err := a.encode(img)
+			if err != nil {
 				return nil, fmt.Errorf("epub: cover image: %w", err)
 			}
-			return buf.Bytes(), nil
+			return data, nil
 		}
 	}
 }
 
-func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*image.Paletted, bool, error) {
-	cv := b.ed.Cover
-	accent, text, muted, rule := rgb(lay.Colours.Accent), rgb(lay.Colours.Text), rgb(lay.Colours.Muted), rgb(lay.Colours.Rule)
-	white := color.RGBA{0xff, 0xff, 0xff, 0xff}
-	c := newCanvas(coverWidth, coverHeight)
-	c.rect(0, 0, coverWidth, coverHeight, paper)
-	left, right := coverMargin, coverWidth-coverMargin
-	px := func(v float64) float64 { return v * scale }
+// encode writes img as a PNG. image/png deflates with a new compress/flate
+// writer each time, slowly on the cover's long runs of one colour;
+// klauspost/compress's zlib, reused, does it several times faster. The
+// rows are unfiltered, as image/png writes a palette image's.
+func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
+	var out bytes.Buffer
+	out.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(kind string, data []byte) {
+		var n [4]byte
+		binary.BigEndian.PutUint32(n[:], uint32(len(data)))
+		out.Write(n[:])
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(kind))
+		crc.Write(data)
+		out.WriteString(kind)
+		out.Write(data)
+		binary.BigEndian.PutUint32(n[:], crc.Sum32())
+		out.Write(n[:])
+	}
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = 8, 3 // 8 bits an index, a palette image
+	chunk("IHDR", ihdr)
+	plte := make([]byte, 0, 3*len(img.Palette))
+	for _, c := range img.Palette {
+		r, g, b, _ := c.RGBA()
+		plte = append(plte, uint8(r>>8), uint8(g>>8), uint8(b>>8))
+	}
+	chunk("PLTE", plte)
+	var idat bytes.Buffer
+	zw, _ := a.zw.Get().(*zlib.Writer)
+	if zw == nil {
+		var err error
+		if zw, err = zlib.NewWriterLevel(&idat, zlib.BestSpeed); err != nil {
+			return nil, err
+		}
+	} else {
+		zw.Reset(&idat)
+	}
+	defer a.zw.Put(zw)
+	row := make([]byte, 1+w) // filter type 0, then the row
+	for y := range h {
+		i := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
+		copy(row[1:], img.Pix[i:i+w])
+		if _, err := zw.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	chunk("IDAT", idat.Bytes())
+	chunk("IEND", nil)
+	return out.Bytes(), nil
+}
 
-	open := func(st textStyle) (*styledFace, error) { return st.open() }
-	var faces [8]*styledFace
-	var err error
-	for i, st := range []textStyle{
+// head is the top of a cover at scale (the band, the publisher, the rule
+// and the title) and the faces it was drawn with, from the shared ones
+// when drawn before; the caller draws on a copy.
+func (a *coverArt) head(b *book, f *coverFaces, scale float64) (*canvas, error) {
+	key := coverHead{publisher: firstNonEmpty(b.ed.Cover.Publisher, b.author), title: b.coverTitle, scale: scale}
+	a.mu.Lock()
+	c, ok := a.heads[key]
+	a.mu.Unlock()
+	if ok {
+		return c.clone(), nil
+	}
+	c, err := drawHead(a.lay, key, f)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	if len(a.heads) < maxHeads {
+		a.heads[key] = c
+		c = c.clone()
+	}
+	a.mu.Unlock()
+	return c, nil
+}
+
+// Sizes of the cover's text, in pixels at scale 1, and its styles.
+func coverStyles(f *coverFaces, lay *layouts.Layout, scale float64) []textStyle {
+	accent, text, muted := rgb(lay.Colours.Accent), rgb(lay.Colours.Text), rgb(lay.Colours.Muted)
+	white := color.RGBA{0xff, 0xff, 0xff, 0xff}
+	px := func(v float64) float64 { return v * scale }
+	return []textStyle{
 		{font: f.sansBold, size: px(58), leading: 1.35, colour: white, tracking: px(7), upper: true, centre: true}, // 0 publisher
 		{font: f.serifBold, size: px(150), leading: 1.12, colour: accent, centre: true},                            // 1 title
 		{font: f.serif, size: px(92), leading: 1.25, colour: text, centre: true},                                   // 2 period
@@ -392,32 +475,69 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 		{font: f.serifItalic, size: px(54), leading: 1.35, colour: text},                                           // 5 counters
 		{font: f.sans, size: px(42), leading: 1.45, colour: muted, centre: true},                                   // 6 tally
 		{font: f.sansBold, size: px(40), leading: 1.3, colour: white, tracking: px(5), upper: true, centre: true},  // 7 footer
-	} {
-		if faces[i], err = open(st); err != nil {
-			return nil, false, err
-		}
 	}
+}
 
+// drawHead draws the top of a cover: the band with the publisher in
+// white capitals, the rule under it, and the title.
+func drawHead(lay *layouts.Layout, key coverHead, f *coverFaces) (*canvas, error) {
+	styles := coverStyles(f, lay, key.scale)
+	px := func(v float64) float64 { return v * key.scale }
+	accent, rule := rgb(lay.Colours.Accent), rgb(lay.Colours.Rule)
+	white := color.RGBA{0xff, 0xff, 0xff, 0xff}
+	left, right := coverMargin, coverWidth-coverMargin
+	publisher, err := styles[0].open()
+	if err != nil {
+		return nil, err
+	}
+	title, err := styles[1].open()
+	if err != nil {
+		return nil, err
+	}
 	// A title word wider than the page shrinks the title rather than break.
-	for faces[1].size > px(70) && widestWord(faces[1], b.coverTitle) > fixed.I(right-left) {
-		st := faces[1].textStyle
+	for title.size > px(70) && widestWord(title, key.title) > fixed.I(right-left) {
+		st := title.textStyle
 		st.size *= 0.92
-		if faces[1], err = open(st); err != nil {
-			return nil, false, err
+		if title, err = st.open(); err != nil {
+			return nil, err
 		}
 	}
+	c := newCanvas(coverWidth, coverHeight)
+	c.rect(0, 0, coverWidth, coverHeight, paper)
 
 	// The band: publisher in white capitals, vertically centred.
 	band := int(px(600))
-	pub := faces[0].wrap(firstNonEmpty(cv.Publisher, b.author), right-left-40)
+	pub := publisher.wrap(key.publisher, right-left-40)
 	c.rect(0, 0, coverWidth, band, accent)
 	c.rect(left, band-int(px(70)), right, band-int(px(70))+3, white)
-	c.y = (band - int(px(70)) - len(pub)*faces[0].lineHeight()) / 2
-	c.block(faces[0], pub, left, right)
+	c.y = (band - int(px(70)) - len(pub)*publisher.lineHeight()) / 2
+	c.block(publisher, pub, left, right)
 	c.rect(0, band, coverWidth, band+int(px(10)), rule)
 
 	c.y = band + int(px(230))
-	c.block(faces[1], faces[1].wrap(b.coverTitle, right-left), left, right)
+	c.block(title, title.wrap(key.title, right-left), left, right)
+	return c, nil
+}
+
+func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*image.Paletted, bool, error) {
+	lay := a.lay
+	cv := b.ed.Cover
+	accent, rule := rgb(lay.Colours.Accent), rgb(lay.Colours.Rule)
+	left, right := coverMargin, coverWidth-coverMargin
+	px := func(v float64) float64 { return v * scale }
+	c, err := a.head(b, f, scale)
+	if err != nil {
+		return nil, false, err
+	}
+	var faces [8]*styledFace
+	for i, st := range coverStyles(f, lay, scale) {
+		if i < 2 {
+			continue // drawn in the head
+		}
+		if faces[i], err = st.open(); err != nil {
+			return nil, false, err
+		}
+	}
 	if cv.Period != "" {
 		c.y += int(px(20))
 		c.block(faces[2], faces[2].wrap(cv.Period, right-left), left, right)
@@ -434,7 +554,7 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 		for i, k := range cv.Clocks {
 			parts[i] = strings.ReplaceAll(k.Place, " ", "\u00a0") + "\u00a0" + k.Time
 		}
-		c.block(faces[4], faces[4].wrap(strings.Join(parts, "  ·  "), right-left), left, right)
+		c.block(faces[4], dropEdgeDots(faces[4].wrap(strings.Join(parts, "  ·  "), right-left)), left, right)
 	}
 
 	// Counters: a claret bar beside each sentence.
@@ -453,11 +573,11 @@ func drawCover(lay *layouts.Layout, b *book, f *coverFaces, scale float64) (*ima
 	footer := int(px(150))
 	var tally []string
 	for _, t := range cv.Tally {
-		tally = append(tally, strings.ReplaceAll(t.Name, " ", "\u00a0")+"\u00a0"+strconv.Itoa(t.Count))
+		tally = append(tally, strings.ReplaceAll(t.Name, " ", "\u00a0")+"\u00a0"+words.Number(t.Count, b.lang))
 	}
 	var tallyLines []string
 	if len(tally) > 0 {
-		tallyLines = faces[6].wrap(strings.Join(tally, "   ·   "), right-left)
+		tallyLines = dropEdgeDots(faces[6].wrap(strings.Join(tally, "   ·   "), right-left))
 	}
 	tallyTop := coverHeight - footer - int(px(90)) - len(tallyLines)*faces[6].lineHeight()
 	fits := c.y <= tallyTop-int(px(60))

@@ -24,11 +24,14 @@ import (
 	"bulletin/pipeline/news"
 )
 
-// Renderer turns an edition into an EPUB. It holds no mutable state.
+// Renderer turns an edition into an EPUB. Its only state is the cover
+// artwork its books share (coverArt); several goroutines may call Render
+// at once.
 type Renderer struct {
 	lay  *layouts.Layout
 	md   *markup.Converter
 	opts Options
+	art  *coverArt
 }
 
 // Options are the EPUB's configurable choices (bulletin.yaml's epub key).
@@ -42,7 +45,7 @@ type Options struct {
 // New returns a Renderer using the layout's style sheet and fonts, and md
 // for bodies.
 func New(lay *layouts.Layout, md *markup.Converter, opts Options) *Renderer {
-	return &Renderer{lay: lay, md: md, opts: opts}
+	return &Renderer{lay: lay, md: md, opts: opts, art: newCoverArt(lay)}
 }
 
 // go-epub stages files in a package-level storage. Its in-memory storage
@@ -79,7 +82,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		return nil, err
 	}
 	b.rawHTML = r.md.AllowsHTML()
-	cover, err := coverPNG(r.lay, b)
+	cover, err := r.art.coverPNG(b)
 	if err != nil {
 		return nil, err
 	}

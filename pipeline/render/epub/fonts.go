@@ -36,6 +36,7 @@ func fontFaces(lay *layouts.Layout, a *assets) (string, error) {
 		{t.Regular, "normal", "normal"}, {t.Bold, "bold", "normal"},
 		{t.Italic, "normal", "italic"}, {t.BoldItalic, "bold", "italic"},
 		{h.Regular, "normal", "normal"}, {h.Bold, "bold", "normal"},
+		{lay.Fonts.Mono.Regular, "normal", "normal"},
 	} {
 		if strings.TrimSpace(f.file) == "" || seen[f.file] {
 			continue // an empty style falls back to regular in the reader too

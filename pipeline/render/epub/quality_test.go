@@ -285,17 +285,22 @@ func TestCoverImage(t *testing.T) {
 }
 
 func TestCoverIsReproducibleAndFitsLongText(t *testing.T) {
-	lay := newRenderer(t).lay
+	r := newRenderer(t)
 	ed := richEdition()
 	ed.Cover.Counters = append(ed.Cover.Counters, strings.Repeat("A very long counter sentence that must wrap ", 12),
 		"Прошло 1154 дня с инцидента в Солсбери", "Word"+strings.Repeat("x", 200))
 	b1, _ := newBook(ed)
 	b2, _ := newBook(ed)
-	p1, err := coverPNG(lay, b1)
+	p1, err := r.art.coverPNG(b1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p2, _ := coverPNG(lay, b2)
+	// Drawn afresh, and from the shared top drawn for the first.
+	p2, _ := newCoverArt(r.lay).coverPNG(b2)
+	p3, _ := r.art.coverPNG(b2)
+	if !bytes.Equal(p1, p3) {
+		t.Error("a cover drawn from the shared top differs from one drawn afresh")
+	}
 	if !bytes.Equal(p1, p2) {
 		t.Error("the same cover gives different bytes")
 	}
@@ -401,13 +406,14 @@ func TestEmbedFonts(t *testing.T) {
 		`@font-face { font-family: "PT Serif"; font-weight: normal; font-style: normal; src: url("../fonts/PTSerif-Regular.ttf"); }`,
 		`font-family: "PT Serif"; font-weight: bold; font-style: italic; src: url("../fonts/PTSerif-BoldItalic.ttf")`,
 		`@font-face { font-family: "PT Sans"; font-weight: bold; font-style: normal; src: url("../fonts/PTSans-Bold.ttf"); }`,
+		`@font-face { font-family: "PT Mono"; font-weight: normal; font-style: normal; src: url("../fonts/PTMono-Regular.ttf"); }`,
 	} {
 		if !strings.Contains(css, want) {
 			t.Errorf("epub.css lacks %s", want)
 		}
 	}
-	if n := len(filesUnder(files, "EPUB/fonts/")); n != 6 {
-		t.Errorf("%d font files, want 6", n)
+	if n := len(filesUnder(files, "EPUB/fonts/")); n != 7 {
+		t.Errorf("%d font files, want 7 (PT Serif ×4, PT Sans ×2, PT Mono)", n)
 	}
 	if !strings.Contains(files["EPUB/package.opf"], `href="fonts/PTSans-Regular.ttf" media-type="font/ttf"`) {
 		t.Error("font not in the manifest as font/ttf")

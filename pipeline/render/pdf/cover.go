@@ -1,8 +1,9 @@
 package pdf
 
 import (
-	"strconv"
 	"strings"
+
+	"bulletin/pipeline/words"
 )
 
 // cover lays out page 1: publisher, title, period, publication line,
@@ -171,7 +172,7 @@ func (b *builder) tally() {
 		f.SetX(b.left())
 		b.tag.begin("P")
 		f.CellFormat(width-15, lh, b.clean(tc.Name)+" ", "", 0, "L", false, 0, "")
-		f.CellFormat(15, lh, strconv.Itoa(tc.Count), "", 1, "R", false, 0, "")
+		f.CellFormat(15, lh, b.clean(words.Number(tc.Count, b.ed.Meta.Lang)), "", 1, "R", false, 0, "")
 		b.tag.end()
 	}
 	f.Ln(1)

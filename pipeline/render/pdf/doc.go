@@ -277,9 +277,17 @@ func (b *builder) period() string {
 // Entries never depend on the numbers' values (their column has a fixed
 // width), so the contents fill the same pages in both passes.
 func (b *builder) contents() {
-	b.f.AddPage()
 	b.where, b.at = "contents", news.Origin{}
 	s := b.lay.Sizes
+	// A short bulletin's contents go on the cover, below the tally, when
+	// they fit there whole: a page for one entry is waste.
+	h := b.contentsHeight()
+	b.where, b.at = "contents", news.Origin{}
+	if b.f.GetY()+10+h <= b.bottom() {
+		b.f.Ln(10)
+	} else {
+		b.f.AddPage()
+	}
 	b.font(faceHeading, "B", s.H1)
 	b.colour(b.lay.Colours.Accent)
 	label := b.ed.Meta.Labels.Contents
@@ -315,6 +323,24 @@ func (b *builder) contents() {
 		b.f.Ln(4)
 	}
 	b.tag.end()
+}
+
+// contentsHeight is the height contents() takes, measured as it sets it.
+func (b *builder) contentsHeight() float64 {
+	s := b.lay.Sizes
+	h := b.lineH(s.H1) + 2 + 6
+	lh := b.lineH(s.Body) * 0.92
+	b.font(faceText, "", s.Body)
+	room := b.textW() - 4 - b.width("0000") - 3
+	for _, g := range b.month.Types {
+		h += b.lineH(s.H3) + 1 + 4
+		for _, it := range g.Items {
+			// Cleaning warns against the item, as the entry itself does.
+			b.where, b.at = "item "+strconv.Quote(it.Title), it.Origin()
+			h += float64(len(b.wrap(b.clean(it.Title), room)))*lh + 1.5
+		}
+	}
+	return h
 }
 
 // contentsEntry prints one wrapped title, leaders and the page number.

@@ -1,12 +1,15 @@
 package pdf
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"bulletin/layouts"
 )
@@ -70,12 +73,33 @@ func (b *builder) para(n ast.Node) {
 	b.paraRuns(b.collect(n), b.inl.lh, b.lay.Text.Justify, b.lay.Text.Hyphenate)
 }
 
+// boldOnly says whether a paragraph is one strong emphasis and nothing
+// else (spaces aside).
+func boldOnly(p *ast.Paragraph, src []byte) bool {
+	e, ok := p.FirstChild().(*ast.Emphasis)
+	if !ok || e.Level < 2 {
+		return false
+	}
+	for c := e.NextSibling(); c != nil; c = c.NextSibling() {
+		t, ok := c.(*ast.Text)
+		if !ok || len(bytes.TrimSpace(t.Segment.Value(src))) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // block renders one block node starting at the current position and leaves
 // the cursor at the left margin below it, spacing included.
 func (b *builder) block(n ast.Node, depth int) {
 	lh := b.inl.lh
 	switch n := n.(type) {
 	case *ast.Paragraph:
+		if boldOnly(n, b.inl.src) {
+			// "**Title**" alone in a paragraph is a heading in all but name
+			// (common in HTML converted to Markdown): kept with what follows.
+			b.needSpace(2*lh + b.keepHeight(n.NextSibling()))
+		}
 		b.para(n)
 		b.f.Ln(b.paraSpace())
 	case *ast.TextBlock: // a tight list item's text
@@ -124,27 +148,36 @@ func (b *builder) block(n ast.Node, depth int) {
 // first rows.
 func (b *builder) keepHeight(n ast.Node) float64 {
 	lh := b.inl.lh
+	// Headings in a row stay together and with what follows the last of
+	// them ("# H1" then "## H2": H1 must not end a page alone), up to half
+	// a page of them.
+	heads := 0.0
 	for n != nil {
 		switch m := n.(type) {
 		case *ast.Paragraph:
 			if img, ok := m.FirstChild().(*ast.Image); ok {
 				if ref := b.resolveImage(img, false); ref != nil {
 					_, h := b.imageSize(ref, b.left()+b.textW()-b.leftMargin())
-					return h + 2
+					return heads + h + 2
 				}
 			}
-			return 3 * lh
+			return heads + 3*lh
 		case *ast.Heading:
-			return b.lineH(b.lay.Sizes.H3) + 3*lh
+			heads += b.lineH(b.lay.Sizes.H3) + 0.5*lh
+			if heads > (b.bottom()-b.lay.Page.MarginTop)/2 {
+				return heads
+			}
+			n = n.NextSibling()
+			continue
 		case *east.Table:
-			return 4*lh + 4
+			return heads + 4*lh + 4
 		case *ast.List, *ast.Blockquote:
 			n = n.FirstChild()
 			continue
 		}
 		break
 	}
-	return 3 * lh
+	return heads + 3*lh
 }
 
 // heading renders a Markdown heading inside an item, smaller than the
@@ -162,7 +195,7 @@ func (b *builder) heading(h *ast.Heading) {
 	runs := b.collect(h)
 	x := b.leftMargin()
 	width := b.left() + b.textW() - x
-	lines := b.breakLines(b.words(runs), width, false)
+	lines := b.breakLines(b.words(runs), width, false, false)
 	lh := b.inl.lh
 	b.inl = saved
 	next := b.keepHeight(h.NextSibling())
@@ -271,13 +304,18 @@ func (b *builder) bar(x float64, startPage int, y0 float64, endPage int, y1 floa
 	b.f.SetPage(endPage)
 }
 
-// codeBlock prints each source line in the heading face on a faint band.
+// codeBlock prints each source line in the mono face on a faint band,
+// spaces and indentation as written; a line wider than the column goes on
+// under a continuation mark at the column's right edge, indented as it was.
 func (b *builder) codeBlock(lines *text.Segments) {
 	size := b.inl.size * 0.9
 	lh := b.lineH(size) * 0.9
 	lm := b.leftMargin()
 	width := b.left() + b.textW() - lm
-	b.font(faceHeading, "", size)
+	st := style{face: faceMono, size: size, colour: b.lay.Colours.Text}
+	mark := b.continuationMark()
+	room := width - 4 - b.measure(st, mark) - 1
+	b.font(faceMono, "", size)
 	b.colour(b.lay.Colours.Text)
 	b.fillColour(codeFill)
 	b.tag.begin("Code")
@@ -285,15 +323,99 @@ func (b *builder) codeBlock(lines *text.Segments) {
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
 		raw := strings.TrimRight(string(seg.Value(b.inl.src)), "\r\n")
-		raw = strings.ReplaceAll(raw, "\t", "    ")
-		for _, line := range b.wrap(b.clean(raw), width-4) {
+		raw = b.clean(expandTabs(raw))
+		parts := b.codeLine(st, raw, room)
+		for k, part := range parts {
 			b.needSpace(lh)
 			b.f.SetX(lm)
 			b.f.CellFormat(2, lh, "", "", 0, "L", true, 0, "")
-			b.f.CellFormat(width-2, lh, line, "", 1, "L", true, 0, "")
+			b.f.CellFormat(width-2, lh, part, "", 0, "L", true, 0, "")
+			if k < len(parts)-1 {
+				b.colour(b.lay.Colours.Muted)
+				b.f.SetX(lm + width - b.measure(st, mark) - 1)
+				b.f.CellFormat(b.measure(st, mark), lh, mark, "", 0, "L", false, 0, "")
+				b.colour(b.lay.Colours.Text)
+			}
+			b.f.Ln(lh)
 		}
 	}
 	b.f.Ln(b.inl.lh * 0.45)
+}
+
+// codeLine cuts a code line into pieces no wider than room, at the last
+// space that fits when there is one, otherwise between characters; every
+// piece after the first keeps the line's indentation.
+func (b *builder) codeLine(st style, s string, room float64) []string {
+	if b.measure(st, s) <= room || s == "" {
+		return []string{s}
+	}
+	m := b.metricsOf(st)
+	indent := s[:len(s)-len(strings.TrimLeft(s, " "))]
+	if b.measure(st, indent) > room/2 {
+		indent = ""
+	}
+	var out []string
+	for first := true; s != ""; first = false {
+		if !first {
+			s = indent + strings.TrimLeft(s, " ")
+		}
+		w, cut, space := 0.0, len(s), -1
+		for i, r := range s {
+			w += m.runeWidth(r, st.size)
+			if w > room {
+				cut = i
+				break
+			}
+			if r == ' ' && i > len(indent) {
+				space = i
+			}
+		}
+		if cut == len(s) {
+			out = append(out, s)
+			break
+		}
+		if space > 0 && cut-space < 20 {
+			cut = space + 1
+		}
+		if cut <= len(indent) { // nothing but indentation fits: cut anyway
+			_, size := utf8.DecodeRuneInString(s[len(indent):])
+			cut = len(indent) + size
+		}
+		out = append(out, strings.TrimRight(s[:cut], " "))
+		s = s[cut:]
+	}
+	return out
+}
+
+// continuationMark is the sign at the end of a code line that goes on:
+// the first of a few the fonts can all draw.
+func (b *builder) continuationMark() string {
+	for _, m := range []rune{'↩', '→', '»'} {
+		if b.r.cover.has(m) {
+			return string(m)
+		}
+	}
+	return "\\"
+}
+
+// expandTabs replaces tabs by spaces to the next multiple of four columns.
+func expandTabs(s string) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var sb strings.Builder
+	col := 0
+	for _, r := range s {
+		if r == '\t' {
+			n := 4 - col%4
+			sb.WriteString(strings.Repeat(" ", n))
+			col += n
+			continue
+		}
+		sb.WriteRune(r)
+		col++
+	}
+	return sb.String()
 }
 
 // inlines writes the inline children of n in the current style. Runs of
@@ -307,7 +429,7 @@ func (b *builder) inlines(n ast.Node) {
 		switch c := c.(type) {
 		case *ast.Text:
 			if !c.HardLineBreak() {
-				run.Write(c.Segment.Value(b.inl.src))
+				run.Write(b.textValue(c))
 				if c.SoftLineBreak() {
 					run.WriteByte(' ')
 				}
@@ -324,11 +446,29 @@ func (b *builder) inlines(n ast.Node) {
 	b.text(run.String())
 }
 
+// textValue is what a text node reads as: its source with backslash
+// escapes and character references resolved, as goldmark's HTML writer
+// does (the source bytes of `\[1]` are not what the reader sees); code
+// spans are literal.
+func (b *builder) textValue(t *ast.Text) []byte {
+	v := t.Segment.Value(b.inl.src)
+	if b.inl.code || t.IsRaw() {
+		return v
+	}
+	if bytes.IndexByte(v, '\\') >= 0 {
+		v = util.UnescapePunctuations(v)
+	}
+	if bytes.IndexByte(v, '&') >= 0 {
+		v = util.ResolveEntityNames(util.ResolveNumericReferences(v))
+	}
+	return v
+}
+
 func (b *builder) inlineNode(n ast.Node) {
 	src := b.inl.src
 	switch n := n.(type) {
 	case *ast.Text:
-		b.text(string(n.Segment.Value(src)))
+		b.text(string(b.textValue(n)))
 		switch {
 		case n.HardLineBreak():
 			b.runs = append(b.runs, textRun{brk: true})

@@ -91,3 +91,15 @@ func fontFacts(name string, data []byte, cov *coverage) (*fontMetrics, error) {
 	cov.clear(0)
 	return m, nil
 }
+
+// runeWidth is the width of one rune at sizePt points, in millimetres.
+func (m *fontMetrics) runeWidth(r rune, sizePt float64) float64 {
+	w := m.missing
+	if r >= 0 && r < 0x10000 && m.widths[r] > 0 {
+		w = int(m.widths[r])
+		if w == zeroWidth {
+			w = 0
+		}
+	}
+	return float64(w) * (sizePt / ptPerMM) / 1000
+}

@@ -30,6 +30,7 @@ import (
 const (
 	faceText    = "text"
 	faceHeading = "heading"
+	faceMono    = "mono"
 )
 
 // Renderer holds what every document shares: the layout, the Markdown
@@ -82,7 +83,7 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 	for _, fc := range []struct {
 		family string
 		face   layouts.Face
-	}{{faceText, lay.Fonts.Text}, {faceHeading, lay.Fonts.Heading}} {
+	}{{faceText, lay.Fonts.Text}, {faceHeading, lay.Fonts.Heading}, {faceMono, monoFace(lay)}} {
 		files, err := r.loadFace(fc.family, fc.face, parsed)
 		if err != nil {
 			return nil, err
@@ -154,6 +155,15 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 
 // loadFace reads the four styles of a family; a missing style falls back to
 // the nearest one given (bold italic to bold, then italic, then regular).
+// monoFace is the layout's face for code: its mono face, or for a layout
+// that names none, its heading face.
+func monoFace(lay *layouts.Layout) layouts.Face {
+	if lay.Fonts.Mono.Regular != "" {
+		return lay.Fonts.Mono
+	}
+	return lay.Fonts.Heading
+}
+
 func (r *Renderer) loadFace(family string, face layouts.Face, cache map[string][]byte) ([]fontFile, error) {
 	read := func(name string) ([]byte, error) {
 		if b, ok := cache[name]; ok {

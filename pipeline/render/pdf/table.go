@@ -96,7 +96,7 @@ func (b *builder) table(t *east.Table) {
 	for ri, r := range rows {
 		n := 1
 		for i := range r {
-			r[i].lines = b.breakLines(r[i].words, widths[i]-2*hpad, b.lay.Text.Hyphenate)
+			r[i].lines = b.breakLines(r[i].words, widths[i]-2*hpad, b.lay.Text.Hyphenate, false)
 			n = max(n, len(r[i].lines))
 		}
 		heights[ri] = float64(n)*lh + 2*vpad

@@ -8,6 +8,7 @@ import (
 
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/render/linebreak"
 )
 
 // invisible are format characters fpdf would print as glyphs (it has no
@@ -77,44 +78,11 @@ func (b *builder) missing(c rune) {
 	})
 }
 
-// wrap breaks s into lines no wider than width in the current font, at ASCII
-// spaces as fpdf's Write does; a word wider than a line is cut between runes.
+// wrap breaks s ragged right into lines no wider than width in the current
+// font, by the same breaker as the body (never at a no-break space); a word
+// wider than a line is cut between runes.
 func (b *builder) wrap(s string, width float64) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		try := word
-		if line != "" {
-			try = line + " " + word
-		}
-		if b.width(try) <= width {
-			line = try
-			continue
-		}
-		if line != "" {
-			lines = append(lines, line)
-		}
-		line = word
-		for b.width(line) > width {
-			head, tail := b.cut(line, width)
-			lines = append(lines, head)
-			line = tail
-		}
-	}
-	if line != "" || len(lines) == 0 {
-		lines = append(lines, line)
-	}
-	return lines
-}
-
-// cut splits an over-long word at the last rune that still fits (at least one).
-func (b *builder) cut(word string, width float64) (string, string) {
-	rs := []rune(word)
-	n := 1
-	for n < len(rs) && b.width(string(rs[:n+1])) <= width {
-		n++
-	}
-	return string(rs[:n]), string(rs[n:])
+	return linebreak.Wrap(s, width, b.width)
 }
 
 // formatDate writes d as "6 July 2020" (or "6 июля 2020" for Russian); the

@@ -1,0 +1,180 @@
+package pipeline
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+
+	"bulletin/layouts"
+	"bulletin/pipeline/config"
+	"bulletin/pipeline/news"
+)
+
+// The incremental cache. A file is made from its edition (the items with
+// their content, images and origins, the cover, the words, the publication
+// date), the configuration, the layout and bulletin's version: a hash of
+// all of them is the file's key. The cache, a small JSON file in the output
+// folder beside the outputs, records each file's key, the SHA-256 of the
+// bytes it was made with and the warnings rendering it gave. A build whose
+// job has the key recorded, and whose folder still holds those very bytes,
+// keeps the file as it is (Keeper.Keep) and repeats its warnings instead
+// of rendering it again; anything else is rendered. The cache is written
+// through the sink like the outputs, so it is committed with them or not
+// at all, and it is never trusted beyond what the folder's bytes confirm.
+
+// CacheName is the incremental cache's file in the output folder.
+const CacheName = ".bulletin-cache.json"
+
+// cacheFormat changes when the key's recipe or the file's shape does, so
+// an older cache is ignored rather than misread.
+const cacheFormat = 1
+
+// Keeper is a Sink that can serve an incremental build: read a file the
+// last build left in the same place, and keep it instead of putting it
+// again. outdir.Stage is one; a Sink that is not a Keeper gets every file.
+type Keeper interface {
+	// Existing returns the bytes the last committed build left under name.
+	Existing(name string) ([]byte, error)
+	// Keep says this build made name again with exactly those bytes: the
+	// file stays as it is, and it is not removed as stale.
+	Keep(name string) error
+}
+
+type cacheFile struct {
+	Format int                   `json:"format"`
+	Files  map[string]cacheEntry `json:"files"`
+}
+
+type cacheEntry struct {
+	Key      string         `json:"key"`    // hash of the inputs
+	SHA256   string         `json:"sha256"` // of the bytes made from them
+	Warnings []news.Problem `json:"warnings,omitempty"`
+}
+
+// cache is one build's view of the cache: what the last build recorded,
+// and what this one records.
+type cache struct {
+	keeper   Keeper // nil: no incremental build
+	settings []byte // configuration, layout and version, hashed into every key
+	old      map[string]cacheEntry
+	mu       sync.Mutex
+	now      map[string]cacheEntry
+}
+
+// newCache reads the last build's cache from sink when it is a Keeper and
+// the build may use it; a missing, unreadable or older cache is no cache.
+// The settings are always worked out: a build with NoCache still records
+// what it made, for the next one.
+func newCache(opts Options, lay *layouts.Layout, sink Sink) (*cache, error) {
+	c := &cache{old: map[string]cacheEntry{}, now: map[string]cacheEntry{}}
+	k, ok := sink.(Keeper)
+	if !ok || lay == nil {
+		return c, nil
+	}
+	c.keeper = k
+	layout, err := lay.Fingerprint()
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: cache: %w", err)
+	}
+	cfg := *opts.Config
+	cfg.File = "" // where it was read from does not change what it says
+	conf, err := json.Marshal(struct {
+		Config   config.Config
+		Location string
+	}{cfg, cfg.Location.String()})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: cache: %w", err)
+	}
+	c.settings = fmt.Appendf(nil, "bulletin %s cache %d\x00layout %s\x00config %s\x00", Version, cacheFormat, layout, conf)
+	if opts.NoCache {
+		return c, nil
+	}
+	data, err := k.Existing(CacheName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: cache: %w", err)
+	}
+	var f cacheFile
+	if json.Unmarshal(data, &f) == nil && f.Format == cacheFormat && f.Files != nil {
+		c.old = f.Files
+	}
+	return c, nil
+}
+
+// key is the hash of everything job j's file is made from. ed is the
+// edition it renders (not a Summary's: those are always made).
+func (c *cache) key(j job, ed news.Edition) (string, error) {
+	if c.keeper == nil {
+		return "", nil
+	}
+	h := sha256.New()
+	h.Write(c.settings)
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", j.name, j.out.MediaType, j.out.Scope)
+	if err := json.NewEncoder(h).Encode(ed); err != nil {
+		return "", fmt.Errorf("pipeline: cache key of %s: %w", j.name, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// reuse returns the bytes and warnings the last build made for name when
+// they were made from key and the folder still holds them, and keeps the
+// file; ok is false when name must be rendered.
+func (c *cache) reuse(name, key string) (data []byte, warnings []news.Problem, ok bool, err error) {
+	e, found := c.old[name]
+	if c.keeper == nil || !found || e.Key != key {
+		return nil, nil, false, nil
+	}
+	data, err = c.keeper.Existing(name)
+	if err != nil {
+		return nil, nil, false, nil // gone or unreadable: render it again
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != e.SHA256 {
+		return nil, nil, false, nil // changed by hand since: render it again
+	}
+	if err := c.keeper.Keep(name); err != nil {
+		return nil, nil, false, fmt.Errorf("pipeline: keep %s: %w", name, err)
+	}
+	c.record(name, e)
+	return data, e.Warnings, true, nil
+}
+
+func (c *cache) record(name string, e cacheEntry) {
+	if c.keeper == nil || e.Key == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now[name] = e
+}
+
+// save puts this build's cache into sink. A build of some months keeps
+// the entries of the other months' files, which it left in place.
+func (c *cache) save(sink Sink, partial bool) error {
+	if c.keeper == nil {
+		return nil
+	}
+	if partial {
+		for name, e := range c.old {
+			if _, ok := c.now[name]; !ok {
+				c.now[name] = e
+			}
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(cacheFile{Format: cacheFormat, Files: c.now}); err != nil {
+		return fmt.Errorf("pipeline: cache: %w", err)
+	}
+	if err := sink.Put(CacheName, buf.Bytes()); err != nil {
+		return fmt.Errorf("pipeline: cache: %w", err)
+	}
+	return nil
+}

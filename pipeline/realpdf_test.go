@@ -1,0 +1,155 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"bulletin/internal/testenv"
+	"bulletin/layouts"
+	"bulletin/pipeline/config"
+)
+
+// realPDFs builds the real data's Markdown and feeds and writes their PDFs
+// into a temporary folder, once per test binary.
+func realPDFs(t *testing.T) []string {
+	t.Helper()
+	lay, err := layouts.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var paths []string
+	for _, sub := range []string{"markdown", "feeds"} {
+		src := testenv.Shared(t, "realdata", sub)
+		opts := Options{Config: config.Default(), Sources: os.DirFS(src), SourcesDir: "realdata/" + sub,
+			Published: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+		sink := &memSink{}
+		if _, err := Build(context.Background(), opts, lay, sink); err != nil {
+			t.Fatalf("build %s: %v", sub, err)
+		}
+		for name, data := range sink.files {
+			if !strings.HasSuffix(name, ".pdf") {
+				continue
+			}
+			p := filepath.Join(dir, sub+"-"+name)
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		t.Fatal("the real data made no PDF")
+	}
+	return paths
+}
+
+// The real data's PDFs, built once, read as a typesetter would.
+func TestRealPDFs(t *testing.T) {
+	paths := realPDFs(t)
+	t.Run("no escapes printed", func(t *testing.T) { noEscapes(t, paths) })
+	t.Run("no heading at a page's foot", func(t *testing.T) { noHeadingAtFoot(t, paths) })
+}
+
+// The PDF prints what a reader of the Markdown sees: `\[1]` is "[1]".
+func noEscapes(t *testing.T, paths []string) {
+	pdftotext := testenv.NeedTool(t, "pdftotext")
+	escape := regexp.MustCompile(`\\[>_\[\]*\-#` + "`" + `]`)
+	for _, p := range paths {
+		out, err := exec.Command(pdftotext, p, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext %s: %v", p, err)
+		}
+		for i, l := range strings.Split(string(out), "\n") {
+			if m := escape.FindString(l); m != "" && !strings.Contains(l, `\\`) {
+				t.Errorf("%s line %d prints the escape %q: %s", filepath.Base(p), i+1, m, l)
+			}
+		}
+	}
+}
+
+// stext is what mutool draw -F stext says of a page: its lines, each with
+// the fonts its characters are in.
+type stext struct {
+	Pages []struct {
+		Height float64 `xml:"height,attr"`
+		Blocks []struct {
+			Lines []struct {
+				BBox  string `xml:"bbox,attr"`
+				Fonts []struct {
+					Name  string `xml:"name,attr"`
+					Chars []struct {
+						C string `xml:"c,attr"`
+					} `xml:"char"`
+				} `xml:"font"`
+			} `xml:"line"`
+		} `xml:"block"`
+	} `xml:"page"`
+}
+
+// No page ends with a heading or an item title whose text starts the next
+// page: headings are set in the heading face's bold (item titles, type
+// headings, Markdown levels 1–2) or, one line alone in its block, in the
+// text face's bold (levels 3–6).
+func noHeadingAtFoot(t *testing.T, paths []string) {
+	mutool := testenv.NeedTool(t, "mutool")
+	lay, err := layouts.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pt = 72 / 25.4
+	for _, p := range paths {
+		out, err := exec.Command(mutool, "draw", "-q", "-F", "stext", "-o", "-", p).Output()
+		if err != nil {
+			t.Fatalf("mutool draw %s: %v", p, err)
+		}
+		var doc stext
+		if err := xml.Unmarshal(out, &doc); err != nil {
+			t.Fatalf("stext of %s: %v", p, err)
+		}
+		for pi, pg := range doc.Pages {
+			if pi == 0 || pi == len(doc.Pages)-1 {
+				continue // the cover; the last page has nothing after it
+			}
+			foot := pg.Height - lay.Page.MarginBottom*pt + 2
+			lastY, last, heading := 0.0, "", false
+			for _, bl := range pg.Blocks {
+				for _, ln := range bl.Lines {
+					var x0, y0, x1, y1 float64
+					if _, err := fmt.Sscan(ln.BBox, &x0, &y0, &x1, &y1); err != nil {
+						t.Fatalf("bbox %q: %v", ln.BBox, err)
+					}
+					if y0 < lay.Page.MarginTop*pt-2 || y1 > foot || y1 < lastY {
+						continue
+					}
+					var text strings.Builder
+					head := true
+					for _, f := range ln.Fonts {
+						hb := strings.HasSuffix(f.Name, "headingB") || (strings.HasSuffix(f.Name, "textB") && len(bl.Lines) == 1)
+						for _, c := range f.Chars {
+							text.WriteString(c.C)
+							if strings.TrimSpace(c.C) != "" && !hb {
+								head = false
+							}
+						}
+					}
+					if strings.TrimSpace(text.String()) == "" {
+						continue
+					}
+					lastY, last, heading = y1, text.String(), head
+				}
+			}
+			if heading {
+				t.Errorf("%s page %d ends with the heading %q", filepath.Base(p), pi+1, last)
+			}
+		}
+	}
+}
