@@ -81,7 +81,11 @@ func (b *builder) xmp() []byte {
 		` xmlns:dc="http://purl.org/dc/elements/1.1/"` +
 		` xmlns:xmp="http://ns.adobe.com/xap/1.0/"` +
 		` xmlns:pdf="http://ns.adobe.com/pdf/1.3/"` +
-		` xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">` + "\n")
+		` xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"` +
+		` xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">` + "\n")
+	// PDF/UA-1: the document is tagged (tags.go, structtree.go) and the
+	// tests check the rules listed in the README.
+	sb.WriteString(`<pdfuaid:part>1</pdfuaid:part>` + "\n")
 	sb.WriteString(`<dc:format>application/pdf</dc:format>` + "\n")
 	sb.WriteString(`<dc:title><rdf:Alt><rdf:li xml:lang="x-default">` + xmlText(m.Title) + `</rdf:li></rdf:Alt></dc:title>` + "\n")
 	if m.Author != "" {
@@ -101,7 +105,9 @@ func (b *builder) xmp() []byte {
 	sb.WriteString(`<xmp:MetadataDate>` + date + `</xmp:MetadataDate>` + "\n")
 	sb.WriteString(`<xmpMM:DocumentID>` + id + `</xmpMM:DocumentID>` + "\n")
 	sb.WriteString(`<xmpMM:InstanceID>` + id + `</xmpMM:InstanceID>` + "\n")
-	sb.WriteString("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n")
+	sb.WriteString("</rdf:Description>\n")
+	sb.WriteString(pdfuaExtension)
+	sb.WriteString("</rdf:RDF>\n</x:xmpmeta>\n")
 	sb.WriteString(`<?xpacket end="r"?>`)
 	return []byte(sb.String())
 }
@@ -132,3 +138,23 @@ func withTrailerID(pdf []byte, id [16]byte) []byte {
 	out = append(out, pdf[:at]...)
 	return append(out, tail...)
 }
+
+// pdfuaExtension declares the pdfuaid schema: PDF/A knows only the XMP
+// schemas it lists, and validators reject a property of any other schema
+// that the file does not describe.
+const pdfuaExtension = `<rdf:Description rdf:about=""` +
+	` xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"` +
+	` xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"` +
+	` xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">` + "\n" +
+	`<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">` + "\n" +
+	`<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>` + "\n" +
+	`<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>` + "\n" +
+	`<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>` + "\n" +
+	`<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">` + "\n" +
+	`<pdfaProperty:name>part</pdfaProperty:name>` + "\n" +
+	`<pdfaProperty:valueType>Integer</pdfaProperty:valueType>` + "\n" +
+	`<pdfaProperty:category>internal</pdfaProperty:category>` + "\n" +
+	`<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>` + "\n" +
+	`</rdf:li></rdf:Seq></pdfaSchema:property>` + "\n" +
+	`</rdf:li></rdf:Bag></pdfaExtension:schemas>` + "\n" +
+	`</rdf:Description>` + "\n"

@@ -18,7 +18,9 @@ func (b *builder) cover() {
 	if c.Publisher != "" {
 		b.font(faceHeading, "", s.Small+0.5)
 		b.colour(b.lay.Colours.Muted)
+		b.tag.begin("P")
 		b.spaced(strings.ToUpper(b.clean(c.Publisher)), 0.6, b.lineH(s.Small))
+		b.tag.end()
 		f.Ln(6)
 	}
 
@@ -28,19 +30,25 @@ func (b *builder) cover() {
 	}
 	b.font(faceHeading, "B", s.Title)
 	b.colour(b.lay.Colours.Text)
-	for _, line := range b.wrap(b.clean(title), b.textW()) {
+	b.tag.begin(b.headingRole(1))
+	for _, line := range b.wrapSpaced(b.clean(title), b.textW()) {
 		f.CellFormat(b.textW(), s.Title*1.15*ptToMM, line, "", 1, "L", false, 0, "")
 	}
+	b.tag.end()
 	f.Ln(1)
 	if p := b.period(); p != "" {
 		b.font(faceHeading, "", s.H1)
 		b.colour(b.lay.Colours.Accent)
+		b.tag.begin("P")
 		f.CellFormat(b.textW(), b.lineH(s.H1), b.clean(p), "", 1, "L", false, 0, "")
+		b.tag.end()
 	}
 	f.Ln(4)
-	b.drawColour(b.lay.Colours.Accent)
-	f.SetLineWidth(0.6)
-	f.Line(b.left(), f.GetY(), b.left()+36, f.GetY())
+	b.tag.artifact(func() {
+		b.drawColour(b.lay.Colours.Accent)
+		f.SetLineWidth(0.6)
+		f.Line(b.left(), f.GetY(), b.left()+36, f.GetY())
+	})
 	f.Ln(6)
 
 	b.coverFacts()
@@ -106,7 +114,9 @@ func (b *builder) coverFacts() {
 
 // writeLines prints text wrapped to the text width in the current font.
 func (b *builder) writeLines(text string, lh float64) {
-	for _, line := range b.wrap(b.clean(text), b.textW()) {
+	b.tag.begin("P")
+	defer b.tag.end()
+	for _, line := range b.wrapSpaced(b.clean(text), b.textW()) {
 		b.f.SetX(b.left())
 		b.f.CellFormat(b.textW(), lh, line, "", 1, "L", false, 0, "")
 	}
@@ -121,23 +131,27 @@ func (b *builder) counterBox(sentence string) {
 	lh := b.lineH(size) * 0.95
 	b.font(faceText, "", size)
 	inner := b.textW() - bar - 2*pad
-	lines := b.wrap(b.clean(sentence), inner)
+	lines := b.wrapSpaced(b.clean(sentence), inner)
 	h := float64(len(lines))*lh + 2*pad
 	b.needSpace(h + 4)
 	x, y := b.left(), f.GetY()
 
-	b.drawColour(b.lay.Colours.Rule)
-	f.SetLineWidth(0.2)
-	f.Rect(x, y, b.textW(), h, "D")
-	b.fillColour(b.lay.Colours.Accent)
-	f.Rect(x, y, bar, h, "F")
+	b.tag.artifact(func() {
+		b.drawColour(b.lay.Colours.Rule)
+		f.SetLineWidth(0.2)
+		f.Rect(x, y, b.textW(), h, "D")
+		b.fillColour(b.lay.Colours.Accent)
+		f.Rect(x, y, bar, h, "F")
+	})
 
 	b.colour(b.lay.Colours.Text)
 	f.SetY(y + pad)
+	b.tag.begin("P")
 	for _, line := range lines {
 		f.SetX(x + bar + pad)
 		f.CellFormat(inner, lh, line, "", 1, "L", false, 0, "")
 	}
+	b.tag.end()
 	f.SetY(y + h + 4)
 }
 
@@ -156,15 +170,21 @@ func (b *builder) tally() {
 	for _, tc := range c.Tally {
 		b.colour(b.lay.Colours.Text)
 		f.SetX(b.left())
-		f.CellFormat(width-15, lh, b.clean(tc.Name), "", 0, "L", false, 0, "")
+		b.tag.begin("P")
+		f.CellFormat(width-15, lh, b.clean(tc.Name)+" ", "", 0, "L", false, 0, "")
 		f.CellFormat(15, lh, b.clean(words.Number(tc.Count, b.ed.Meta.Lang)), "", 1, "R", false, 0, "")
+		b.tag.end()
 	}
 	f.Ln(1)
-	b.drawColour(b.lay.Colours.Rule)
-	f.SetLineWidth(0.2)
-	f.Line(b.left(), f.GetY(), b.left()+width, f.GetY())
+	b.tag.artifact(func() {
+		b.drawColour(b.lay.Colours.Rule)
+		f.SetLineWidth(0.2)
+		f.Line(b.left(), f.GetY(), b.left()+width, f.GetY())
+	})
 	f.Ln(1)
 	b.font(faceText, "B", s.Body)
 	f.SetX(b.left())
+	b.tag.begin("P")
 	f.CellFormat(width, lh, b.clean(c.TotalText), "", 1, "R", false, 0, "")
+	b.tag.end()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"sync"
@@ -54,6 +55,14 @@ type objectFixer interface {
 	fix(num int, obj []byte) []byte
 }
 
+// objectAdder is an objectFixer that also adds objects (the structure
+// tree): reserve tells it the number of the first before the scan, added
+// gives them, numbered on from there, after every fix.
+type objectAdder interface {
+	reserve(next int)
+	added() ([][]byte, error)
+}
+
 // rewrite is deflatePages with fx (when not nil) applied to the other objects.
 func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 	objs, xrefAt, err := objectSpans(pdf)
@@ -76,6 +85,10 @@ func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 	zw := d.get()
 	defer d.put(zw)
 	var z bytes.Buffer
+	adder, _ := fx.(objectAdder)
+	if adder != nil {
+		adder.reserve(len(objs) + 1)
+	}
 	if fx != nil {
 		for _, o := range objs {
 			if obj := pdf[o.at:o.end]; !isPlainStream(obj) {
@@ -109,9 +122,19 @@ func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 		out.Write(z.Bytes())
 		out.WriteString("\nendstream\nendobj\n")
 	}
+	if adder != nil {
+		more, err := adder.added()
+		if err != nil {
+			return nil, err
+		}
+		for _, obj := range more {
+			offsets = append(offsets, out.Len())
+			out.Write(obj)
+		}
+	}
 	newXref := out.Len()
 	out.WriteString("xref\n0 ")
-	out.WriteString(strconv.Itoa(len(objs) + 1))
+	out.WriteString(strconv.Itoa(len(offsets)))
 	out.WriteString("\n0000000000 65535 f \n")
 	for _, at := range offsets[1:] {
 		fmt.Fprintf(out, "%010d 00000 n \n", at)
@@ -121,12 +144,18 @@ func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 	if sx < 0 {
 		return nil, errors.New("pdf: compress pages: no startxref")
 	}
+	if len(offsets) != len(objs)+1 {
+		tail = sizeRe.ReplaceAll(tail[:sx:sx], []byte("\n/Size "+strconv.Itoa(len(offsets))+"\n"))
+		sx = len(tail)
+	}
 	out.Write(tail[:sx])
 	out.WriteString("startxref\n")
 	out.WriteString(strconv.Itoa(newXref))
 	out.WriteString("\n%%EOF\n")
 	return out.Bytes(), nil
 }
+
+var sizeRe = regexp.MustCompile(`\n/Size \d+\n`)
 
 // objectSpans reads the cross-reference table of a file with one table and
 // objects numbered 1…n, as fpdf writes, and returns the objects in file

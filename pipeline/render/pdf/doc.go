@@ -53,6 +53,8 @@ type builder struct {
 	lines      map[int]brokenParagraph
 	paraSeq    int // paragraphs set so far in this pass, the key of lines
 	parsed     map[string]parsedBody
+	tag        *tagger // the structure, in the second pass (tags.go)
+	hlevel     int     // the last heading level tagged
 }
 
 // parsedBody is a Markdown body and its syntax tree, which refers to it.
@@ -95,6 +97,7 @@ func (b *builder) build(ctx context.Context) error {
 	n := 0
 	for gi, g := range b.month.Types {
 		b.where, b.at = "type "+strconv.Quote(g.Name), news.Origin{}
+		b.tag.begin("Sect")
 		b.typeHeading(g, gi == 0)
 		for i, it := range g.Items {
 			if err := ctx.Err(); err != nil {
@@ -103,6 +106,7 @@ func (b *builder) build(ctx context.Context) error {
 			b.item(n, it, g, i == 0)
 			n++
 		}
+		b.tag.end()
 	}
 	if err := b.f.Error(); err != nil {
 		return fmt.Errorf("pdf: layout: %w", err)
@@ -114,6 +118,7 @@ func (b *builder) build(ctx context.Context) error {
 func (b *builder) setup() {
 	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: b.r.pageSize})
 	b.f = f
+	b.tag = newTagger(f, b.known != nil)
 	b.registered = map[string]bool{}
 	p := b.lay.Page
 	f.SetMargins(p.MarginLeft, p.MarginTop, p.MarginRight)
@@ -136,8 +141,8 @@ func (b *builder) setup() {
 
 	// fpdf restores the body's font after the page furniture is drawn;
 	// the builder's idea of the current font must follow it.
-	f.SetHeaderFuncMode(func() { saved := b.current; b.header(); b.current = saved }, true)
-	f.SetFooterFunc(func() { saved := b.current; b.footer(); b.current = saved })
+	f.SetHeaderFuncMode(func() { saved := b.current; b.tag.pageStart(b.header); b.current = saved }, true)
+	f.SetFooterFunc(func() { saved := b.current; b.tag.pageEnd(b.footer); b.current = saved })
 
 	for range b.month.Count() {
 		b.links = append(b.links, f.AddLink())
@@ -213,10 +218,12 @@ func (b *builder) needSpace(h float64) {
 
 // rule draws a horizontal line across the text width at the current y.
 func (b *builder) rule(c layouts.Colour, widthMM float64) {
-	b.drawColour(c)
-	b.f.SetLineWidth(widthMM)
-	y := b.f.GetY()
-	b.f.Line(b.left(), y, b.left()+b.textW(), y)
+	b.tag.artifact(func() {
+		b.drawColour(c)
+		b.f.SetLineWidth(widthMM)
+		y := b.f.GetY()
+		b.f.Line(b.left(), y, b.left()+b.textW(), y)
+	})
 }
 
 // header is the running head: publisher · period over a hairline.
@@ -287,25 +294,35 @@ func (b *builder) contents() {
 	if label == "" {
 		label = "Contents"
 	}
+	b.tag.begin(b.headingRole(2))
 	b.f.CellFormat(b.textW(), b.lineH(s.H1), b.clean(label), "", 1, "L", false, 0, "")
+	b.tag.end()
 	b.f.Ln(2)
 	b.rule(b.lay.Colours.Accent, 0.4)
 	b.f.Ln(6)
 
 	n := 0
+	b.tag.begin("TOC")
 	for _, g := range b.month.Types {
 		b.needSpace(b.lineH(s.H3) + 2 + b.lineH(s.Body))
 		b.font(faceHeading, "B", s.H3)
 		b.colour(b.lay.Colours.Accent)
+		b.tag.begin("TOCI")
+		b.tag.begin("P")
 		b.f.CellFormat(b.textW(), b.lineH(s.H3), b.clean(g.Name), "", 1, "L", false, 0, "")
+		b.tag.end()
 		b.f.Ln(1)
+		b.tag.begin("TOC")
 		for _, it := range g.Items {
 			b.where, b.at = "item "+strconv.Quote(it.Title), it.Origin()
 			b.contentsEntry(n, it)
 			n++
 		}
+		b.tag.end()
+		b.tag.end()
 		b.f.Ln(4)
 	}
+	b.tag.end()
 }
 
 // contentsHeight is the height contents() takes, measured as it sets it.
@@ -334,11 +351,13 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	numW := b.width("0000")
 	gap := 3.0
 	indent := 4.0
-	lines := b.wrap(b.clean(it.Title), b.textW()-indent-numW-gap)
+	lines := b.wrapSpaced(b.clean(it.Title), b.textW()-indent-numW-gap)
 	h := float64(len(lines)) * lh
 	b.needSpace(h + 1.5)
 	y0 := b.f.GetY()
 	b.colour(b.lay.Colours.Text)
+	b.tag.begin("TOCI")
+	b.tag.begin("Link")
 	for i, line := range lines {
 		b.f.SetX(b.left() + indent)
 		b.f.CellFormat(b.width(line), lh, line, "", 0, "L", false, 0, "")
@@ -355,7 +374,9 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 		k := int((end - x) / dw)
 		if k > 0 {
 			b.f.SetX(end - float64(k)*dw)
-			b.f.CellFormat(float64(k)*dw, lh, strings.Repeat(dot, k), "", 0, "L", false, 0, "")
+			b.tag.artifact(func() {
+				b.f.CellFormat(float64(k)*dw, lh, strings.Repeat(dot, k), "", 0, "L", false, 0, "")
+			})
 		}
 	}
 	page := ""
@@ -366,6 +387,9 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	b.f.SetX(b.left() + b.textW() - numW)
 	b.f.CellFormat(numW, lh, page, "", 1, "R", false, 0, "")
 	b.f.Link(b.left(), y0, b.textW(), h, b.links[n])
+	b.tag.annot()
+	b.tag.end()
+	b.tag.end()
 	b.f.Ln(1.5)
 }
 
@@ -384,9 +408,11 @@ func (b *builder) typeHeading(g news.TypeGroup, first bool) {
 	b.colour(b.lay.Colours.Accent)
 	name := b.clean(g.Name)
 	b.f.Bookmark(name, 0, -1)
-	for _, line := range b.wrap(name, b.textW()) {
+	b.tag.begin(b.headingRole(2))
+	for _, line := range b.wrapSpaced(name, b.textW()) {
 		b.f.CellFormat(b.textW(), b.lineH(s.H1), line, "", 1, "L", false, 0, "")
 	}
+	b.tag.end()
 	b.f.Ln(2)
 	b.rule(b.lay.Colours.Accent, 0.4)
 	b.f.Ln(8)
@@ -404,17 +430,19 @@ func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
 	titleLH := b.lineH(s.H2) * 0.9
 	b.font(faceHeading, "B", s.H2)
 	title := b.clean(it.Title)
-	lines := b.wrap(title, b.textW())
+	lines := b.wrapSpaced(title, b.textW())
 	// Keep the title with its meta line and the first lines of the body;
 	// items after the first of a page are set off by a short hairline.
 	const sepSpace = 12.0
 	need := float64(len(lines))*titleLH + b.lineH(s.Small) + 3*b.lineH(s.Body) + 4
 	if !first && b.f.GetY()+sepSpace+need <= b.bottom() {
 		b.f.Ln(2)
-		b.drawColour(b.lay.Colours.Rule)
-		b.f.SetLineWidth(0.2)
-		y := b.f.GetY()
-		b.f.Line(b.left(), y, b.left()+20, y)
+		b.tag.artifact(func() {
+			b.drawColour(b.lay.Colours.Rule)
+			b.f.SetLineWidth(0.2)
+			y := b.f.GetY()
+			b.f.Line(b.left(), y, b.left()+20, y)
+		})
 		b.f.Ln(sepSpace - 2)
 	} else {
 		b.needSpace(need)
@@ -424,10 +452,13 @@ func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
 	b.itemPages[n] = b.f.PageNo()
 	b.f.Bookmark(title, 1, -1)
 	b.colour(b.lay.Colours.Text)
+	b.tag.beginItem(it.LangOrGuess(), b.ed.Meta.Lang)
+	b.tag.begin(b.headingRole(3))
 	for _, line := range lines {
 		b.f.SetX(b.left())
 		b.f.CellFormat(b.textW(), titleLH, line, "", 1, "L", false, 0, "")
 	}
+	b.tag.end()
 	b.f.Ln(1)
 	b.metaLine(it, g)
 	b.f.Ln(3)
@@ -437,6 +468,7 @@ func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
 	}
 	b.markdown(it.Body)
 	b.itemLinks(it)
+	b.tag.end()
 }
 
 // itemLinks prints, under the body, the item's tags and its link on the
@@ -504,10 +536,12 @@ func (b *builder) metaLine(it news.Item, g news.TypeGroup) {
 		b.paraRuns(runs, lh, false, false)
 		return
 	}
+	b.tag.begin("P")
 	for _, r := range runs {
 		b.setStyle(r.st)
 		b.f.CellFormat(b.measure(r.st, r.text), lh, r.text, "", 0, "L", false, 0, "")
 	}
+	b.tag.end()
 	b.f.Ln(lh)
 }
 

@@ -121,10 +121,12 @@ func (b *builder) block(n ast.Node, depth int) {
 	case *ast.ThematicBreak:
 		b.needSpace(lh)
 		b.f.Ln(lh * 0.4)
-		b.drawColour(b.lay.Colours.Rule)
-		b.f.SetLineWidth(0.2)
-		y := b.f.GetY()
-		b.f.Line(b.leftMargin()+b.textW()/3, y, b.left()+b.textW()*2/3, y)
+		b.tag.artifact(func() {
+			b.drawColour(b.lay.Colours.Rule)
+			b.f.SetLineWidth(0.2)
+			y := b.f.GetY()
+			b.f.Line(b.leftMargin()+b.textW()/3, y, b.left()+b.textW()*2/3, y)
+		})
 		b.f.Ln(lh * 0.8)
 	case *east.Table:
 		b.table(n)
@@ -199,7 +201,9 @@ func (b *builder) heading(h *ast.Heading) {
 	next := b.keepHeight(h.NextSibling())
 	b.needSpace(saved.lh*0.3 + float64(len(lines))*lh + saved.lh*0.2 + next)
 	b.f.Ln(saved.lh * 0.3)
+	b.tag.begin(b.headingRole(3 + h.Level))
 	b.placeLines(lines, x, width, lh, false, false)
+	b.tag.end()
 	b.f.Ln(saved.lh * 0.2)
 }
 
@@ -211,6 +215,8 @@ func (b *builder) list(l *ast.List, depth int) {
 	if num == 0 {
 		num = 1
 	}
+	b.tag.begin("L")
+	defer b.tag.end()
 	for it := l.FirstChild(); it != nil; it = it.NextSibling() {
 		marker := "•"
 		switch {
@@ -221,7 +227,8 @@ func (b *builder) list(l *ast.List, depth int) {
 			marker = "–"
 		}
 		b.needSpace(b.inl.lh)
-		b.marker = &pendingMarker{text: marker, x: lm, w: indent, size: b.inl.size}
+		li := b.tag.begin("LI")
+		b.marker = &pendingMarker{text: marker, x: lm, w: indent, size: b.inl.size, li: li}
 		if first := it.FirstChild(); first == nil || (first.Kind() != ast.KindParagraph && first.Kind() != ast.KindTextBlock) {
 			// Nothing to carry the marker: print it now.
 			m := b.marker
@@ -229,13 +236,18 @@ func (b *builder) list(l *ast.List, depth int) {
 			b.font(faceText, "", m.size)
 			b.colour(b.lay.Colours.Accent)
 			b.f.SetX(lm)
+			b.tag.begin("Lbl")
 			b.f.CellFormat(indent, b.inl.lh, b.clean(marker), "", 0, "L", false, 0, "")
+			b.tag.end()
 		}
 		b.f.SetLeftMargin(lm + indent)
 		b.f.SetX(lm + indent)
+		b.tag.begin("LBody")
 		for c := it.FirstChild(); c != nil; c = c.NextSibling() {
 			b.block(c, depth+1)
 		}
+		b.tag.end()
+		b.tag.end()
 		b.marker = nil
 		b.f.SetLeftMargin(lm)
 		b.f.SetX(lm)
@@ -254,9 +266,11 @@ func (b *builder) blockquote(q *ast.Blockquote, depth int) {
 	startPage, startY := b.f.PageNo(), b.f.GetY()
 	b.f.SetLeftMargin(lm + indent)
 	b.f.SetX(lm + indent)
+	b.tag.begin("BlockQuote")
 	for c := q.FirstChild(); c != nil; c = c.NextSibling() {
 		b.block(c, depth)
 	}
+	b.tag.end()
 	b.f.SetLeftMargin(lm)
 	b.f.SetX(lm)
 	// The last block left paragraph spacing below; the bar stops above it.
@@ -281,9 +295,11 @@ func (b *builder) bar(x float64, startPage int, y0 float64, endPage int, y1 floa
 			continue
 		}
 		b.f.SetPage(p)
-		b.drawColour(b.lay.Colours.Accent)
-		b.f.SetLineWidth(0.6)
-		b.f.Line(x, from, x, to)
+		b.tag.decoration(func() {
+			b.drawColour(b.lay.Colours.Accent)
+			b.f.SetLineWidth(0.6)
+			b.f.Line(x, from, x, to)
+		})
 	}
 	b.f.SetPage(endPage)
 }
@@ -302,6 +318,8 @@ func (b *builder) codeBlock(lines *text.Segments) {
 	b.font(faceMono, "", size)
 	b.colour(b.lay.Colours.Text)
 	b.fillColour(codeFill)
+	b.tag.begin("Code")
+	defer b.tag.end()
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
 		raw := strings.TrimRight(string(seg.Value(b.inl.src)), "\r\n")
@@ -481,7 +499,7 @@ func (b *builder) inlineNode(n ast.Node) {
 		// A local image is drawn on a line of its own; otherwise its alt
 		// text stands in, in italic (resolveImage warns).
 		if ref := b.resolveImage(n, true); ref != nil {
-			b.runs = append(b.runs, textRun{img: ref})
+			b.runs = append(b.runs, textRun{img: ref, alt: plainText(n, src)})
 			return
 		}
 		b.inl.italic++

@@ -35,6 +35,7 @@ type textRun struct {
 	st   style
 	brk  bool
 	img  *imageRef
+	alt  string // an image's text alternative
 }
 
 // frag is the part of a word in one style.
@@ -485,7 +486,9 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.font(faceText, "", m.size)
 		b.colour(b.lay.Colours.Accent)
 		b.f.SetXY(m.x, y)
+		b.tag.beginUnder(m.li, "Lbl")
 		b.f.CellFormat(m.w, lh, b.clean(m.text), "", 0, "L", false, 0, "")
+		b.tag.end()
 	}
 	extra := 0.0
 	if justify && !l.last && len(l.words) > 1 {
@@ -499,7 +502,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.colour(st.colour)
 		if extra == 0 {
 			_, size := b.f.GetFontSize()
-			b.f.Text(x, y+0.5*lh+0.3*size, text)
+			b.f.Text(x, y+0.5*lh+0.3*size, text+lineEnd(l))
 			return
 		}
 		// fpdf justifies a UTF-8 line by moving each space (TJ): the same
@@ -509,6 +512,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.f.SetAutoPageBreak(false, 0)
 		b.f.CellFormat(width, lh, text, "", 0, "J", false, 0, "")
 		b.f.SetAutoPageBreak(true, b.lay.Page.MarginBottom)
+		b.spaceAt(l, x+width, y+0.5*lh)
 		return
 	}
 	for i, wd := range l.words {
@@ -518,7 +522,10 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 			// Text at the baseline CellFormat would use (cell margins are
 			// 0): the same output at a fraction of the cost per word.
 			_, size := b.f.GetFontSize()
-			b.f.Text(x, y+0.5*lh+0.3*size, f.text)
+			if f.st.link != "" {
+				b.tag.begin("Link")
+			}
+			b.f.Text(x, y+0.5*lh+0.3*size, f.text+wordEnd(l, i, f))
 			if f.st.link != "" {
 				// The link covers the space after it when the next word is
 				// in the same link, so the target has no holes.
@@ -527,11 +534,14 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 					lw += wd.space + extra
 				}
 				b.f.LinkString(x, y, lw, lh, f.st.link)
+				b.tag.annot()
+				b.tag.end()
 			}
 			x += f.w
 		}
 		x += wd.space + extra
 	}
+	b.spaceAt(l, x, y+0.5*lh)
 }
 
 // plainLine is the text of a line whose words are all in one style, without
@@ -600,6 +610,8 @@ func (b *builder) placeLines(lines []line, x, width, lh float64, justify, keep b
 func (b *builder) paraRuns(runs []textRun, lh float64, justify, hyph bool) {
 	x := b.leftMargin()
 	width := b.left() + b.textW() - x
+	b.tag.begin("P")
+	defer b.tag.end()
 	start := 0
 	flushText := func(end int) {
 		if lines := b.paragraphLines(runs[start:end], width, hyph, justify); len(lines) > 0 {
@@ -609,7 +621,7 @@ func (b *builder) paraRuns(runs []textRun, lh float64, justify, hyph bool) {
 	for i, r := range runs {
 		if r.img != nil {
 			flushText(i)
-			b.drawImage(r.img, x, width)
+			b.tag.figure(r.alt, func() { b.drawImage(r.img, x, width) })
 			start = i + 1
 		}
 	}
@@ -654,4 +666,5 @@ type pendingMarker struct {
 	text string
 	x, w float64
 	size float64
+	li   *element // the list item it labels
 }

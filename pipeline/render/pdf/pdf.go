@@ -285,5 +285,5 @@ func (b *builder) tidier() *tidier {
 			titles = append(titles, b.clean(it.Title))
 		}
 	}
-	return newTidier(b.ed.Meta.Published, b.docID(), titles)
+	return newTidier(b.ed.Meta.Published, b.docID(), titles).withTags(b.tag)
 }

@@ -106,6 +106,8 @@ func (b *builder) table(t *east.Table) {
 		y := b.f.GetY()
 		x := x0
 		header := ri < headerRows
+		b.tag.begin("TR")
+		defer b.tag.end()
 		b.drawColour(b.lay.Colours.Rule)
 		b.f.SetLineWidth(0.2)
 		b.fillColour(codeFill)
@@ -114,9 +116,10 @@ func (b *builder) table(t *east.Table) {
 			if header {
 				style = "FD"
 			}
-			b.f.Rect(x, y, widths[i], heights[ri], style)
+			b.tag.artifact(func() { b.f.Rect(x, y, widths[i], heights[ri], style) })
 			if i < len(rows[ri]) {
 				c := rows[ri][i]
+				b.tag.beginCell(header)
 				ly := y + vpad
 				for _, l := range c.lines {
 					off := 0.0
@@ -129,13 +132,16 @@ func (b *builder) table(t *east.Table) {
 					b.drawLine(l, x+hpad+off, ly, widths[i]-2*hpad, lh, false)
 					ly += lh
 				}
+				b.tag.end()
 			}
 			x += widths[i]
 		}
 		if header {
-			b.drawColour(b.lay.Colours.Accent)
-			b.f.SetLineWidth(0.4)
-			b.f.Line(x0, y+heights[ri], x0+avail, y+heights[ri])
+			b.tag.artifact(func() {
+				b.drawColour(b.lay.Colours.Accent)
+				b.f.SetLineWidth(0.4)
+				b.f.Line(x0, y+heights[ri], x0+avail, y+heights[ri])
+			})
 		}
 		b.f.SetXY(x0, y+heights[ri])
 	}
@@ -146,11 +152,13 @@ func (b *builder) table(t *east.Table) {
 		first += heights[ri]
 	}
 	b.needSpace(first + 1)
+	b.tag.begin("Table")
+	defer b.tag.end()
 	for ri := range rows {
 		if b.f.GetY()+heights[ri] > b.bottom() && ri >= headerRows {
 			b.f.AddPage()
 			for h := range headerRows {
-				drawRow(h)
+				b.tag.artifact(func() { drawRow(h) }) // read once, at the top
 			}
 		}
 		drawRow(ri)

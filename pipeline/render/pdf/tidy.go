@@ -41,6 +41,33 @@ type tidier struct {
 	counts   map[int]int
 	destSeen int // internal links met so far, in file order
 	dests    int // internal links in the file
+
+	tree       *structTree      // nil for an untagged document
+	annotDicts map[int][][]byte // by page number: its fixed annotations
+}
+
+// withTags makes the tidier write the structure tree the tagger recorded.
+func (t *tidier) withTags(tags *tagger) *tidier {
+	if tags != nil {
+		t.tree = newStructTree(tags)
+		t.annotDicts = map[int][][]byte{}
+	}
+	return t
+}
+
+func (t *tidier) reserve(next int) {
+	if t.tree != nil {
+		t.tree.reserve(next)
+	}
+}
+
+func (t *tidier) added() ([][]byte, error) {
+	if t.tree == nil {
+		return nil, nil
+	}
+	t.tree.setPages(t.pages)
+	objs := t.tree.objects(t.annotDicts)
+	return objs, t.tree.err
 }
 
 func newTidier(published time.Time, seed [16]byte, titles []string) *tidier {
@@ -113,8 +140,21 @@ func (t *tidier) fix(num int, obj []byte) []byte {
 		if n := t.visible(num); n > 0 {
 			out = bytes.Replace(body, countZero, fmt.Appendf(nil, "\n/Count %d>>", n), 1)
 		}
-	case bytes.HasPrefix(body, []byte("<</Type /Page\n")) && bytes.Contains(body, linkAnnot):
-		out = t.annotations(body)
+	case bytes.HasPrefix(body, []byte("<</Type /Page\n")):
+		out = body
+		if bytes.Contains(body, linkAnnot) {
+			out = t.annotations(body)
+		}
+		if t.tree != nil {
+			if len(t.tree.pageOf) == 0 {
+				t.tree.setPages(t.pages)
+			}
+			n := t.pages[num]
+			t.annotDicts[n] = t.tree.annotations(n, out)
+			if tagged := t.tree.page(n, out); tagged != nil {
+				out = tagged
+			}
+		}
 	case bytes.Contains(body, []byte("/BaseFont /utf8")) || bytes.Contains(body, []byte("/FontName /utf8")):
 		out = fontNameRe.ReplaceAllFunc(body, func(m []byte) []byte {
 			sub := fontNameRe.FindSubmatch(m)
@@ -137,6 +177,9 @@ func (t *tidier) catalogue(body []byte) []byte {
 	sb.Write(body[:end])
 	sb.WriteString("/ViewerPreferences << /DisplayDocTitle true >>\n")
 	sb.WriteString("/PageLabels << /Nums [0 << /S /D >>] >>\n")
+	if t.tree != nil {
+		sb.WriteString(t.tree.catalogue())
+	}
 	sb.Write(body[end:])
 	return sb.Bytes()
 }
