@@ -79,7 +79,10 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	cat := &Catalogue{Files: read.Files, Problems: read.Problems}
-	items, problems := normalise.New(cfg).Items(read.Items)
+	items, problems, err := normalise.New(cfg).ItemsContext(ctx, read.Items)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
 	cat.Items = items
 	cat.Problems = append(cat.Problems, problems...)
 	problems, err = asset.Resolve(ctx, opts.Sources, opts.SourcesDir, markup.New(cfg.AllowHTML), items)

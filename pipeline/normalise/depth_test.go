@@ -1,8 +1,13 @@
 package normalise
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+
+	"bulletin/pipeline/config"
+	"bulletin/pipeline/news"
 )
 
 func TestFlattenDeepNesting(t *testing.T) {
@@ -39,5 +44,18 @@ func TestFlattenDeepNesting(t *testing.T) {
 				t.Errorf("the text after the markers was lost: %q", cut)
 			}
 		})
+	}
+}
+
+// Ctrl-C reaches normalising: a cancelled context stops it with ctx's error.
+func TestItemsContextCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	items := []news.Item{{Title: "A statement", Body: "Text.", Origins: []news.Origin{{File: "a.md", Line: 1}}}}
+	if _, _, err := New(config.Default()).ItemsContext(ctx, items); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if out, _, err := New(config.Default()).ItemsContext(context.Background(), items); err != nil || len(out) != 1 {
+		t.Errorf("not cancelled: %d items, %v", len(out), err)
 	}
 }

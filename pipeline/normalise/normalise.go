@@ -53,17 +53,27 @@ func New(cfg *config.Config) *Normaliser {
 // in a deterministic order, and a problem for every merge and every
 // explicit type the vocabulary does not know.
 func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
+	out, problems, _ := n.ItemsContext(context.Background(), items)
+	return out, problems
+}
+
+// ItemsContext is Items that stops between passes, and hands out no more
+// items within a pass, once ctx is done (Ctrl-C); its error is then ctx's.
+func (n *Normaliser) ItemsContext(ctx context.Context, items []news.Item) ([]news.Item, []news.Problem, error) {
 	var problems []news.Problem
 	out := make([]news.Item, 0, len(items))
 	items = append([]news.Item(nil), items...) // the caller's are left as they were
-	cleanTexts(items, n.lang)
+	cleanTexts(ctx, items, n.lang)
 	problems = append(problems, nesting(items)...)
 	if n.keepHTML {
-		problems = append(problems, n.sanitise(items)...)
+		problems = append(problems, n.sanitise(ctx, items)...)
 	} else {
-		problems = append(problems, n.htmlBlocks(items)...)
+		problems = append(problems, n.htmlBlocks(ctx, items)...)
 	}
-	problems = append(problems, n.links(items)...)
+	problems = append(problems, n.links(ctx, items)...)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("normalise: %w", err)
+	}
 	for _, it := range items {
 		if it.TypeExplicit {
 			key, ok := n.typeKey(it.Type)
@@ -83,14 +93,14 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 	out, merged := mergeDuplicates(out)
 	problems = append(problems, merged...)
 	assignIDs(out)
-	return out, problems
+	return out, problems, nil
 }
 
 // cleanTexts cleans every item's texts in place. Unicode normalisation is
 // most of a normalising pass, and each item's is its own: the items are
 // shared out among the cores.
-func cleanTexts(items []news.Item, lang string) {
-	parallel.For(context.Background(), len(items), func(i int) {
+func cleanTexts(ctx context.Context, items []news.Item, lang string) {
+	parallel.For(ctx, len(items), func(i int) {
 		it := &items[i]
 		l := it.Lang
 		if l == "" {
@@ -119,9 +129,9 @@ func texts(ss []string) []string {
 
 // htmlBlocks converts each body's raw HTML blocks to Markdown, with a
 // warning per item that lost any element.
-func (n *Normaliser) htmlBlocks(items []news.Item) []news.Problem {
+func (n *Normaliser) htmlBlocks(ctx context.Context, items []news.Item) []news.Problem {
 	found := make([]*news.Problem, len(items))
-	parallel.For(context.Background(), len(items), func(i int) {
+	parallel.For(ctx, len(items), func(i int) {
 		it := &items[i]
 		body, lost := convertHTMLBlocks(n.md, it.Body)
 		it.Body = body
@@ -141,9 +151,9 @@ func (n *Normaliser) htmlBlocks(items []news.Item) []news.Problem {
 // sanitise cuts each body's raw HTML down to the safe subset, with a
 // warning per item that lost any of it and an error per item whose HTML is
 // not well-formed.
-func (n *Normaliser) sanitise(items []news.Item) []news.Problem {
+func (n *Normaliser) sanitise(ctx context.Context, items []news.Item) []news.Problem {
 	found := make([][]news.Problem, len(items))
-	parallel.For(context.Background(), len(items), func(i int) {
+	parallel.For(ctx, len(items), func(i int) {
 		it := &items[i]
 		body, removed, err := n.san.body(n.mdHTML, it.Body)
 		it.Body = body
@@ -167,9 +177,9 @@ func (n *Normaliser) sanitise(items []news.Item) []news.Problem {
 // address, or plain text when it has none, with a warning per item that
 // lost any. Bodies are independent: they are shared out among the cores,
 // and the warnings come back in item order.
-func (n *Normaliser) links(items []news.Item) []news.Problem {
+func (n *Normaliser) links(ctx context.Context, items []news.Item) []news.Problem {
 	found := make([]*news.Problem, len(items))
-	parallel.For(context.Background(), len(items), func(i int) {
+	parallel.For(ctx, len(items), func(i int) {
 		it := &items[i]
 		body, lost := resolveLinks(n.md, it.Body, it.URL)
 		it.Body = body
