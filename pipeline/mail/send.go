@@ -21,7 +21,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 
-	"bulletin/pipeline/mail/lockfile"
+	"bulletin/pipeline/lockfile"
 )
 
 // Server says where and how to send.

@@ -21,6 +21,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"bulletin/pipeline/lockfile"
 )
 
 // File is one output: a name relative to the folder and its bytes.
@@ -140,8 +142,11 @@ func (s *Stage) lockDir() error {
 	if err != nil {
 		return fmt.Errorf("outdir: open %s: %w", s.dir, err)
 	}
-	if err := flock(f); err != nil {
+	if err := lockfile.Flock(f); err != nil {
 		f.Close()
+		if errors.Is(err, lockfile.ErrBusy) {
+			err = ErrBusy
+		}
 		return fmt.Errorf("outdir: %s: %w", s.dir, err)
 	}
 	s.lock = f

@@ -22,7 +22,7 @@ import (
 	"strings"
 	"time"
 
-	"bulletin/pipeline/mail/lockfile"
+	"bulletin/pipeline/lockfile"
 )
 
 // Entry is one suppressed address.

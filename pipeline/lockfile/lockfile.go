@@ -1,5 +1,6 @@
 // Package lockfile keeps two bulletin processes from doing the same job at
-// once: a mailing of one month, an update of the suppression list. The lock
+// once: a mailing of one month, an update of the suppression list, a build
+// into one output folder (which flocks the folder itself). The lock
 // is an flock on a file, which the kernel drops when the process ends,
 // however it ends: a lock left by a killed run is simply taken over.
 package lockfile
@@ -25,7 +26,7 @@ func Take(path string) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	if err := flock(f); err != nil {
+	if err := Flock(f); err != nil {
 		defer f.Close()
 		if errors.Is(err, ErrBusy) {
 			holder, _ := os.ReadFile(path)

@@ -8,7 +8,10 @@ import (
 	"syscall"
 )
 
-func flock(f *os.File) error {
+// Flock takes f's exclusive lock without waiting (ErrBusy when another
+// process holds it); the kernel drops it when the process ends, however it
+// ends. Closing f releases it.
+func Flock(f *os.File) error {
 	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 	if errors.Is(err, syscall.EWOULDBLOCK) {
 		return ErrBusy
