@@ -22,6 +22,33 @@ func coverBody(b *book) string {
 		"<img src=\"../%s\" alt=\"%s\" role=\"doc-cover\" />\n</section>", coverImage, esc(coverAlt(b)))
 }
 
+// WriteCoverFacts writes what a cover says as of the publication date —
+// the date, the clocks, the contact block, the counters — as paragraphs
+// that read the same in XHTML and HTML; published labels the date. The
+// EPUB's title page and the web edition's index share it.
+func WriteCoverFacts(s *strings.Builder, c news.Cover, published string) {
+	if c.Published != "" {
+		fmt.Fprintf(s, "<p class=\"published\">%s %s</p>\n", esc(published), esc(c.Published))
+	}
+	if len(c.Clocks) > 0 {
+		clocks := make([]string, len(c.Clocks))
+		for i, k := range c.Clocks {
+			clocks[i] = esc(k.Place + " " + k.Time)
+		}
+		fmt.Fprintf(s, "<p class=\"clocks\">%s</p>\n", strings.Join(clocks, " · "))
+	}
+	if len(c.Contact) > 0 {
+		lines := make([]string, len(c.Contact))
+		for i, l := range c.Contact {
+			lines[i] = esc(l)
+		}
+		fmt.Fprintf(s, "<p class=\"contact\">%s</p>\n", strings.Join(lines, "<br />"))
+	}
+	for _, k := range c.Counters {
+		fmt.Fprintf(s, "<p class=\"counter\">%s</p>\n", esc(k))
+	}
+}
+
 // titleBody is the title page: the same words as the PDF cover, as text for
 // screen readers, searching and small screens.
 func titleBody(b *book) string {
@@ -35,27 +62,7 @@ func titleBody(b *book) string {
 	if c.Period != "" {
 		fmt.Fprintf(&s, "<p class=\"period\">%s</p>\n", esc(c.Period))
 	}
-	if c.Published != "" {
-		label := firstNonEmpty(b.ed.Meta.Labels.Published, "Published")
-		fmt.Fprintf(&s, "<p class=\"published\">%s %s</p>\n", esc(label), esc(c.Published))
-	}
-	if len(c.Clocks) > 0 {
-		clocks := make([]string, len(c.Clocks))
-		for i, k := range c.Clocks {
-			clocks[i] = esc(k.Place + " " + k.Time)
-		}
-		fmt.Fprintf(&s, "<p class=\"clocks\">%s</p>\n", strings.Join(clocks, " · "))
-	}
-	if len(c.Contact) > 0 {
-		lines := make([]string, len(c.Contact))
-		for i, l := range c.Contact {
-			lines[i] = esc(l)
-		}
-		fmt.Fprintf(&s, "<p class=\"contact\">%s</p>\n", strings.Join(lines, "<br />"))
-	}
-	for _, k := range c.Counters {
-		fmt.Fprintf(&s, "<p class=\"counter\">%s</p>\n", esc(k))
-	}
+	WriteCoverFacts(&s, c, firstNonEmpty(b.ed.Meta.Labels.Published, "Published"))
 	writeTally(&s, b)
 	s.WriteString("</section>")
 	return s.String()

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/render/epub"
 )
 
 // siteCSS follows the book's style sheet: the few rules the site's own
@@ -92,26 +93,7 @@ func indexPage(ed news.Edition, eds []edition, whole []link) string {
 	s.WriteString(head(ed, siteTitle(ed)))
 	s.WriteString("<main id=\"main\">\n")
 	fmt.Fprintf(&s, "<h1>%s</h1>\n<div class=\"facts\">\n", esc(siteTitle(ed)))
-	if c.Published != "" {
-		fmt.Fprintf(&s, "<p class=\"published\">%s %s</p>\n", esc(l.Published), esc(c.Published))
-	}
-	if len(c.Clocks) > 0 {
-		clocks := make([]string, len(c.Clocks))
-		for i, k := range c.Clocks {
-			clocks[i] = esc(k.Place + " " + k.Time)
-		}
-		fmt.Fprintf(&s, "<p class=\"clocks\">%s</p>\n", strings.Join(clocks, " · "))
-	}
-	if len(c.Contact) > 0 {
-		lines := make([]string, len(c.Contact))
-		for i, k := range c.Contact {
-			lines[i] = esc(k)
-		}
-		fmt.Fprintf(&s, "<p class=\"contact\">%s</p>\n", strings.Join(lines, "<br>"))
-	}
-	for _, k := range c.Counters {
-		fmt.Fprintf(&s, "<p class=\"counter\">%s</p>\n", esc(k))
-	}
+	epub.WriteCoverFacts(&s, c, l.Published)
 	s.WriteString("</div>\n")
 	if len(whole) > 0 {
 		fmt.Fprintf(&s, "<h2>%s</h2>\n", esc(l.Collection))
