@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,7 +10,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -34,11 +34,9 @@ func TestKillDuringBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills 50 real builds (about a minute); run without -short (CI does)")
 	}
-	bin := buildBinary(t)
 	dir := project(t, map[string][]byte{"front-page.txt": read(t, filepath.Join(repoRoot(t), "sources", "embassy-front-page-2020-07-06.txt"))})
 	build := func(out, date string) (time.Duration, error) {
-		cmd := exec.Command(bin, "build", "--date", date, "--out", out)
-		cmd.Dir = dir
+		cmd := mainCommand(context.Background(), dir, "build", "--date", date, "--out", out)
 		start := time.Now()
 		b, err := cmd.CombinedOutput()
 		if err != nil {
@@ -74,8 +72,7 @@ func TestKillDuringBuild(t *testing.T) {
 		out := filepath.Join(dir, "kill")
 		os.RemoveAll(out)
 		copyDir(t, oldDir, out)
-		cmd := exec.Command(bin, "build", "--date", "2020-08-06", "--out", out)
-		cmd.Dir = dir
+		cmd := mainCommand(context.Background(), dir, "build", "--date", "2020-08-06", "--out", out)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -124,23 +121,12 @@ func TestKillDuringBuild(t *testing.T) {
 	}
 }
 
-// buildBinary compiles the command for tests that signal a real process.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "bulletin")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // SIGINT and SIGTERM stop a long build soon, with exit 1 and the previous
 // outputs as they were.
 func TestSignalStopsBuild(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the command and 600 items; run without -short (CI does)")
+		t.Skip("builds 600 items in a real process; run without -short (CI does)")
 	}
-	bin := buildBinary(t)
 	var lines strings.Builder
 	for i := range 600 {
 		fmt.Fprintf(&lines, `{"title":"Item %d on the visa centre","date":"2020-%02d-%02d","body":"%s"}`+"\n",
@@ -155,8 +141,7 @@ func TestSignalStopsBuild(t *testing.T) {
 			}
 			write(t, filepath.Join(out, "notes.txt"), []byte("kept"))
 			before := hashes(t, out)
-			cmd := exec.Command(bin, "build", "--date", "2020-07-06", "--out", out)
-			cmd.Dir = dir
+			cmd := mainCommand(context.Background(), dir, "build", "--date", "2020-07-06", "--out", out)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {

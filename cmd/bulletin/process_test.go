@@ -29,12 +29,19 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// mainCommand is bulletin with args, run in dir as its own process: the
+// test binary itself, made to run main (TestMain).
+func mainCommand(ctx context.Context, dir string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	return cmd
+}
+
 // bulletinProcess starts bulletin in dir as its own process.
 func bulletinProcess(t *testing.T, dir string, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	cmd := mainCommand(context.Background(), dir, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -175,9 +182,7 @@ func TestMailTwoRunsAtOnce(t *testing.T) {
 	waitForMessages(t, mp, 2, 2*time.Minute)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	second := exec.CommandContext(ctx, os.Args[0], args...)
-	second.Dir = dir
-	second.Env = append(os.Environ(), runMainEnv+"=1")
+	second := mainCommand(ctx, dir, args...)
 	sout, err := second.CombinedOutput()
 	if err == nil || !strings.Contains(string(sout), "another bulletin") {
 		t.Fatalf("second run: %v\n%s", err, sout)
