@@ -37,6 +37,7 @@ type book struct {
 	// imagePrefix leads an image's href from the month documents to
 	// images/: "../" in the book (xhtml/ is beside images/), "" on the web.
 	imagePrefix string
+	mastAlt     string // the layout's crest's alt text; "" when there is none
 }
 
 type month struct {
