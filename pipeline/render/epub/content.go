@@ -61,12 +61,8 @@ func titleBody(b *book) string {
 	c := b.ed.Cover
 	var s strings.Builder
 	s.WriteString(`<section class="cover" epub:type="titlepage">` + "\n")
-	if b.mastAlt != "" {
-		for _, r := range b.assets.sorted() {
-			if r.id == "masthead" {
-				WriteMasthead(&s, "../"+r.href, b.mastAlt)
-			}
-		}
+	if b.mastHref != "" {
+		WriteMasthead(&s, "../"+b.mastHref, b.mastAlt)
 	}
 	if c.Publisher != "" {
 		fmt.Fprintf(&s, "<p class=\"publisher\">%s</p>\n", esc(c.Publisher))

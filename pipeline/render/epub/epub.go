@@ -89,7 +89,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	b.assets.add(resource{id: coverID, href: coverImage, mediaType: "image/png", properties: "cover-image", data: cover})
 	if m, alt, ok := r.Masthead(); ok {
 		b.assets.add(resource{id: "masthead", href: m.Href, mediaType: m.MediaType, data: m.Data})
-		b.mastAlt = alt
+		b.mastHref, b.mastAlt = m.Href, alt
 	}
 	css, err := r.styleSheet(b)
 	if err != nil {
