@@ -487,6 +487,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.colour(b.lay.Colours.Accent)
 		b.f.SetXY(m.x, y)
 		b.tag.beginUnder(m.li, "Lbl")
+		b.tag.mark()
 		b.f.CellFormat(m.w, lh, b.clean(m.text), "", 0, "L", false, 0, "")
 		b.tag.end()
 	}
@@ -502,6 +503,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.colour(st.colour)
 		if extra == 0 {
 			_, size := b.f.GetFontSize()
+			b.tag.mark()
 			b.f.Text(x, y+0.5*lh+0.3*size, text+lineEnd(l))
 			return
 		}
@@ -510,6 +512,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		// the line's foot meets the margin within rounding.
 		b.f.SetXY(x, y)
 		b.f.SetAutoPageBreak(false, 0)
+		b.tag.mark()
 		b.f.CellFormat(width, lh, text, "", 0, "J", false, 0, "")
 		b.f.SetAutoPageBreak(true, b.lay.Page.MarginBottom)
 		b.spaceAt(l, x+width, y+0.5*lh)
@@ -525,6 +528,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 			if f.st.link != "" {
 				b.tag.begin("Link")
 			}
+			b.tag.mark()
 			b.f.Text(x, y+0.5*lh+0.3*size, f.text+wordEnd(l, i, f))
 			if f.st.link != "" {
 				// The link covers the space after it when the next word is

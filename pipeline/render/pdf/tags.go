@@ -25,6 +25,7 @@ import (
 type element struct {
 	role   string
 	alt    string // Figure: the text alternative
+	actual string // Span: the text it stands for (/ActualText)
 	lang   string // when it differs from the document's
 	scope  string // TH: Row or Column
 	parent *element
@@ -46,11 +47,19 @@ type tagger struct {
 	root *element
 	open []*element
 	mc   bool // a marked-content sequence of the top element is open
+	// pending is true when the top element owns content but its
+	// sequence is not opened yet: it opens at the first thing drawn
+	// (mark), so an element that draws nothing before a child opens or
+	// before it ends leaves no empty sequence behind.
+	pending bool
 	// skip counts begin calls inside an artifact (a repeated table head):
 	// they make no elements.
 	skip int
 	// artifact is true while page furniture or a decoration is drawn.
 	inArtifact bool
+
+	link *element // the Link open while a link's words are drawn
+	span *element // the Span of a word hyphenated at a line end
 
 	pageMCs    [][]*element // by page-1: the element of each MCID
 	pageAnnots [][]*element // by page-1: the element of each link annotation
@@ -126,19 +135,27 @@ func (t *tagger) end() {
 
 // suspend closes the open marked-content sequence, if any.
 func (t *tagger) suspend() {
+	t.pending = false
 	if t.mc {
 		t.f.RawWriteStr("EMC")
 		t.mc = false
 	}
 }
 
-// resume opens a marked-content sequence for the top element when it owns
-// content.
+// resume makes the top element's content open at the next drawing, when
+// it owns content.
 func (t *tagger) resume() {
-	el := t.top()
-	if !contentRole(el.role) {
+	t.pending = contentRole(t.top().role)
+}
+
+// mark opens the top element's marked-content sequence, if one is
+// pending: called before anything is drawn as content.
+func (t *tagger) mark() {
+	if t == nil || !t.pending || t.inArtifact {
 		return
 	}
+	t.pending = false
+	el := t.top()
 	page := t.f.PageNo()
 	if page < 1 {
 		return
@@ -149,7 +166,11 @@ func (t *tagger) resume() {
 	mcid := len(t.pageMCs[page-1])
 	t.pageMCs[page-1] = append(t.pageMCs[page-1], el)
 	el.kids = append(el.kids, tagKid{page: page, mcid: mcid, annot: -1})
-	t.f.RawWriteStr("/" + el.role + " <</MCID " + strconv.Itoa(mcid) + ">> BDC")
+	props := "/" + el.role + " <</MCID " + strconv.Itoa(mcid)
+	if el.actual != "" {
+		props += " /ActualText " + textString(el.actual)
+	}
+	t.f.RawWriteStr(props + ">> BDC")
 	t.mc = true
 }
 
@@ -324,6 +345,7 @@ func (b *builder) spaceAt(l line, x, mid float64) {
 		return
 	}
 	_, size := b.f.GetFontSize()
+	b.tag.mark()
 	b.f.Text(x, mid+0.3*size, " ")
 }
 
