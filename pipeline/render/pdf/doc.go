@@ -42,10 +42,11 @@ type builder struct {
 	seen     map[string]bool
 	warnings []news.Problem
 
-	inl    inline         // state while writing Markdown inlines
-	runs   []textRun      // inline content being collected
-	marker *pendingMarker // list marker waiting for its first line
-	lang   string         // the current item's language, for hyphenation
+	inl     inline         // state while writing Markdown inlines
+	runs    []textRun      // inline content being collected
+	marker  *pendingMarker // list marker waiting for its first line
+	linkRun linkRun        // the link annotation being drawn on a line (para.go)
+	lang    string         // the current item's language, for hyphenation
 	// itemImages are the current item's checked images.
 	itemImages []news.Image
 	images     map[string]preparedImage // by news.Image.Name, shared by both passes

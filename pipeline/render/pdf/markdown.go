@@ -203,6 +203,7 @@ func (b *builder) heading(h *ast.Heading) {
 	b.f.Ln(saved.lh * 0.3)
 	b.tag.begin(b.headingRole(3 + h.Level))
 	b.placeLines(lines, x, width, lh, false, false)
+	b.endInline()
 	b.tag.end()
 	b.f.Ln(saved.lh * 0.2)
 }

@@ -58,8 +58,12 @@ type tagger struct {
 	// artifact is true while page furniture or a decoration is drawn.
 	inArtifact bool
 
-	link *element // the Link open while a link's words are drawn
-	span *element // the Span of a word hyphenated at a line end
+	// A Link stays open while one link's words are drawn, over lines
+	// and pages: one Link element per link, with one OBJR per line.
+	link bool
+	// A Span stays open from the piece of a word hyphenated at a line
+	// end to the end of the word on the next line.
+	span bool
 
 	pageMCs    [][]*element // by page-1: the element of each MCID
 	pageAnnots [][]*element // by page-1: the element of each link annotation
@@ -253,6 +257,49 @@ func (t *tagger) annot() {
 	el.kids = append(el.kids, tagKid{page: page, annot: idx})
 }
 
+// beginLink opens the Link of a link's words (closing the one open).
+func (t *tagger) beginLink() {
+	if t == nil {
+		return
+	}
+	t.endLink()
+	t.begin("Link")
+	t.link = true
+}
+
+// endLink closes the open Link, if any.
+func (t *tagger) endLink() {
+	if t == nil || !t.link {
+		return
+	}
+	t.end()
+	t.link = false
+}
+
+// beginSpan opens the Span of a word hyphenated at a line end, which
+// stands for the whole word (see drawLine).
+func (t *tagger) beginSpan(whole string) {
+	if t == nil || t.span {
+		return
+	}
+	t.endLink()
+	if el := t.begin("Span"); el != nil {
+		el.actual = whole
+	}
+	t.span = true
+}
+
+// endSpan closes the open Span, if any.
+func (t *tagger) endSpan() {
+	if t == nil || !t.span {
+		return
+	}
+	t.end()
+	t.span = false
+}
+
+func (t *tagger) inSpan() bool { return t != nil && t.span }
+
 // set gives the element just opened its attributes.
 func (el *element) set(alt, lang, scope string) {
 	if el == nil {
@@ -322,7 +369,7 @@ func (b *builder) wrapSpaced(s string, width float64) []string {
 // lineEnd is the space drawn (invisibly) at the end of a line that is not
 // its paragraph's last, for text extraction (see wrapSpaced).
 func lineEnd(l line) string {
-	if l.last {
+	if (l.last && !l.hard) || l.cut {
 		return ""
 	}
 	return " "
@@ -341,7 +388,7 @@ func wordEnd(l line, i int, f frag) string {
 // spaceAt draws the line-end space of l at (x, middle of the line) when
 // the line was drawn by pieces.
 func (b *builder) spaceAt(l line, x, mid float64) {
-	if l.last || b.tag == nil {
+	if (l.last && !l.hard) || l.cut || b.tag == nil {
 		return
 	}
 	_, size := b.f.GetFontSize()
