@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -149,19 +150,52 @@ func TestArchivalPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Ghostscript 10.00 (Debian 12) drops an Info string that is not
-	// ASCII under -dPDFA ("cannot be represented in XMP": its PDF reader
-	// hands such strings on as UTF-16): the example's title has an em
-	// dash, so the title is asked for only when ASCII; the rest must stay.
+	// Ghostscript before 10.02 drops every Info string that is not plain
+	// ASCII under -dPDFA, whatever its encoding: pdfmark_DOCINFO
+	// (devices/vector/gdevpdfm.c) discards a /Title, /Author, /Subject,
+	// /Keywords, /Creator or /Producer whose bytes include one above 0x7F
+	// ("Text string detected in DOCINFO cannot be represented in XMP"),
+	// and its PDF reader (pdfi_obj_string_str, pdf/pdf_obj.c) hands the
+	// string on as its raw bytes, PDFDocEncoding or UTF-16BE alike; it
+	// builds its own XMP from what is left, ignoring the file's. Fixed in
+	// 10.02.0 (commit 28ed63e2c, bug 706781). So a title with an em dash
+	// is lost by 10.00 and must be kept by any later Ghostscript.
 	title := pdfInfoField(t, in, "Title")
 	for _, field := range []string{"Author", "Subject", "Keywords"} {
 		if want := pdfInfoField(t, in, field); isASCII(want) && pdfInfoField(t, pdfa, field) != want {
 			t.Errorf("gs -dPDFA=2 lost the %s %q:\n%s\n%s", field, want, info, out)
 		}
 	}
-	if isASCII(title) && pdfInfoField(t, pdfa, "Title") != title {
-		t.Errorf("gs -dPDFA=2 lost the title %q:\n%s", title, info)
+	version, err := exec.Command(gs, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
 	}
+	fixed := gsAtLeast(strings.TrimSpace(string(version)), 10, 2)
+	switch got := pdfInfoField(t, pdfa, "Title"); {
+	case isASCII(title) || fixed:
+		if got != title {
+			t.Errorf("gs %s -dPDFA=2 lost the title %q:\n%s", version, title, info)
+		}
+	case !bytes.Contains(out, []byte("Text string detected in DOCINFO cannot be represented in XMP")):
+		t.Errorf("gs %s -dPDFA=2 dropped the title %q without the known report:\n%s", version, title, out)
+	default:
+		t.Logf("gs %s -dPDFA=2 drops the non-ASCII title %q, as every Ghostscript before 10.02 does (see the README)", strings.TrimSpace(string(version)), title)
+	}
+}
+
+// gsAtLeast is true when a Ghostscript version "10.00.0" is at least
+// major.minor.
+func gsAtLeast(v string, major, minor int) bool {
+	f := strings.SplitN(v, ".", 3)
+	if len(f) < 2 {
+		return false
+	}
+	ma, err1 := strconv.Atoi(f[0])
+	mi, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return ma > major || (ma == major && mi >= minor)
 }
 
 func isASCII(s string) bool {
