@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,6 +104,17 @@ func TestAceEPUB(t *testing.T) {
 				t.Error(s)
 			}
 			t.Logf("Ace: %d violations in collection.epub", len(v))
+			// With 0 violations the book claims EPUB Accessibility 1.1
+			// (WCAG 2.1 AA), and says who certifies it.
+			opf := zipEntry(t, files["collection.epub"], "EPUB/package.opf")
+			for _, want := range []string{
+				`<meta property="dcterms:conformsTo" id="conformance">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>`,
+				`<meta property="a11y:certifiedBy" refines="#conformance">`,
+			} {
+				if !bytes.Contains(opf, []byte(want)) {
+					t.Errorf("package.opf lacks %s", want)
+				}
+			}
 		})
 	}
 }
@@ -196,6 +209,25 @@ func gsAtLeast(v string, major, minor int) bool {
 		return false
 	}
 	return ma > major || (ma == major && mi >= minor)
+}
+
+// zipEntry is the named file of a zip archive.
+func zipEntry(t *testing.T, archive []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func isASCII(s string) bool {
