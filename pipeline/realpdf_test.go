@@ -57,6 +57,39 @@ func TestRealPDFs(t *testing.T) {
 	paths := realPDFs(t)
 	t.Run("no escapes printed", func(t *testing.T) { noEscapes(t, paths) })
 	t.Run("no heading at a page's foot", func(t *testing.T) { noHeadingAtFoot(t, paths) })
+	t.Run("hyphenated words read whole", func(t *testing.T) { hyphenatedWhole(t, paths) })
+}
+
+// Words hyphenated at a line end, Russian and English, are Spans that
+// poppler's structure reader reads whole: the text of each is the word
+// its /ActualText names, with no hyphen and no soft hyphen in it.
+func hyphenatedWhole(t *testing.T, paths []string) {
+	pdfinfo := testenv.NeedTool(t, "pdfinfo")
+	span := regexp.MustCompile(`Span \(inline\)\n\s+"([^"\n]*)"\n`)
+	cyrillic, latin := regexp.MustCompile(`^\p{Cyrillic}{2,}`), regexp.MustCompile(`^\p{Latin}{2,}`)
+	var ru, en int
+	for _, p := range paths {
+		out, err := exec.Command(pdfinfo, "-struct-text", p).Output()
+		if err != nil {
+			t.Fatalf("pdfinfo -struct-text %s: %v", p, err)
+		}
+		for _, m := range span.FindAllSubmatch(out, -1) {
+			w := string(m[1])
+			if strings.ContainsAny(w, "\u00ad ") || strings.HasSuffix(w, "-") {
+				t.Errorf("%s: a hyphenated word read as %q", filepath.Base(p), w)
+			}
+			switch {
+			case cyrillic.MatchString(w):
+				ru++
+			case latin.MatchString(w):
+				en++
+			}
+		}
+	}
+	if ru == 0 || en == 0 {
+		t.Errorf("%d Russian and %d English hyphenated words read whole; want some of each", ru, en)
+	}
+	t.Logf("%d Russian and %d English hyphenated words read whole", ru, en)
 }
 
 // The PDF prints what a reader of the Markdown sees: `\[1]` is "[1]".
