@@ -35,6 +35,7 @@ func (b *builder) cover() {
 	b.colour(b.lay.Colours.Text)
 	b.tag.begin(b.headingRole(1))
 	for _, line := range b.wrapSpaced(b.clean(title), b.textW()) {
+		b.tag.mark()
 		f.CellFormat(b.textW(), s.Title*1.15*ptToMM, line, "", 1, "L", false, 0, "")
 	}
 	b.tag.end()
@@ -43,6 +44,7 @@ func (b *builder) cover() {
 		b.font(faceHeading, "", s.H1)
 		b.colour(b.lay.Colours.Accent)
 		b.tag.begin("P")
+		b.tag.mark()
 		f.CellFormat(b.textW(), b.lineH(s.H1), b.clean(p), "", 1, "L", false, 0, "")
 		b.tag.end()
 	}
@@ -110,6 +112,7 @@ func (b *builder) spaced(text string, tracking, h float64) {
 			break
 		}
 		b.f.SetXY(x, y)
+		b.tag.mark()
 		b.f.CellFormat(w, h, ch, "", 0, "L", false, 0, "")
 		x += w + tracking
 	}
@@ -156,6 +159,7 @@ func (b *builder) writeLines(text string, lh float64) {
 	defer b.tag.end()
 	for _, line := range b.wrapSpaced(b.clean(text), b.textW()) {
 		b.f.SetX(b.left())
+		b.tag.mark()
 		b.f.CellFormat(b.textW(), lh, line, "", 1, "L", false, 0, "")
 	}
 }
@@ -187,6 +191,7 @@ func (b *builder) counterBox(sentence string) {
 	b.tag.begin("P")
 	for _, line := range lines {
 		f.SetX(x + bar + pad)
+		b.tag.mark()
 		f.CellFormat(inner, lh, line, "", 1, "L", false, 0, "")
 	}
 	b.tag.end()
@@ -209,6 +214,7 @@ func (b *builder) tally() {
 		b.colour(b.lay.Colours.Text)
 		f.SetX(b.left())
 		b.tag.begin("P")
+		b.tag.mark()
 		f.CellFormat(width-15, lh, b.clean(tc.Name)+" ", "", 0, "L", false, 0, "")
 		f.CellFormat(15, lh, b.clean(words.Number(tc.Count, b.ed.Meta.Lang)), "", 1, "R", false, 0, "")
 		b.tag.end()
@@ -223,6 +229,7 @@ func (b *builder) tally() {
 	b.font(faceText, "B", s.Body)
 	f.SetX(b.left())
 	b.tag.begin("P")
+	b.tag.mark()
 	f.CellFormat(width, lh, b.clean(c.TotalText), "", 1, "R", false, 0, "")
 	b.tag.end()
 }

@@ -42,10 +42,11 @@ type builder struct {
 	seen     map[string]bool
 	warnings []news.Problem
 
-	inl    inline         // state while writing Markdown inlines
-	runs   []textRun      // inline content being collected
-	marker *pendingMarker // list marker waiting for its first line
-	lang   string         // the current item's language, for hyphenation
+	inl     inline         // state while writing Markdown inlines
+	runs    []textRun      // inline content being collected
+	marker  *pendingMarker // list marker waiting for its first line
+	linkRun linkRun        // the link annotation being drawn on a line (para.go)
+	lang    string         // the current item's language, for hyphenation
 	// itemImages are the current item's checked images.
 	itemImages []news.Image
 	images     map[string]preparedImage // by news.Image.Name, shared by both passes
@@ -241,6 +242,7 @@ func (b *builder) header() {
 		}
 	}
 	b.f.SetXY(b.left(), top-13)
+	b.tag.mark()
 	b.f.CellFormat(b.textW(), 5, strings.Join(parts, "  ·  "), "", 0, "L", false, 0, "")
 	b.f.SetY(top - 7)
 	b.rule(b.lay.Colours.Rule, 0.15)
@@ -295,6 +297,7 @@ func (b *builder) contents() {
 		label = "Contents"
 	}
 	b.tag.begin(b.headingRole(2))
+	b.tag.mark()
 	b.f.CellFormat(b.textW(), b.lineH(s.H1), b.clean(label), "", 1, "L", false, 0, "")
 	b.tag.end()
 	b.f.Ln(2)
@@ -309,6 +312,7 @@ func (b *builder) contents() {
 		b.colour(b.lay.Colours.Accent)
 		b.tag.begin("TOCI")
 		b.tag.begin("P")
+		b.tag.mark()
 		b.f.CellFormat(b.textW(), b.lineH(s.H3), b.clean(g.Name), "", 1, "L", false, 0, "")
 		b.tag.end()
 		b.f.Ln(1)
@@ -360,6 +364,7 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	b.tag.begin("Link")
 	for i, line := range lines {
 		b.f.SetX(b.left() + indent)
+		b.tag.mark()
 		b.f.CellFormat(b.width(line), lh, line, "", 0, "L", false, 0, "")
 		if i < len(lines)-1 {
 			b.f.Ln(lh)
@@ -385,6 +390,7 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	}
 	b.colour(b.lay.Colours.Text)
 	b.f.SetX(b.left() + b.textW() - numW)
+	b.tag.mark()
 	b.f.CellFormat(numW, lh, page, "", 1, "R", false, 0, "")
 	b.f.Link(b.left(), y0, b.textW(), h, b.links[n])
 	b.tag.annot()
@@ -410,6 +416,7 @@ func (b *builder) typeHeading(g news.TypeGroup, first bool) {
 	b.f.Bookmark(name, 0, -1)
 	b.tag.begin(b.headingRole(2))
 	for _, line := range b.wrapSpaced(name, b.textW()) {
+		b.tag.mark()
 		b.f.CellFormat(b.textW(), b.lineH(s.H1), line, "", 1, "L", false, 0, "")
 	}
 	b.tag.end()
@@ -456,6 +463,7 @@ func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
 	b.tag.begin(b.headingRole(3))
 	for _, line := range lines {
 		b.f.SetX(b.left())
+		b.tag.mark()
 		b.f.CellFormat(b.textW(), titleLH, line, "", 1, "L", false, 0, "")
 	}
 	b.tag.end()
@@ -598,6 +606,7 @@ func (b *builder) metaLine(it news.Item, g news.TypeGroup) {
 	b.tag.begin("P")
 	for _, r := range runs {
 		b.setStyle(r.st)
+		b.tag.mark()
 		b.f.CellFormat(b.measure(r.st, r.text), lh, r.text, "", 0, "L", false, 0, "")
 	}
 	b.tag.end()
