@@ -2166,24 +2166,30 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		// }
 
 		Type := "UTF8"
-		reader := fileReader{readerPosition: 0, array: utf8Bytes}
-
-		utf8File := newUTF8Font(&reader)
-
-		err := utf8File.parseFile()
+		parsed, err := parsedUTF8(utf8Bytes, func() (*parsedUTF8Font, error) {
+			utf8File := newUTF8Font(&fileReader{readerPosition: 0, array: utf8Bytes})
+			if err := utf8File.parseFile(); err != nil {
+				return nil, err
+			}
+			return &parsedUTF8Font{
+				desc: FontDescType{
+					Ascent:       int(utf8File.Ascent),
+					Descent:      int(utf8File.Descent),
+					CapHeight:    utf8File.CapHeight,
+					Flags:        utf8File.Flags,
+					FontBBox:     utf8File.Bbox,
+					ItalicAngle:  utf8File.ItalicAngle,
+					StemV:        utf8File.StemV,
+					MissingWidth: round(utf8File.DefaultWidth),
+				},
+				up: int(round(utf8File.UnderlinePosition)),
+				ut: round(utf8File.UnderlineThickness),
+				cw: utf8File.CharWidths,
+			}, nil
+		})
 		if err != nil {
 			fmt.Printf("get metrics Error: %e\n", err)
 			return
-		}
-		desc := FontDescType{
-			Ascent:       int(utf8File.Ascent),
-			Descent:      int(utf8File.Descent),
-			CapHeight:    utf8File.CapHeight,
-			Flags:        utf8File.Flags,
-			FontBBox:     utf8File.Bbox,
-			ItalicAngle:  utf8File.ItalicAngle,
-			StemV:        utf8File.StemV,
-			MissingWidth: round(utf8File.DefaultWidth),
 		}
 
 		var sbarr map[int]int
@@ -2192,17 +2198,18 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		} else {
 			sbarr = makeSubsetRange(32)
 		}
+		// GenerateCutFont parses the font again for itself in putfonts.
 		def := fontDefType{
 			Tp:        Type,
 			Name:      fontkey,
-			Desc:      desc,
-			Up:        int(round(utf8File.UnderlinePosition)),
-			Ut:        round(utf8File.UnderlineThickness),
-			Cw:        utf8File.CharWidths,
-			utf8File:  utf8File,
+			Desc:      parsed.desc,
+			Up:        parsed.up,
+			Ut:        parsed.ut,
+			Cw:        parsed.cw,
+			utf8File:  newUTF8Font(&fileReader{readerPosition: 0, array: utf8Bytes}),
 			usedRunes: sbarr,
 		}
-		def.i, _ = generateFontID(def)
+		def.i = parsed.fontID(def)
 		f.fonts[fontkey] = def
 	} else {
 		// load font definitions

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/klauspost/compress/zlib"
-
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
@@ -332,11 +330,11 @@ func rgb(c layouts.Colour) color.RGBA {
 // is drawn once for each publisher, title and scale and copied for each
 // cover. Safe for concurrent use.
 type coverArt struct {
-	lay   *layouts.Layout
-	faces func() (*coverFaces, error)
-	mu    sync.Mutex
-	heads map[coverHead]*canvas // drawn canvases, never drawn on again
-	zw    sync.Pool             // *zlib.Writer for the PNG's pixels
+	lay    *layouts.Layout
+	faces  func() (*coverFaces, error)
+	mu     sync.Mutex
+	heads  map[coverHead]*canvas // drawn canvases, never drawn on again
+	strips *pngStrips            // the PNG's pixels, deflated in strips shared by covers
 }
 
 // coverHead is what the top of a cover depends on, beside the layout.
@@ -351,7 +349,7 @@ const maxHeads = 8
 
 func newCoverArt(lay *layouts.Layout) *coverArt {
 	return &coverArt{lay: lay, faces: sync.OnceValues(func() (*coverFaces, error) { return loadCoverFaces(lay) }),
-		heads: map[coverHead]*canvas{}}
+		heads: map[coverHead]*canvas{}, strips: newPNGStrips()}
 }
 
 // coverPNG draws the cover: publisher on a band of the accent colour, the
@@ -380,9 +378,10 @@ func (a *coverArt) coverPNG(b *book) ([]byte, error) {
 }
 
 // encode writes img as a PNG. image/png deflates with a new compress/flate
-// writer each time, slowly on the cover's long runs of one colour;
-// klauspost/compress's zlib, reused, does it several times faster. The
-// rows are unfiltered, as image/png writes a palette image's.
+// writer each time, slowly on the cover's long runs of one colour; the
+// pixels are deflated by klauspost/compress in strips that the covers of
+// a build share (pngStrips). The rows are unfiltered, as image/png writes
+// a palette image's.
 func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
 	var out bytes.Buffer
 	out.WriteString("\x89PNG\r\n\x1a\n")
@@ -410,29 +409,11 @@ func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
 		plte = append(plte, uint8(r>>8), uint8(g>>8), uint8(b>>8))
 	}
 	chunk("PLTE", plte)
-	var idat bytes.Buffer
-	zw, _ := a.zw.Get().(*zlib.Writer)
-	if zw == nil {
-		var err error
-		if zw, err = zlib.NewWriterLevel(&idat, zlib.BestSpeed); err != nil {
-			return nil, err
-		}
-	} else {
-		zw.Reset(&idat)
-	}
-	defer a.zw.Put(zw)
-	row := make([]byte, 1+w) // filter type 0, then the row
-	for y := range h {
-		i := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
-		copy(row[1:], img.Pix[i:i+w])
-		if _, err := zw.Write(row); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
+	idat, err := a.strips.zlibPixels(img)
+	if err != nil {
 		return nil, err
 	}
-	chunk("IDAT", idat.Bytes())
+	chunk("IDAT", idat)
 	chunk("IEND", nil)
 	return out.Bytes(), nil
 }

@@ -1,0 +1,82 @@
+// Copyright ©2026 The go-pdf Authors. All rights reserved.
+// Use of this source code is governed by a MIT-style
+// license that can be found in the LICENSE file.
+
+package fpdf
+
+import (
+	"bytes"
+	"hash/maphash"
+	"sync"
+)
+
+// utf8Fonts keeps what parsing a UTF-8 font gives AddUTF8FontFromBytes,
+// for every later document that adds the same font: a program that makes
+// many documents parsed each font again in each (about 1.6 ms a face, a
+// 512 KB width table allocated each time). What is kept is read only.
+var utf8Fonts struct {
+	sync.Mutex
+	seed  maphash.Seed
+	fonts map[uint64][]*parsedUTF8Font
+	n     int
+}
+
+// maxParsedUTF8Fonts bounds the fonts kept; more are parsed each time.
+const maxParsedUTF8Fonts = 32
+
+type parsedUTF8Font struct {
+	data []byte // a copy: the caller's slice may change after the call
+	desc FontDescType
+	up   int
+	ut   int
+	cw   []int             // never written: documents share it
+	ids  map[string]string // font ID by font key
+}
+
+func init() { utf8Fonts.seed = maphash.MakeSeed() }
+
+// parsedUTF8 returns the kept parse of data, or parses it with parse and
+// keeps the result. The hash only finds an entry: the bytes are compared.
+func parsedUTF8(data []byte, parse func() (*parsedUTF8Font, error)) (*parsedUTF8Font, error) {
+	h := maphash.Bytes(utf8Fonts.seed, data)
+	utf8Fonts.Lock()
+	for _, p := range utf8Fonts.fonts[h] {
+		if bytes.Equal(p.data, data) {
+			utf8Fonts.Unlock()
+			return p, nil
+		}
+	}
+	utf8Fonts.Unlock()
+	p, err := parse()
+	if err != nil {
+		return nil, err
+	}
+	p.data = bytes.Clone(data)
+	p.ids = map[string]string{}
+	utf8Fonts.Lock()
+	defer utf8Fonts.Unlock()
+	if utf8Fonts.n < maxParsedUTF8Fonts {
+		if utf8Fonts.fonts == nil {
+			utf8Fonts.fonts = map[uint64][]*parsedUTF8Font{}
+		}
+		utf8Fonts.fonts[h] = append(utf8Fonts.fonts[h], p)
+		utf8Fonts.n++
+	}
+	return p, nil
+}
+
+// fontID is generateFontID(def) for a font made from p, computed once per
+// font key.
+func (p *parsedUTF8Font) fontID(def fontDefType) string {
+	utf8Fonts.Lock()
+	id, ok := p.ids[def.Name]
+	utf8Fonts.Unlock()
+	if ok {
+		return id
+	}
+	id, _ = generateFontID(def)
+	utf8Fonts.Lock()
+	p.ids[def.Name] = id
+	utf8Fonts.Unlock()
+	return id
+}
