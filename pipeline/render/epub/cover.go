@@ -291,10 +291,11 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 	}
 }
 
-// clone is a copy of the canvas to draw on, leaving c as it is.
-func (c *canvas) clone() *canvas {
+// clone is a copy of the canvas to draw on, leaving c as it is; its
+// pixels go into pix when it is large enough.
+func (c *canvas) clone(pix []byte) *canvas {
 	img := *c.img
-	img.Pix = bytes.Clone(c.img.Pix)
+	img.Pix = append(pix[:0], c.img.Pix...)
 	img.Palette = slices.Clone(c.img.Palette)
 	return &canvas{img: &img, index: maps.Clone(c.index), y: c.y}
 }
@@ -335,6 +336,7 @@ type coverArt struct {
 	mu     sync.Mutex
 	heads  map[coverHead]*canvas // drawn canvases, never drawn on again
 	strips *pngStrips            // the PNG's pixels, deflated in strips shared by covers
+	pix    sync.Pool             // *[]byte: pixels of covers drawn and encoded, to draw the next on
 }
 
 // coverHead is what the top of a cover depends on, beside the layout.
@@ -369,11 +371,13 @@ func (a *coverArt) coverPNG(b *book) ([]byte, error) {
 		}
 		if fits || scale < 0.55 {
 			data, err := a.encode(img)
+			a.pix.Put(&img.Pix)
 			if err != nil {
 				return nil, fmt.Errorf("epub: cover image: %w", err)
 			}
 			return data, nil
 		}
+		a.pix.Put(&img.Pix)
 	}
 }
 
@@ -427,7 +431,7 @@ func (a *coverArt) head(b *book, f *coverFaces, scale float64) (*canvas, error) 
 	c, ok := a.heads[key]
 	a.mu.Unlock()
 	if ok {
-		return c.clone(), nil
+		return c.clone(a.pixels()), nil
 	}
 	c, err := drawHead(a.lay, key, f)
 	if err != nil {
@@ -436,10 +440,19 @@ func (a *coverArt) head(b *book, f *coverFaces, scale float64) (*canvas, error) 
 	a.mu.Lock()
 	if len(a.heads) < maxHeads {
 		a.heads[key] = c
-		c = c.clone()
+		c = c.clone(a.pixels())
 	}
 	a.mu.Unlock()
 	return c, nil
+}
+
+// pixels is a buffer for a cover's pixels: one of a cover drawn before
+// (a cover is 4 MB, and a build draws one per book), or none.
+func (a *coverArt) pixels() []byte {
+	if p, ok := a.pix.Get().(*[]byte); ok {
+		return *p
+	}
+	return nil
 }
 
 // Sizes of the cover's text, in pixels at scale 1, and its styles.

@@ -3,8 +3,8 @@ package epub
 import (
 	"bytes"
 	"hash/adler32"
-	"hash/maphash"
 	"image"
+	"iter"
 	"sync"
 
 	"github.com/klauspost/compress/flate"
@@ -16,7 +16,8 @@ import (
 // Deflating 4 million pixels per book was most of a monthly EPUB's fixed
 // cost, so the pixels are deflated in strips of rows, each strip on its
 // own (a fresh dictionary, ended by a sync flush at a byte boundary), and
-// a strip's deflated bytes are kept for the next cover with the same rows.
+// a strip's deflated bytes are kept for the next cover with the same rows
+// in the same place.
 // Concatenated, such strips are one valid deflate stream; the zlib
 // checksum of the whole is combined from the strips' own.
 const (
@@ -24,16 +25,22 @@ const (
 	maxStripBytes = 12 << 20 // raw bytes of strips kept: the first covers' strips, then no more
 )
 
-// pngStrips keeps deflated strips of rows, found by the rows' hash and
-// checked byte for byte. Safe for concurrent use.
+// pngStrips keeps deflated strips of rows, by their place on the picture
+// (covers differ by whole lines of text, so equal rows stay in place), and
+// checks each candidate byte for byte. Safe for concurrent use.
 type pngStrips struct {
-	seed maphash.Seed // hashes only find strips: the output never depends on it
 	mu   sync.Mutex
-	kept map[uint64][]*strip
+	kept map[stripKey][]*strip
 	size int       // raw bytes kept
 	zw   sync.Pool // *flate.Writer
 	bufs sync.Pool // *bytes.Buffer for a strip's raw rows
 }
+
+// stripKey is where a strip is: its first row and the picture's width.
+type stripKey struct{ y, w int }
+
+// maxStripsAt bounds the candidates compared at one place.
+const maxStripsAt = 8
 
 // strip is one run of rows, as PNG wants them (a filter byte before each
 // row), deflated on its own, and its Adler-32.
@@ -43,7 +50,7 @@ type strip struct {
 }
 
 func newPNGStrips() *pngStrips {
-	return &pngStrips{seed: maphash.MakeSeed(), kept: map[uint64][]*strip{}}
+	return &pngStrips{kept: map[stripKey][]*strip{}}
 }
 
 // zlibPixels returns the zlib stream of img's rows (unfiltered), the
@@ -54,19 +61,16 @@ func (p *pngStrips) zlibPixels(img *image.Paletted) ([]byte, error) {
 	out.Grow(h * w / 40)
 	out.Write([]byte{0x78, 0x01}) // deflate, 32 KB window, fastest: what zlib.BestSpeed writes
 	var sum uint32 = 1            // Adler-32 of nothing
-	buf, _ := p.bufs.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	defer p.bufs.Put(buf)
 	for y0 := 0; y0 < h; y0 += stripRows {
-		buf.Reset()
-		for y := y0; y < min(y0+stripRows, h); y++ {
-			i := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
-			buf.WriteByte(0) // filter: none
-			buf.Write(img.Pix[i : i+w])
+		rows := func(yield func([]byte) bool) {
+			for y := y0; y < min(y0+stripRows, h); y++ {
+				i := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
+				if !yield(img.Pix[i : i+w]) {
+					return
+				}
+			}
 		}
-		s, err := p.strip(buf.Bytes())
+		s, err := p.strip(stripKey{y0, w}, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -79,18 +83,41 @@ func (p *pngStrips) zlibPixels(img *image.Paletted) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// strip is raw deflated on its own, from the kept strips when there.
-func (p *pngStrips) strip(raw []byte) (*strip, error) {
-	h := maphash.Bytes(p.seed, raw)
+// same reports whether s holds rows.
+func (s *strip) same(rows iter.Seq[[]byte]) bool {
+	raw := s.raw
+	for row := range rows {
+		if len(raw) < 1+len(row) || raw[0] != 0 || !bytes.Equal(raw[1:1+len(row)], row) {
+			return false
+		}
+		raw = raw[1+len(row):]
+	}
+	return len(raw) == 0
+}
+
+// strip is the rows at k deflated on their own, from the kept strips when
+// there.
+func (p *pngStrips) strip(k stripKey, rows iter.Seq[[]byte]) (*strip, error) {
 	p.mu.Lock()
-	for _, s := range p.kept[h] {
-		if bytes.Equal(s.raw, raw) {
+	for _, s := range p.kept[k] {
+		if s.same(rows) {
 			p.mu.Unlock()
 			return s, nil
 		}
 	}
 	p.mu.Unlock()
 
+	buf, _ := p.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer p.bufs.Put(buf)
+	buf.Reset()
+	for row := range rows {
+		buf.WriteByte(0) // filter: none
+		buf.Write(row)
+	}
+	raw := buf.Bytes()
 	var d bytes.Buffer
 	zw, _ := p.zw.Get().(*flate.Writer)
 	if zw == nil {
@@ -114,13 +141,8 @@ func (p *pngStrips) strip(raw []byte) (*strip, error) {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.size+len(raw) <= maxStripBytes {
-		for _, k := range p.kept[h] {
-			if bytes.Equal(k.raw, raw) {
-				return k, nil // kept meanwhile by another cover
-			}
-		}
-		p.kept[h] = append(p.kept[h], s)
+	if p.size+len(raw) <= maxStripBytes && len(p.kept[k]) < maxStripsAt {
+		p.kept[k] = append(p.kept[k], s)
 		p.size += len(raw)
 	}
 	return s, nil
