@@ -31,7 +31,20 @@ type parsedUTF8Font struct {
 	ut   int
 	cw   []int             // never written: documents share it
 	ids  map[string]string // font ID by font key
+	cut  func() *cutBase
 }
+
+// cutBase is what subsetting reads from a font whatever the runes used;
+// documents share it and never write to it.
+type cutBase struct {
+	tables                       map[string]*tableDescription
+	charSymbol                   map[int]int
+	positions                    []int
+	locaFormat, metrics, symbols int
+}
+
+// cutBase reads the font's cutBase the first time it is asked for.
+func (p *parsedUTF8Font) cutBase() *cutBase { return p.cut() }
 
 func init() { utf8Fonts.seed = maphash.MakeSeed() }
 
@@ -53,6 +66,9 @@ func parsedUTF8(data []byte, parse func() (*parsedUTF8Font, error)) (*parsedUTF8
 	}
 	p.data = bytes.Clone(data)
 	p.ids = map[string]string{}
+	p.cut = sync.OnceValue(func() *cutBase {
+		return newUTF8Font(&fileReader{array: p.data}).parseCutBase()
+	})
 	utf8Fonts.Lock()
 	defer utf8Fonts.Unlock()
 	if utf8Fonts.n < maxParsedUTF8Fonts {

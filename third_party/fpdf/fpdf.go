@@ -2198,7 +2198,8 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		} else {
 			sbarr = makeSubsetRange(32)
 		}
-		// GenerateCutFont parses the font again for itself in putfonts.
+		utf8File := newUTF8Font(&fileReader{readerPosition: 0, array: utf8Bytes})
+		utf8File.parsed = parsed
 		def := fontDefType{
 			Tp:        Type,
 			Name:      fontkey,
@@ -2206,7 +2207,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 			Up:        parsed.up,
 			Ut:        parsed.ut,
 			Cw:        parsed.cw,
-			utf8File:  newUTF8Font(&fileReader{readerPosition: 0, array: utf8Bytes}),
+			utf8File:  utf8File,
 			usedRunes: sbarr,
 		}
 		def.i = parsed.fontID(def)
