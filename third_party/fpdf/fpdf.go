@@ -4572,6 +4572,20 @@ func (f *Fpdf) putfonts() {
 					cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
 				}
 
+				// With compression off (SetCompression(false)) the font's
+				// streams are left as they are too, for the caller to
+				// compress as it compresses the pages.
+				if !f.compress {
+					f.newobj()
+					f.out("<</Length " + strconv.Itoa(len(cidToGidMap)) + ">>")
+					f.putstream(cidToGidMap)
+					f.out("endobj")
+					f.newobj()
+					f.out("<</Length " + strconv.Itoa(utf8FontSize) + " /Length1 " + strconv.Itoa(utf8FontSize) + ">>")
+					f.putstream(utf8FontStream)
+					f.out("endobj")
+					continue
+				}
 				mem := xmem.compress(cidToGidMap)
 				cidToGidMap = mem.bytes()
 				f.newobj()
