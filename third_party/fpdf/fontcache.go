@@ -6,7 +6,6 @@ package fpdf
 
 import (
 	"bytes"
-	"hash/maphash"
 	"sync"
 )
 
@@ -16,9 +15,22 @@ import (
 // 512 KB width table allocated each time). What is kept is read only.
 var utf8Fonts struct {
 	sync.Mutex
-	seed  maphash.Seed
-	fonts map[uint64][]*parsedUTF8Font
+	fonts map[fontKey][]*parsedUTF8Font
 	n     int
+}
+
+// fontKey finds the kept fonts that may be the same as a font's bytes:
+// its length and its first bytes (the table directory). Cheaper than a
+// hash of the whole; the bytes are compared in full anyway.
+type fontKey struct {
+	n    int
+	head [64]byte
+}
+
+func keyOf(data []byte) fontKey {
+	k := fontKey{n: len(data)}
+	copy(k.head[:], data)
+	return k
 }
 
 // maxParsedUTF8Fonts bounds the fonts kept; more are parsed each time.
@@ -46,12 +58,10 @@ type cutBase struct {
 // cutBase reads the font's cutBase the first time it is asked for.
 func (p *parsedUTF8Font) cutBase() *cutBase { return p.cut() }
 
-func init() { utf8Fonts.seed = maphash.MakeSeed() }
-
 // parsedUTF8 returns the kept parse of data, or parses it with parse and
-// keeps the result. The hash only finds an entry: the bytes are compared.
+// keeps the result.
 func parsedUTF8(data []byte, parse func() (*parsedUTF8Font, error)) (*parsedUTF8Font, error) {
-	h := maphash.Bytes(utf8Fonts.seed, data)
+	h := keyOf(data)
 	utf8Fonts.Lock()
 	for _, p := range utf8Fonts.fonts[h] {
 		if bytes.Equal(p.data, data) {
@@ -73,7 +83,7 @@ func parsedUTF8(data []byte, parse func() (*parsedUTF8Font, error)) (*parsedUTF8
 	defer utf8Fonts.Unlock()
 	if utf8Fonts.n < maxParsedUTF8Fonts {
 		if utf8Fonts.fonts == nil {
-			utf8Fonts.fonts = map[uint64][]*parsedUTF8Font{}
+			utf8Fonts.fonts = map[fontKey][]*parsedUTF8Font{}
 		}
 		utf8Fonts.fonts[h] = append(utf8Fonts.fonts[h], p)
 		utf8Fonts.n++
