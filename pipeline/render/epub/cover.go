@@ -15,8 +15,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/klauspost/compress/zlib"
-
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -297,10 +295,11 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 	}
 }
 
-// clone is a copy of the canvas to draw on, leaving c as it is.
-func (c *canvas) clone() *canvas {
+// clone is a copy of the canvas to draw on, leaving c as it is; its
+// pixels go into pix when it is large enough.
+func (c *canvas) clone(pix []byte) *canvas {
 	img := *c.img
-	img.Pix = bytes.Clone(c.img.Pix)
+	img.Pix = append(pix[:0], c.img.Pix...)
 	img.Palette = slices.Clone(c.img.Palette)
 	return &canvas{img: &img, index: maps.Clone(c.index), y: c.y}
 }
@@ -336,12 +335,13 @@ func rgb(c layouts.Colour) color.RGBA {
 // is drawn once for each publisher, title and scale and copied for each
 // cover. Safe for concurrent use.
 type coverArt struct {
-	lay   *layouts.Layout
-	faces func() (*coverFaces, error)
-	logo  func() (image.Image, error) // the layout's crest, decoded; nil when none
-	mu    sync.Mutex
-	heads map[coverHead]*canvas // drawn canvases, never drawn on again
-	zw    sync.Pool             // *zlib.Writer for the PNG's pixels
+	lay    *layouts.Layout
+	faces  func() (*coverFaces, error)
+	logo   func() (image.Image, error) // the layout's crest, decoded; nil when none
+	mu     sync.Mutex
+	heads  map[coverHead]*canvas // drawn canvases, never drawn on again
+	strips *pngStrips            // the PNG's pixels, deflated in strips shared by covers
+	pix    sync.Pool             // *[]byte: pixels of covers drawn and encoded, to draw the next on
 }
 
 // coverHead is what the top of a cover depends on, beside the layout.
@@ -356,7 +356,8 @@ const maxHeads = 8
 
 func newCoverArt(lay *layouts.Layout) *coverArt {
 	return &coverArt{lay: lay, faces: sync.OnceValues(func() (*coverFaces, error) { return loadCoverFaces(lay) }),
-		logo: sync.OnceValues(func() (image.Image, error) { return decodeLogo(lay) }), heads: map[coverHead]*canvas{}}
+		logo:  sync.OnceValues(func() (image.Image, error) { return decodeLogo(lay) }),
+		heads: map[coverHead]*canvas{}, strips: newPNGStrips()}
 }
 
 // decodeLogo is the layout's crest as a picture to draw, or nil.
@@ -389,18 +390,21 @@ func (a *coverArt) coverPNG(b *book) ([]byte, error) {
 		}
 		if fits || scale < 0.55 {
 			data, err := a.encode(img)
+			a.pix.Put(&img.Pix)
 			if err != nil {
 				return nil, fmt.Errorf("epub: cover image: %w", err)
 			}
 			return data, nil
 		}
+		a.pix.Put(&img.Pix)
 	}
 }
 
 // encode writes img as a PNG. image/png deflates with a new compress/flate
-// writer each time, slowly on the cover's long runs of one colour;
-// klauspost/compress's zlib, reused, does it several times faster. The
-// rows are unfiltered, as image/png writes a palette image's.
+// writer each time, slowly on the cover's long runs of one colour; the
+// pixels are deflated by klauspost/compress in strips that the covers of
+// a build share (pngStrips). The rows are unfiltered, as image/png writes
+// a palette image's.
 func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
 	var out bytes.Buffer
 	out.WriteString("\x89PNG\r\n\x1a\n")
@@ -428,29 +432,11 @@ func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
 		plte = append(plte, uint8(r>>8), uint8(g>>8), uint8(b>>8))
 	}
 	chunk("PLTE", plte)
-	var idat bytes.Buffer
-	zw, _ := a.zw.Get().(*zlib.Writer)
-	if zw == nil {
-		var err error
-		if zw, err = zlib.NewWriterLevel(&idat, zlib.BestSpeed); err != nil {
-			return nil, err
-		}
-	} else {
-		zw.Reset(&idat)
-	}
-	defer a.zw.Put(zw)
-	row := make([]byte, 1+w) // filter type 0, then the row
-	for y := range h {
-		i := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
-		copy(row[1:], img.Pix[i:i+w])
-		if _, err := zw.Write(row); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
+	idat, err := a.strips.zlibPixels(img)
+	if err != nil {
 		return nil, err
 	}
-	chunk("IDAT", idat.Bytes())
+	chunk("IDAT", idat)
 	chunk("IEND", nil)
 	return out.Bytes(), nil
 }
@@ -464,7 +450,7 @@ func (a *coverArt) head(b *book, f *coverFaces, scale float64) (*canvas, error) 
 	c, ok := a.heads[key]
 	a.mu.Unlock()
 	if ok {
-		return c.clone(), nil
+		return c.clone(a.pixels()), nil
 	}
 	logo, err := a.logo()
 	if err != nil {
@@ -477,10 +463,19 @@ func (a *coverArt) head(b *book, f *coverFaces, scale float64) (*canvas, error) 
 	a.mu.Lock()
 	if len(a.heads) < maxHeads {
 		a.heads[key] = c
-		c = c.clone()
+		c = c.clone(a.pixels())
 	}
 	a.mu.Unlock()
 	return c, nil
+}
+
+// pixels is a buffer for a cover's pixels: one of a cover drawn before
+// (a cover is 4 MB, and a build draws one per book), or none.
+func (a *coverArt) pixels() []byte {
+	if p, ok := a.pix.Get().(*[]byte); ok {
+		return *p
+	}
+	return nil
 }
 
 // Sizes of the cover's text, in pixels at scale 1, and its styles.
