@@ -184,7 +184,23 @@ func (c *Converter) CheckFootnotes(body string) []FootnoteProblem {
 		}
 		return n
 	}
-	_ = ast.Walk(c.Parse(src), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	doc := c.Parse(src)
+	// Code spans are literal: a "[^1]" in one is no reference. Their text
+	// is blanked in a copy that the blocks' lines are read from.
+	masked := append([]byte(nil), src...)
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if cs, ok := n.(*ast.CodeSpan); ok && entering {
+			for t := cs.FirstChild(); t != nil; t = t.NextSibling() {
+				if tx, ok := t.(*ast.Text); ok {
+					for i := tx.Segment.Start; i < tx.Segment.Stop; i++ {
+						masked[i] = ' '
+					}
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
@@ -206,8 +222,8 @@ func (c *Converter) CheckFootnotes(body string) []FootnoteProblem {
 			// text nodes: read the block's text as a whole.
 			for i := 0; i < n.Lines().Len(); i++ {
 				seg := n.Lines().At(i)
-				for _, m := range danglingRef.FindAllSubmatchIndex(seg.Value(src), -1) {
-					label := string(seg.Value(src)[m[2]:m[3]])
+				for _, m := range danglingRef.FindAllSubmatchIndex(seg.Value(masked), -1) {
+					label := string(seg.Value(masked)[m[2]:m[3]])
 					if !c.hasNote(n, label) {
 						out = append(out, FootnoteProblem{Label: label, Line: lineOf(seg.Start + m[0])})
 					}
