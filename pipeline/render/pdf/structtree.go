@@ -239,6 +239,10 @@ func (s *structTree) objects(annots map[int][][]byte) [][]byte {
 		if el.role == "Figure" {
 			sb.WriteString(" /Alt " + textString(el.alt))
 		}
+		if el.role == "Note" {
+			// PDF/UA-1 7.9: a Note has an ID unique in the document.
+			sb.WriteString(" /ID " + textString("note-"+strconv.Itoa(s.nums[el])))
+		}
 		if el.lang != "" {
 			sb.WriteString(" /Lang " + textString(el.lang))
 		}
