@@ -64,7 +64,7 @@ type builder struct {
 	notes     pageNotes
 	carry     []notePiece
 	roomOf    []float64 // by page-1: the room its notes took
-	hlevel     int     // the last heading level tagged
+	hlevel    int       // the last heading level tagged
 }
 
 // parsedBody is a Markdown body and its syntax tree, which refers to it.
