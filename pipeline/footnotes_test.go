@@ -162,6 +162,7 @@ func TestFootnotes(t *testing.T) {
 		}
 	}
 
+	checkNotesTagged(t, files["bulletin-2020-06.pdf"])
 	for _, name := range []string{"collection.epub", "bulletin-2020-06.epub"} {
 		checkEPUBNotes(t, name, files[name])
 	}
@@ -255,5 +256,54 @@ func epubCheck(t *testing.T, data []byte) {
 	}
 	for _, m := range rep.Messages {
 		t.Errorf("EPUBCheck: %s %s: %s", m.Severity, m.ID, m.Message)
+	}
+}
+
+// checkNotesTagged holds the footnote PDF to the tagged-PDF rules (every
+// operator marked, every link in the tree), and finds each note in the
+// structure as a Note with an ID, its number a Lbl and its text a P, in
+// the reading order right after the paragraph of its reference.
+func checkNotesTagged(t *testing.T, pdf []byte) {
+	t.Helper()
+	in := filepath.Join(t.TempDir(), "in.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := exec.Command(testenv.NeedTool(t, "qpdf"), "--qdf", "--object-streams=disable", in, "-").Output()
+	if err != nil {
+		t.Fatalf("qpdf --qdf: %v", err)
+	}
+	for _, r := range taggedRules {
+		if err := r.check(pdf, plain); err != "" {
+			t.Errorf("%s: %s", r.name, err)
+		}
+	}
+	notes := regexp.MustCompile(`<</Type /StructElem /S /Note [^\n]*`).FindAll(pdf, -1)
+	if len(notes) != 5 {
+		t.Errorf("%d Note elements, want 5", len(notes))
+	}
+	for _, n := range notes {
+		if !bytes.Contains(n, []byte("/ID (")) && !bytes.Contains(n, []byte("/ID <")) {
+			t.Errorf("a Note without /ID: %s", n)
+		}
+	}
+	st, err := exec.Command(testenv.NeedTool(t, "pdfinfo"), "-struct-text", in).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo -struct-text: %v", err)
+	}
+	flat := strings.Join(strings.Fields(string(st)), " ")
+	for _, c := range []struct{ ref, note string }{{"REFONE", "NOTEONE"}, {"REFLONG", "NOTELONG"}, {"OTHERREF", "OTHERNOTE"}} {
+		i, j := strings.Index(flat, c.ref), strings.Index(flat, c.note)
+		// The rest of the reference's paragraph (three sentences of
+		// filler, 600 characters) may come between, not the next one.
+		if i < 0 || j < i || j-i > 900 {
+			t.Errorf("in the structure, %s does not follow its reference %s's paragraph closely", c.note, c.ref)
+		}
+	}
+	if !strings.Contains(flat, "LONGEND") {
+		t.Errorf("the long note's end is not in the structure")
+	}
+	if t.Failed() {
+		t.Logf("pdfinfo -struct-text:\n%s", st)
 	}
 }
