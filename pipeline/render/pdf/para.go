@@ -608,8 +608,12 @@ func (b *builder) placeLines(lines []line, x, width, lh float64, justify, keep b
 		// How many lines fit, each with the notes first referred to in
 		// it (notes.go), and what that costs the page.
 		avail, room := 0, b.notes.room
-		plans := make([]notePlan, 0, 8)
-		for j := i; j < len(lines); j++ {
+		var plans []notePlan
+		if len(b.noteNodes) == 0 {
+			// A body without notes (nearly all): as many lines as fit.
+			avail = int((b.bottom() - y + 1e-6) / lh)
+		}
+		for j := i; j < len(lines) && len(b.noteNodes) > 0; j++ {
 			ns = b.notesOf(lines[j], ns)
 			p := b.fitLine(ns, y+float64(j-i)*lh, lh, room)
 			if !p.fits {
