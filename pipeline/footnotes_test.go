@@ -3,6 +3,7 @@ package pipeline
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"html"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"bulletin/internal/testenv"
+	"bulletin/layouts"
 	"bulletin/pipeline/config"
 )
 
@@ -305,5 +307,36 @@ func checkNotesTagged(t *testing.T, pdf []byte) {
 	}
 	if t.Failed() {
 		t.Logf("pdfinfo -struct-text:\n%s", st)
+	}
+}
+
+// BenchmarkFootnotes sets the footnote fixture's month as it is and with
+// its notes taken out (references and notes deleted): the ratio of the
+// two is what placing notes line by line costs.
+func BenchmarkFootnotes(b *testing.B) {
+	lay, err := layouts.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ref := regexp.MustCompile(`\[\^[^\]]+\]`)
+	def := regexp.MustCompile(`(?m)^\[\^[^\]]+\]:.*\n`)
+	without := fstest.MapFS{}
+	for name, f := range footnoteSources() {
+		without[name] = &fstest.MapFile{Data: ref.ReplaceAll(def.ReplaceAll(f.Data, nil), nil)}
+	}
+	for _, c := range []struct {
+		name string
+		src  fstest.MapFS
+	}{{"without", without}, {"with", footnoteSources()}} {
+		b.Run(c.name, func(b *testing.B) {
+			opts := footnoteOptions()
+			opts.Sources = c.src
+			opts.NoCache = true
+			for b.Loop() {
+				if _, err := Build(context.Background(), opts, lay, &memSink{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
