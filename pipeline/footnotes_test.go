@@ -340,3 +340,32 @@ func BenchmarkFootnotes(b *testing.B) {
 		})
 	}
 }
+
+// Notes referred to from a list item, a table cell and a quote sit at the
+// foot of their page in number order; a note nothing refers to is printed
+// after them, and a reference to no note stays as its text.
+func TestFootnotesEdgeCases(t *testing.T) {
+	body := "---\ntitle: Edge cases of notes\ndate: 2020-06-10\n---\n\n" +
+		"A reference to a missing note[^zz] stays as written.\n\n" +
+		"- A list item with a note[^li].\n- Another item.\n\n" +
+		"| Column | Other |\n|---|---|\n| Cell with note[^tab] | plain |\n\n" +
+		"> A quote with a note[^q].\n\n" +
+		"[^li]: LISTNOTE In a list.\n[^tab]: TABLENOTE In a table.\n[^q]: QUOTENOTE In a quote.\n" +
+		"[^orphan]: ORPHANNOTE Nothing refers to me.\n"
+	opts := footnoteOptions()
+	opts.Sources = fstest.MapFS{"a.md": {Data: []byte(body)}}
+	words := bboxWords(t, buildFiles(t, opts)["bulletin-2020-06.pdf"])
+	order := []string{"LISTNOTE", "TABLENOTE", "QUOTENOTE", "ORPHANNOTE"}
+	prev := pdfWord{}
+	for i, marker := range order {
+		w := find(t, words, marker)
+		if i > 0 && (w.page != prev.page || w.yMin <= prev.yMin) {
+			t.Errorf("%s (page %d, y %.1f) does not follow %s (page %d, y %.1f)", marker, w.page, w.yMin, order[i-1], prev.page, prev.yMin)
+		}
+		if w.page != find(t, words, "missing").page {
+			t.Errorf("%s is not on the page of the references", marker)
+		}
+		prev = w
+	}
+	find(t, words, "note[^zz]")
+}
