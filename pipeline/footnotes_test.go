@@ -280,6 +280,11 @@ func checkNotesTagged(t *testing.T, pdf []byte) {
 			t.Errorf("%s: %s", r.name, err)
 		}
 	}
+	// The notes' links come after the contents' entries, which keep
+	// their titles as their descriptions.
+	if !bytes.Contains(plain, []byte("/Contents (Consular hours with notes)")) {
+		t.Errorf("the contents entry's link is not described by its title")
+	}
 	notes := regexp.MustCompile(`<</Type /StructElem /S /Note [^\n]*`).FindAll(pdf, -1)
 	if len(notes) != 5 {
 		t.Errorf("%d Note elements, want 5", len(notes))

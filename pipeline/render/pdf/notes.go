@@ -240,7 +240,7 @@ func (b *builder) startPageNotes() {
 		} else {
 			room += noteGap
 		}
-		if h := float64(pc.to-pc.from) * pc.n.lh; room+h > limit && b.notes.full == false {
+		if h := float64(pc.to-pc.from) * pc.n.lh; room+h > limit {
 			k := max(1, int((limit-room)/pc.n.lh))
 			if k < pc.to-pc.from {
 				b.carry = append(b.carry, notePiece{n: pc.n, from: pc.from + k, to: pc.to})
