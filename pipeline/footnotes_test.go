@@ -141,6 +141,14 @@ func TestFootnotes(t *testing.T) {
 			t.Errorf("%s is at y %.1f: not at the foot of the page", c.note, note.yMin)
 		}
 	}
+	// The reference is a raised number after its word.
+	for i, w := range words[:len(words)-1] {
+		if w.text == "REFONE" {
+			if sup := words[i+1]; sup.text != "1" || sup.yMax > w.yMax-3 {
+				t.Errorf("after REFONE comes %q with its foot at y %.1f, want a raised 1 (the word's foot at %.1f)", sup.text, sup.yMax, w.yMax)
+			}
+		}
+	}
 	// The long note goes on at the foot of the next page.
 	start, end := find(t, words, "NOTELONG"), find(t, words, "LONGEND")
 	if end.page != start.page+1 {
