@@ -111,6 +111,7 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 			Msg: "the sources folder has no source files; add captures (.txt) or point --sources at the right folder"})
 	}
 	all := group.ByMonth(items, cfg, words.Labels(cfg.Language).Undated)
+	cat.Problems = append(cat.Problems, heavyMonths(all, cfg.Limits)...)
 	cat.All = all
 	cat.Months = group.Select(all, opts.Months, opts.From, opts.To)
 	if len(all) > 0 && len(cat.Months) == 0 {
