@@ -3,6 +3,8 @@ package pdf
 import (
 	"strings"
 
+	"codeberg.org/go-pdf/fpdf"
+
 	"bulletin/pipeline/words"
 )
 
@@ -14,6 +16,7 @@ func (b *builder) cover() {
 	c := b.ed.Cover
 	f.AddPage()
 	f.SetY(b.lay.Page.MarginTop + 18)
+	b.masthead()
 
 	if c.Publisher != "" {
 		b.font(faceHeading, "", s.Small+0.5)
@@ -58,6 +61,41 @@ func (b *builder) cover() {
 	}
 	f.Ln(4)
 	b.tally()
+}
+
+// The crest's box on the cover, in millimetres: as tall as three lines of
+// the title, narrower than the text, as an embassy's letterhead has it.
+const (
+	mastHeight   = 26.0
+	mastMaxWidth = 70.0
+	mastGap      = 7.0 // between the crest and the publisher's line
+)
+
+// masthead draws the layout's crest centred at the top of the cover, a
+// Figure with the layout's alt text, and moves below it. The cover's text
+// then starts where it would without one, less the space the crest takes
+// from the top margin's extra room.
+func (b *builder) masthead() {
+	ref := b.r.mast
+	if ref == nil {
+		return
+	}
+	f := b.f
+	w, h := mastMaxWidth, mastHeight
+	if r := float64(ref.pw) / float64(ref.ph); h*r <= w {
+		w = h * r
+	} else {
+		h = w / r
+	}
+	y := b.lay.Page.MarginTop
+	opts := fpdf.ImageOptions{ImageType: ref.typ}
+	b.tag.figure(b.r.mastAlt, func() {
+		if f.GetImageInfo(ref.name) == nil {
+			b.registerImage(ref, opts)
+		}
+		f.ImageOptions(ref.name, b.left()+(b.textW()-w)/2, y, w, h, false, opts, 0, "")
+	})
+	f.SetXY(b.left(), y+mastHeight+mastGap)
 }
 
 // spaced writes a line letter by letter with extra tracking, the nearest

@@ -505,10 +505,69 @@ func (b *builder) itemLinks(it news.Item) {
 	if it.URL != "" {
 		linked := muted
 		linked.link, linked.colour = it.URL, b.lay.Colours.Accent
+		label := b.clean(labelOr(l.ReadOnline, "Read online") + ": ")
+		width := b.left() + b.textW() - b.leftMargin()
+		runs := []textRun{{text: label, st: linked}}
+		for i, piece := range cutURL(b.clean(it.URL), width-b.measure(linked, label), width, b.metricsOf(linked), linked.size) {
+			if i > 0 {
+				runs = append(runs, textRun{brk: true})
+			}
+			if piece != "" {
+				runs = append(runs, textRun{text: piece, st: linked})
+			}
+		}
+		// The label and its address are one block: moved whole to the
+		// next page rather than split, unless longer than a page.
+		lines := 1
+		for _, r := range runs {
+			if r.brk {
+				lines++
+			}
+		}
+		if h := float64(lines) * lh; h <= b.bottom()-b.lay.Page.MarginTop {
+			b.needSpace(h)
+		}
 		b.f.SetX(b.leftMargin())
-		label := labelOr(l.ReadOnline, "Read online")
-		b.paraRuns([]textRun{{text: b.clean(label + ": "), st: linked}, {text: b.clean(it.URL), st: linked}}, lh, false, false)
+		b.paraRuns(runs, lh, false, false)
 	}
+}
+
+// cutURL cuts an address into lines: the first as wide as first (what the
+// label leaves of the line), the others as wide as rest, each cut after
+// the last '/', '.', '-', '_', '?', '&', '=' or '#' that fits, or between
+// any two letters when none does. The line breaker would cut a word too
+// wide for a line only at fixed places, after putting the label alone on
+// a line of its own. A first piece "" means not one letter fits beside
+// the label.
+func cutURL(url string, first, rest float64, m *fontMetrics, size float64) []string {
+	rs := []rune(url)
+	var pieces []string
+	avail := first
+	for start := 0; start < len(rs); avail = rest {
+		sum, i, cut := 0.0, start, -1
+		for i < len(rs) {
+			w := m.width(string(rs[i]), size)
+			if sum+w > avail+1e-9 {
+				break
+			}
+			sum += w
+			i++
+			if strings.ContainsRune("/.-_?&=#", rs[i-1]) {
+				cut = i
+			}
+		}
+		switch {
+		case i == len(rs):
+			cut = i
+		case cut < 0 && i == start && len(pieces) == 0 && first < rest:
+			cut = start // the label alone; the address from the next line
+		case cut < 0:
+			cut = max(i, start+1)
+		}
+		pieces = append(pieces, string(rs[start:cut]))
+		start = cut
+	}
+	return pieces
 }
 
 // labelOr is the label, or its English default when the edition has none.
