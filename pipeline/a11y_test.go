@@ -90,6 +90,7 @@ func TestAceEPUB(t *testing.T) {
 		opts func(t *testing.T) Options
 	}{
 		{"example", func(t *testing.T) Options { return exampleOptions(t) }},
+		{"footnotes", func(t *testing.T) Options { return footnoteOptions() }},
 		{"realdata", func(t *testing.T) Options {
 			dir := testenv.Shared(t, "realdata")
 			return Options{Config: config.Default(), Sources: os.DirFS(dir), SourcesDir: "realdata",

@@ -33,6 +33,7 @@ func New(allowHTML bool) *Converter {
 	return &Converter{md: goldmark.New(
 		goldmark.WithExtensions(
 			extension.GFM,
+			footnotes{},
 			// Literal characters: the default named entities (&ldquo;) are
 			// fatal in an EPUB (EPUBCheck RSC-016).
 			extension.NewTypographer(extension.WithTypographicSubstitutions(unicodeSubstitutions)),

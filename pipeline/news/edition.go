@@ -102,6 +102,8 @@ type Labels struct {
 	ReadOnline string // "Read online"
 	// Tags introduces an item's tags: "Tags: visas, consular".
 	Tags string // "Tags"
+	// NoteContinued marks a footnote going on from the page before.
+	NoteContinued string // "continued"
 	// The web edition's words.
 	SkipToContent string // "Skip to content"
 	Editions      string // "Editions", the index's heading

@@ -71,6 +71,7 @@ func (n *Normaliser) ItemsContext(ctx context.Context, items []news.Item) ([]new
 		problems = append(problems, n.htmlBlocks(ctx, items)...)
 	}
 	problems = append(problems, n.links(ctx, items)...)
+	problems = append(problems, n.footnotes(ctx, items)...)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("normalise: %w", err)
 	}

@@ -1,6 +1,7 @@
 package normalise
 
 import (
+	"context"
 	"math/rand"
 	"reflect"
 	"regexp"
@@ -530,5 +531,52 @@ func TestMergeKeepsFirstItem(t *testing.T) {
 	}
 	if len(ps) != 2 || !strings.Contains(ps[1].Msg, "https://example.org/other") {
 		t.Errorf("problems = %v, want the third sighting's link named", ps)
+	}
+}
+
+// Footnotes without a partner are warned of, naming the line, and the
+// body is left whole (the renderers keep both).
+func TestFootnoteWarnings(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       []string // in the warning, in order
+	}{
+		{"paired", "Text[^1].\n\n[^1]: A note.\n", nil},
+		{"no note", "Text[^1] and[^2].\n\n[^1]: A note.\n", []string{"[^2] (line 1 of its text) refers to no note"}},
+		{"no reference", "Text.\n\n[^x]: Orphan.\n", []string{"the note [^x] (line 3 of its text) is referred to nowhere"}},
+		{"code is not a reference", "Text `[^1]`.\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := New(config.Default())
+			in := []news.Item{{ID: "a", Title: "T", Body: tt.body, Origins: []news.Origin{{File: "a.md", Line: 1}}}}
+			out, problems, err := n.ItemsContext(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var msgs []string
+			for _, p := range problems {
+				if strings.Contains(p.Msg, "footnotes:") {
+					msgs = append(msgs, p.Msg)
+				}
+			}
+			if len(tt.want) == 0 {
+				if len(msgs) > 0 {
+					t.Errorf("got warnings %q, want none", msgs)
+				}
+				return
+			}
+			if len(msgs) != 1 {
+				t.Fatalf("got %d footnote warnings %q, want 1", len(msgs), msgs)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msgs[0], w) {
+					t.Errorf("warning %q does not say %q", msgs[0], w)
+				}
+			}
+			if len(out) != 1 || strings.TrimSpace(out[0].Body) != strings.TrimSpace(tt.body) {
+				t.Errorf("body changed or item lost: %+v", out)
+			}
+		})
 	}
 }

@@ -202,6 +202,8 @@ var (
 	imgAttr    = regexp.MustCompile(`\s(src|alt)="([^"]*)"`)
 	anchorOpen = regexp.MustCompile(`<a href="([^"]*)"[^>]*>`)
 	tagRe      = regexp.MustCompile(`<[^>]*>`)
+	noteHref   = regexp.MustCompile(` href="#(fn(?:ref)?-[0-9]+(?:-[0-9]+)?)"`)
+	noteLink   = regexp.MustCompile(`\brole="doc-(?:noteref|backlink)"`)
 )
 
 // cleanBody fits the converter's fragment into a section of many items.
@@ -215,6 +217,9 @@ func cleanBody(body, itemID string, local func(src string) (string, bool)) strin
 	body = bodyHeadings(body)
 	// Heading ids repeat from item to item ("background"): scope them.
 	body = idAttr.ReplaceAllString(body, ` id="`+itemID+`-$1"`)
+	// So are the footnotes' links to them (markup writes fn-N, fnref-N):
+	// two items' [^1] must not meet in a book or a web page.
+	body = noteHref.ReplaceAllString(body, ` href="#`+itemID+`-$1"`)
 	// GFM column alignment: HTML5 has no align attribute (EPUBCheck RSC-005).
 	body = cellAlign.ReplaceAllString(body, `<$1 style="text-align: $2"`)
 	body = images(body, local)
@@ -298,7 +303,8 @@ func isWeb(href string) bool {
 
 // unwrapLocalLinks keeps links to the web and mail, and turns any other
 // link (relative paths of the source site, fragments) into plain text:
-// their targets are not in the book. Anchors never nest in goldmark output.
+// their targets are not in the book. Footnote links stay: their targets
+// are in the same section. Anchors never nest in goldmark output.
 func unwrapLocalLinks(body string) string {
 	var out strings.Builder
 	for {
@@ -309,7 +315,7 @@ func unwrapLocalLinks(body string) string {
 		}
 		href := html.UnescapeString(body[loc[2]:loc[3]])
 		end := strings.Index(body[loc[1]:], "</a>")
-		if isExternal(href) || end < 0 {
+		if isExternal(href) || end < 0 || noteLink.MatchString(body[loc[0]:loc[1]]) {
 			out.WriteString(body[:loc[1]])
 			body = body[loc[1]:]
 			if end >= 0 && !hasName(body[:end]) {

@@ -3,6 +3,7 @@ package epub
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"bulletin/pipeline/news"
 )
@@ -19,6 +20,8 @@ type Page struct {
 	Title string // "June 2020", or the Undated label
 	Body  string // XHTML fragment, also valid HTML
 }
+
+var epubType = regexp.MustCompile(` epub:type="[^"]*"`)
 
 // Image is an image a page shows, named by its content.
 type Image struct {
@@ -44,6 +47,9 @@ func (r *Renderer) Pages(ctx context.Context, ed news.Edition) ([]Page, []Image,
 		if err != nil {
 			return nil, nil, err
 		}
+		// epub:type is the book's vocabulary, no attribute of HTML; the
+		// notes keep their ARIA roles (doc-noteref, doc-footnote).
+		body = epubType.ReplaceAllString(body, "")
 		pages = append(pages, Page{Key: m.src.Key, Title: m.title, Body: body})
 	}
 	var imgs []Image

@@ -8,6 +8,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 
 	"bulletin/layouts"
 	"bulletin/pipeline/news"
@@ -55,7 +56,16 @@ type builder struct {
 	paraSeq    int // paragraphs set so far in this pass, the key of lines
 	parsed     map[string]parsedBody
 	tag        *tagger // the structure, in the second pass (tags.go)
-	hlevel     int     // the last heading level tagged
+
+	// Footnotes (notes.go): the body's notes by number, those of the
+	// page being set, and pieces waiting for the next page.
+	noteNodes map[int]*east.Footnote
+	footnotes map[int]*footnote
+	noteOrder []*footnote
+	notes     pageNotes
+	carry     []notePiece
+	roomOf    []float64 // by page-1: the room its notes took
+	hlevel    int       // the last heading level tagged
 }
 
 // parsedBody is a Markdown body and its syntax tree, which refers to it.
@@ -109,6 +119,7 @@ func (b *builder) build(ctx context.Context) error {
 		}
 		b.tag.end()
 	}
+	b.flushNotes()
 	if err := b.f.Error(); err != nil {
 		return fmt.Errorf("pdf: layout: %w", err)
 	}
@@ -142,8 +153,13 @@ func (b *builder) setup() {
 
 	// fpdf restores the body's font after the page furniture is drawn;
 	// the builder's idea of the current font must follow it.
-	f.SetHeaderFuncMode(func() { saved := b.current; b.tag.pageStart(b.header); b.current = saved }, true)
-	f.SetFooterFunc(func() { saved := b.current; b.tag.pageEnd(b.footer); b.current = saved })
+	f.SetHeaderFuncMode(func() {
+		saved := b.current
+		b.startPageNotes()
+		b.tag.pageStart(b.header)
+		b.current = saved
+	}, true)
+	f.SetFooterFunc(func() { saved := b.current; b.drawNotes(); b.tag.pageEnd(b.footer); b.current = saved })
 
 	for range b.month.Count() {
 		b.links = append(b.links, f.AddLink())
@@ -159,7 +175,9 @@ func (b *builder) left() float64  { return b.lay.Page.MarginLeft }
 func (b *builder) textW() float64 {
 	return b.pageW() - b.lay.Page.MarginLeft - b.lay.Page.MarginRight
 }
-func (b *builder) bottom() float64 { return b.pageH() - b.lay.Page.MarginBottom }
+
+// bottom is the foot of the text block: above the page's footnotes.
+func (b *builder) bottom() float64 { return b.pageBottom() - b.notes.room }
 
 // lineH is the line height for a font size in points.
 func (b *builder) lineH(sizePt float64) float64 { return sizePt * b.lay.Sizes.Leading * ptToMM }
@@ -264,7 +282,7 @@ func (b *builder) footer() {
 	}
 	b.font(faceHeading, "", b.lay.Sizes.Small)
 	b.colour(b.lay.Colours.Muted)
-	b.f.SetXY(b.left(), b.bottom()+8)
+	b.f.SetXY(b.left(), b.pageBottom()+8)
 	b.f.CellFormat(b.textW(), 5, b.clean(fmt.Sprintf(format, b.f.PageNo(), total)), "", 0, "C", false, 0, "")
 }
 

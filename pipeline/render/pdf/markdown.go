@@ -44,9 +44,12 @@ func (b *builder) markdown(body string) {
 	src, doc := p.src, p.doc
 	b.inl = inline{src: src}
 	b.resetInline()
+	b.noteNodes, b.footnotes, b.noteOrder = bodyNotes(doc), map[int]*footnote{}, nil
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		b.block(n, 0)
 	}
+	b.placeRemainingNotes()
+	b.noteNodes, b.footnotes = nil, nil
 }
 
 // resetInline sets the body text style.
@@ -132,6 +135,8 @@ func (b *builder) block(n ast.Node, depth int) {
 		b.table(n)
 	case *ast.HTMLBlock:
 		// Raw HTML is not rendered (it is dropped from the EPUB too).
+	case *east.FootnoteList:
+		// Set at the feet of the pages where they are referred to.
 	default:
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			if c.Type() == ast.TypeInline {
@@ -287,6 +292,9 @@ func (b *builder) bar(x float64, startPage int, y0 float64, endPage int, y1 floa
 	top := b.lay.Page.MarginTop
 	for p := startPage; p <= endPage; p++ {
 		from, to := top, b.bottom()
+		if p < endPage && p <= len(b.roomOf) {
+			to = b.pageBottom() - b.roomOf[p-1]
+		}
 		if p == startPage {
 			from = y0
 		}
@@ -518,6 +526,19 @@ func (b *builder) inlineNode(n ast.Node) {
 		b.text(box)
 	case *ast.RawHTML:
 		// dropped, as in the EPUB
+	case *east.FootnoteLink:
+		// A raised number, linked to the note.
+		if b.note(n.Index) == nil {
+			b.text("[" + strconv.Itoa(n.Index) + "]")
+			return
+		}
+		st := b.curStyle()
+		st.sup, st.link, st.note = st.size*ptToMM, "", n.Index
+		st.size *= 0.62
+		st.colour = b.lay.Colours.Accent
+		b.runs = append(b.runs, textRun{text: strconv.Itoa(n.Index), st: st})
+	case *east.FootnoteBacklink:
+		// The note's number links back (notes.go).
 	default:
 		b.inlines(n)
 	}

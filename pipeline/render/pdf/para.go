@@ -26,6 +26,11 @@ type style struct {
 	size        float64 // points
 	colour      layouts.Colour
 	link        string
+	// A footnote reference: its note's number in the body (lines are
+	// kept from the first pass to the second, the notes are not), and the
+	// size (mm) of the text it is raised in.
+	note int
+	sup  float64
 }
 
 // textRun is a piece of collected inline content: text in one style, a forced
@@ -546,7 +551,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.f.SetXY(x, y)
 		b.f.SetAutoPageBreak(false, 0)
 		b.f.CellFormat(width, lh, text, "", 0, "J", false, 0, "")
-		b.f.SetAutoPageBreak(true, b.lay.Page.MarginBottom)
+		b.f.SetAutoPageBreak(true, b.breakMargin())
 		b.spaceAt(l, x+width, y+0.5*lh)
 		return
 	}
@@ -562,6 +567,12 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 			// Text at the baseline CellFormat would use (cell margins are
 			// 0): the same output at a fraction of the cost per word.
 			_, size := b.f.GetFontSize()
+			if n := b.footnotes[f.st.note]; f.st.note > 0 && n != nil {
+				b.endLink()
+				b.noteRef(n, f, x, y, lh)
+				x += f.w
+				continue
+			}
 			text := f.text + wordEnd(l, i, f)
 			if hyphenated && k == len(wd.frags)-1 {
 				text = b.softHyphen(text)
@@ -672,6 +683,22 @@ type linkRun struct {
 	h         float64
 }
 
+// noteRef draws a footnote reference: a raised number, a link to the note
+// (tagged as a Link in the paragraph, whose Note it is the reference of).
+func (b *builder) noteRef(n *footnote, f frag, x, y, lh float64) {
+	if !n.refSet {
+		n.refSet = true
+		n.parent = b.tag.current()
+		b.f.SetLink(n.back, y, b.f.PageNo())
+	}
+	b.tag.begin("Link")
+	b.tag.mark()
+	b.f.Text(x, y+0.5*lh+0.3*f.st.sup-0.36*f.st.sup, f.text)
+	b.f.Link(x, y, f.w, lh, n.link)
+	b.tag.annot()
+	b.tag.end()
+}
+
 // plainLine is the text of a line whose words are all in one style, without
 // a link, with its words joined by single spaces (spaces are measured as
 // one space of that style).
@@ -705,9 +732,30 @@ func plainLine(l line) (string, style, bool) {
 // one more.
 func (b *builder) placeLines(lines []line, x, width, lh float64, justify, keep bool) {
 	top := b.lay.Page.MarginTop
+	var ns []*footnote
 	for i := 0; i < len(lines); {
 		y := b.f.GetY()
-		avail := int((b.bottom() - y + 1e-6) / lh)
+		// How many lines fit, each with the notes first referred to in
+		// it (notes.go), and what that costs the page.
+		avail, room := 0, b.notes.room
+		var plans []notePlan
+		if len(b.noteNodes) == 0 {
+			// A body without notes (nearly all): as many lines as fit.
+			avail = int((b.bottom() - y + 1e-6) / lh)
+		}
+		for j := i; j < len(lines) && len(b.noteNodes) > 0; j++ {
+			ns = b.notesOf(lines[j], ns)
+			p := b.fitLine(ns, y+float64(j-i)*lh, lh, room)
+			if !p.fits {
+				break
+			}
+			plans = append(plans, p)
+			room = p.room
+			avail++
+			if p.split > 0 {
+				break
+			}
+		}
 		rem := len(lines) - i
 		k := min(avail, rem)
 		if keep && k < rem {
@@ -722,6 +770,13 @@ func (b *builder) placeLines(lines []line, x, width, lh float64, justify, keep b
 			k = max(1, min(avail, rem)) // a page too short for the rules
 		}
 		for j := 0; j < k; j++ {
+			if ns = b.notesOf(lines[i+j], ns); len(ns) > 0 {
+				p := notePlan{fits: true, room: b.notes.room + b.notesHeight(b.notes.room, ns)}
+				if j < len(plans) {
+					p = plans[j]
+				}
+				b.placeNotes(ns, p)
+			}
 			b.drawLine(lines[i+j], x, y, width, lh, justify)
 			y += lh
 		}

@@ -242,6 +242,10 @@ func (s *structTree) objects(annots map[int][][]byte) [][]byte {
 		if el.actual != "" {
 			sb.WriteString(" /ActualText " + textString(el.actual))
 		}
+		if el.role == "Note" {
+			// PDF/UA-1 7.9: a Note has an ID unique in the document.
+			sb.WriteString(" /ID " + textString("note-"+strconv.Itoa(s.nums[el])))
+		}
 		if el.lang != "" {
 			sb.WriteString(" /Lang " + textString(el.lang))
 		}

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	east "github.com/yuin/goldmark/extension/ast"
+	"slices"
 )
 
 // tableCell is one laid-out cell.
@@ -155,12 +156,33 @@ func (b *builder) table(t *east.Table) {
 	b.needSpace(first + 1)
 	b.tag.begin("Table")
 	defer b.tag.end()
+	var ns []*footnote
 	for ri := range rows {
-		if b.f.GetY()+heights[ri] > b.bottom() && ri >= headerRows {
+		// A row goes where it fits with the notes first referred to in it
+		// (notes.go), as a paragraph's line does.
+		ns = ns[:0]
+		for _, c := range rows[ri] {
+			for _, l := range c.lines {
+				for _, n := range b.notesOf(l, nil) {
+					if !slices.Contains(ns, n) {
+						ns = append(ns, n)
+					}
+				}
+			}
+		}
+		plan := b.fitLine(ns, b.f.GetY(), heights[ri], b.notes.room)
+		if !plan.fits && ri >= headerRows {
 			b.f.AddPage()
 			for h := range headerRows {
 				b.tag.artifact(func() { drawRow(h) }) // read once, at the top
 			}
+			plan = b.fitLine(ns, b.f.GetY(), heights[ri], b.notes.room)
+		}
+		if len(ns) > 0 {
+			if !plan.fits { // a row and its notes taller than a page
+				plan = notePlan{fits: true, room: b.notes.room + b.notesHeight(b.notes.room, ns)}
+			}
+			b.placeNotes(ns, plan)
 		}
 		drawRow(ri)
 	}

@@ -120,6 +120,44 @@ func (t *tagger) beginUnder(p *element, role string) {
 	t.resume()
 }
 
+// child makes an element under parent (the open element when nil)
+// without opening it: a footnote's Note, drawn later at the page's foot,
+// belongs where its reference is.
+func (t *tagger) child(parent *element, role string) *element {
+	if t == nil || t.skip > 0 || t.inArtifact {
+		return nil
+	}
+	if parent == nil {
+		parent = t.top()
+	}
+	el := &element{role: role, parent: parent}
+	parent.kids = append(parent.kids, tagKid{el: el, annot: -1})
+	return el
+}
+
+// within draws into el, an element made before (a note going on at the
+// foot of a later page), and leaves no marked content open after.
+func (t *tagger) within(el *element, draw func()) {
+	if t == nil || el == nil || t.skip > 0 || t.inArtifact {
+		draw()
+		return
+	}
+	t.suspend()
+	t.open = append(t.open, el)
+	t.resume()
+	draw()
+	t.suspend()
+	t.open = t.open[:len(t.open)-1]
+}
+
+// current is the innermost open element (nil in the first pass).
+func (t *tagger) current() *element {
+	if t == nil {
+		return nil
+	}
+	return t.top()
+}
+
 // end closes the innermost open element and reopens its parent's content.
 func (t *tagger) end() {
 	if t == nil {
@@ -139,6 +177,9 @@ func (t *tagger) end() {
 
 // suspend closes the open marked-content sequence, if any.
 func (t *tagger) suspend() {
+	if t == nil {
+		return
+	}
 	t.pending = false
 	if t.mc {
 		t.f.RawWriteStr("EMC")

@@ -236,7 +236,9 @@ func (t *tidier) annotations(body []byte) []byte {
 			contents = string(m[1])
 		} else if m := destRe.FindSubmatch(rest); m != nil {
 			page, _ := strconv.Atoi(string(m[1]))
-			if t.dests == len(t.titles) && t.destSeen < len(t.titles) {
+			// The contents' entries are the first internal links; a
+			// footnote's links (reference and number) come after them.
+			if t.dests >= len(t.titles) && t.destSeen < len(t.titles) {
 				contents = textString(t.titles[t.destSeen])
 			} else {
 				contents = textString(fmt.Sprintf("Page %d", t.pages[page]))
