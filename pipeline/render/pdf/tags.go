@@ -446,6 +446,7 @@ func (t *tagger) figure(alt string, draw func()) {
 		return
 	}
 	t.begin("Figure").set(alt, "", "")
+	t.mark() // the image is the Figure's content: open it before drawing
 	draw()
 	t.end()
 }
