@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"bulletin/internal/parallel"
 	"bulletin/pipeline/asset"
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/counter"
@@ -111,6 +112,12 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 			Msg: "the sources folder has no source files; add captures (.txt) or point --sources at the right folder"})
 	}
 	all := group.ByMonth(items, cfg, words.Labels(cfg.Language).Undated)
+	// The incremental cache's keys take each month's digest; worked out
+	// here once, on every core, rather than by each output.
+	parallel.For(ctx, len(all), func(i int) { all[i].SetDigest() })
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
 	cat.All = all
 	cat.Months = group.Select(all, opts.Months, opts.From, opts.To)
 	if len(all) > 0 && len(cat.Months) == 0 {
