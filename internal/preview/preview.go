@@ -47,8 +47,8 @@ type Server struct {
 	Log      io.Writer
 
 	mu       sync.Mutex
-	version  int      // counts finished builds; pages reload when it moves
-	problems []string // of the last build; empty when it succeeded
+	version  int           // counts finished builds; pages reload when it moves
+	problems []string      // of the last build; empty when it succeeded
 	bumped   chan struct{} // closed, and replaced, when version moves: wakes the event streams
 	changed  chan struct{}
 	builds   chan struct{} // receives after each build, for tests
