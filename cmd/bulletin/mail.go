@@ -20,6 +20,7 @@ import (
 	"bulletin/pipeline/mail/dkimsign"
 	"bulletin/pipeline/mail/unsubscribe"
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/source"
 )
 
 // mailFlags are the flags of bulletin mail.
@@ -148,7 +149,7 @@ func runMail(ctx context.Context, args []string, e env) int {
 	}
 	opts := f.pipelineOptions(cfg, pub)
 	opts.Keep = []news.MonthKey{month}
-	opts.Sources = root.FS()
+	opts.Sources = source.Files(root)
 
 	// Build everything, as `bulletin build` does, so out/ is the same
 	// whichever command wrote it; a source error stops here: a partial

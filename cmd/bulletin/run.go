@@ -23,6 +23,7 @@ import (
 	"bulletin/pipeline/outdir"
 	"bulletin/pipeline/render/manifest"
 	"bulletin/pipeline/render/site"
+	"bulletin/pipeline/source"
 )
 
 // Exit codes of the CLI contract.
@@ -235,7 +236,7 @@ func runPipeline(ctx context.Context, cmd string, args []string, e env) int {
 			return exitUsage
 		}
 	}
-	opts.Sources = root.FS()
+	opts.Sources = source.Files(root)
 	switch cmd {
 	case "check", "list":
 		cat, err := pipeline.Collect(ctx, opts)

@@ -15,6 +15,7 @@ import (
 	"bulletin/pipeline"
 	"bulletin/pipeline/news"
 	"bulletin/pipeline/render/site"
+	"bulletin/pipeline/source"
 )
 
 // runServe is `bulletin serve`: flags → preview.Server → print.
@@ -111,7 +112,7 @@ func serveBuild(ctx context.Context, f *flags, e env) []string {
 		fmt.Fprintf(be.stderr, "bulletin serve: %v\n", err)
 		return fail()
 	}
-	opts.Sources = root.FS()
+	opts.Sources = source.Files(root)
 	lay, err := layouts.Load(f.layouts)
 	if err != nil {
 		fmt.Fprintf(be.stderr, "bulletin serve: %v\n", err)

@@ -16,6 +16,7 @@ import (
 	"bulletin/internal/imagetest"
 	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/source"
 )
 
 // sourcesDir lays out a sources folder with one file per case, beside a
@@ -114,9 +115,10 @@ func resolveCases(outsideAbs string) []resolveCase {
 	}
 }
 
-// TestResolve runs every case through both kinds of sources folder the
-// stage may be given: the os.Root the CLI opens, and os.DirFS, which
-// follows symbolic links out and so relies on the stage's own walk.
+// TestResolve runs every case through the kinds of sources folder the
+// stage may be given: the CLI's source.Files over an os.Root, a bare
+// os.Root, and os.DirFS, which follows symbolic links out and so relies
+// on the stage's own walk.
 func TestResolve(t *testing.T) {
 	dir, fifo := sourcesDir(t)
 	root, err := os.OpenRoot(dir)
@@ -129,7 +131,7 @@ func TestResolve(t *testing.T) {
 	for _, folder := range []struct {
 		name  string
 		files fs.FS
-	}{{"os.Root", root.FS()}, {"os.DirFS", os.DirFS(dir)}} {
+	}{{"source.Files", source.Files(root)}, {"os.Root", root.FS()}, {"os.DirFS", os.DirFS(dir)}} {
 		for _, tc := range resolveCases(outsideAbs) {
 			t.Run(folder.name+"/"+tc.name, func(t *testing.T) {
 				if tc.fifo && !fifo {
