@@ -69,7 +69,12 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 		defer close(ready)
 		outs, outErr = newOutputs()
 	}()
-	cat, err := Collect(ctx, opts)
+	m, err := newMemo(opts, sink)
+	if err != nil {
+		<-ready
+		return nil, err
+	}
+	cat, err := collect(ctx, opts, m)
 	<-ready
 	if err != nil {
 		return nil, err
@@ -161,6 +166,9 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 		return nil, err
 	}
 	if err := ch.save(sink, partial(opts)); err != nil {
+		return nil, err
+	}
+	if err := m.save(sink); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -84,12 +84,7 @@ func newCache(opts Options, lay *layouts.Layout, sink Sink) (*cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: cache: %w", err)
 	}
-	cfg := *opts.Config
-	cfg.File = "" // where it was read from does not change what it says
-	conf, err := json.Marshal(struct {
-		Config   config.Config
-		Location string
-	}{cfg, cfg.Location.String()})
+	conf, err := configJSON(opts)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: cache: %w", err)
 	}
@@ -240,4 +235,14 @@ func (c *cache) save(sink Sink, partial bool) error {
 		return fmt.Errorf("pipeline: cache: %w", err)
 	}
 	return nil
+}
+
+// configJSON is the configuration as the caches' keys take it.
+func configJSON(opts Options) ([]byte, error) {
+	cfg := *opts.Config
+	cfg.File = "" // where it was read from does not change what it says
+	return json.Marshal(struct {
+		Config   config.Config
+		Location string
+	}{cfg, cfg.Location.String()})
 }
