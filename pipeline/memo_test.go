@@ -29,11 +29,11 @@ func memoSources(t *testing.T) fstest.MapFS {
 	}
 	deep := strings.Repeat("- ", normalise.MaxNesting+3) + "deep\n"
 	return fstest.MapFS{
-		"front.txt": {Data: capture},
-		"warn.md": {Data: []byte("---\ntitle: Warnings\ndate: 2020-06-10\ntype: bogus\n---\n\nSee [the page](notes/page.html).\n\n<div><blink>raw</blink></div>\n\n" + deep)},
-		"a/one.md": {Data: []byte("---\ntitle: Same item\ndate: 2020-06-11\nurl: https://example.org/a\n---\n\nThe same text.\n")},
-		"b/two.md": {Data: []byte("---\ntitle: Same item\ndate: 2020-06-11\nurl: https://example.org/b\nauthors: [Ann]\n---\n\nThe same text, longer.\n")},
-		"notes.csv": {Data: []byte("not a source\n")},
+		"front.txt":      {Data: capture},
+		"warn.md":        {Data: []byte("---\ntitle: Warnings\ndate: 2020-06-10\ntype: bogus\n---\n\nSee [the page](notes/page.html).\n\n<div><blink>raw</blink></div>\n\n" + deep)},
+		"a/one.md":       {Data: []byte("---\ntitle: Same item\ndate: 2020-06-11\nurl: https://example.org/a\n---\n\nThe same text.\n")},
+		"b/two.md":       {Data: []byte("---\ntitle: Same item\ndate: 2020-06-11\nurl: https://example.org/b\nauthors: [Ann]\n---\n\nThe same text, longer.\n")},
+		"notes.csv":      {Data: []byte("not a source\n")},
 		"bad\xffname.md": {Data: []byte("---\ntitle: Bytes \xfe kept\ndate: 2020-06-12\n---\n\nText.\n")},
 	}
 }
