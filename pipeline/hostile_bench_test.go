@@ -27,6 +27,9 @@ var hostile = []struct {
 	{"brackets", func(n int) string { return strings.Repeat("[", n) }},
 	{"table-cell", func(n int) string { return "| a | b |\n|---|---|\n| " + strings.Repeat("y", n) + " | z |\n" }},
 	{"nested-list", func(n int) string { return strings.Repeat("- ", n/2) + "deep\n" }},
+	{"headings", func(n int) string { return strings.Repeat("# h\n", n/4) }},
+	{"list", func(n int) string { return strings.Repeat("- item\n", n/7) }},
+	{"relative-links", func(n int) string { return strings.Repeat("[a](b)", n/6) }},
 	{"words", func(n int) string { return strings.Repeat("word ", n/5) }}, // the ordinary case, for reference
 }
 

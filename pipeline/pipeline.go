@@ -124,6 +124,7 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 			Msg: "the sources folder has no source files; add captures (.txt) or point --sources at the right folder"})
 	}
 	all := group.ByMonth(items, cfg, words.Labels(cfg.Language).Undated)
+	cat.Problems = append(cat.Problems, heavyMonths(all, cfg.Limits)...)
 	// The incremental cache's keys take each month's digest; worked out
 	// here once, on every core, rather than by each output.
 	parallel.For(ctx, len(all), func(i int) { all[i].SetDigest() })

@@ -111,14 +111,20 @@ func (m Mail) Budget() int { return int(m.BudgetMB * 1e6) }
 type Limits struct {
 	SourceMB float64 `yaml:"source_mb"` // one source file (a feed, a JSON Lines file, a capture)
 	ItemKB   float64 `yaml:"item_kb"`   // one item: title, summary and body; a Markdown file is one item
+	// MonthMB bounds one month's items together, by weight: their text,
+	// with markup counted heavier (see pipeline's Weight). One month is
+	// one PDF laid out in memory at once, so this bounds a build's memory.
+	MonthMB float64 `yaml:"month_mb"`
 }
 
 // Default limits, and the most they may be raised to.
 const (
 	DefaultSourceMB = 32
-	DefaultItemKB   = 1024
+	DefaultItemKB   = 256
+	DefaultMonthMB  = 4
 	maxSourceMB     = 256
 	maxItemKB       = 16 << 10
+	maxMonthMB      = 256
 	// MaxTitle bounds an item's title, in bytes: a title is a line, and
 	// longer text is a body put in the wrong field.
 	MaxTitle = 2000
@@ -129,6 +135,9 @@ func (l Limits) SourceBytes() int64 { return int64(l.SourceMB * (1 << 20)) }
 
 // ItemBytes is the size limit of one item.
 func (l Limits) ItemBytes() int64 { return int64(l.ItemKB * (1 << 10)) }
+
+// MonthWeight is the weight limit of one month's items.
+func (l Limits) MonthWeight() int64 { return int64(l.MonthMB * (1 << 20)) }
 
 // Site holds the web edition's options (site: {make: true}).
 type Site struct {
@@ -302,12 +311,18 @@ func (c *Config) applyDefaults() error {
 	if c.Limits.ItemKB == 0 {
 		c.Limits.ItemKB = DefaultItemKB
 	}
+	if c.Limits.MonthMB == 0 {
+		c.Limits.MonthMB = DefaultMonthMB
+	}
 	// !(x > 0) also refuses NaN.
 	if !(c.Limits.SourceMB > 0) || c.Limits.SourceMB > maxSourceMB {
 		return fmt.Errorf("limits: source_mb %v: give a size in megabytes above 0 and at most %d", c.Limits.SourceMB, maxSourceMB)
 	}
 	if !(c.Limits.ItemKB > 0) || c.Limits.ItemKB > maxItemKB {
 		return fmt.Errorf("limits: item_kb %v: give a size in kilobytes above 0 and at most %d", c.Limits.ItemKB, maxItemKB)
+	}
+	if !(c.Limits.MonthMB > 0) || c.Limits.MonthMB > maxMonthMB {
+		return fmt.Errorf("limits: month_mb %v: give a size in megabytes above 0 and at most %d", c.Limits.MonthMB, maxMonthMB)
 	}
 	if len(c.Publisher) > MaxTitle || len(c.Title) > MaxTitle {
 		return fmt.Errorf("publisher and title: at most %d bytes each; shorten them", MaxTitle)

@@ -164,6 +164,8 @@ func TestParseErrors(t *testing.T) {
 		{"unbalanced brace", "counters:\n  - origin: 2018-03-04\n    template: \"{n} days since {n\"\n", []string{"counters[0]", "without its }"}},
 		{"zero source limit", "limits:\n  source_mb: -1\n", []string{"source_mb"}},
 		{"huge item limit", "limits:\n  item_kb: 1e9\n", []string{"item_kb"}},
+		{"negative month limit", "limits:\n  month_mb: -2\n", []string{"month_mb"}},
+		{"NaN month limit", "limits:\n  month_mb: .nan\n", []string{"month_mb"}},
 		{"long publisher", "publisher: " + strings.Repeat("x", 200000) + "\n", []string{"publisher", "2000"}},
 		{"unsubscribe over http", "mail:\n  unsubscribe_url: http://embassy.example/u\n", []string{"unsubscribe_url", "https"}},
 		{"unsubscribe_to not an address", "mail:\n  unsubscribe_to: Press <u@x.example>\n", []string{"unsubscribe_to"}},

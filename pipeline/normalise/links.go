@@ -74,17 +74,47 @@ func resolveLinks(md *markup.Converter, body, base string) (string, []unlinked) 
 			}
 		}
 		edits = append(edits, edit{span.start, span.end, string(src[span.start+1 : span.labelEnd])})
-		lost = append(lost, unlinked{dest: string(link.Destination), line: bytes.Count(src[:span.start], []byte("\n")) + 1})
+		lost = append(lost, unlinked{dest: string(link.Destination), line: span.start}) // an offset until numbered below
 		return ast.WalkSkipChildren, nil
 	})
+	numberLines(src, lost)
 	if len(edits) == 0 {
 		return body, lost
 	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	// One pass, in order: splicing each edit into the whole text would be
+	// quadratic in the number of links.
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var b strings.Builder
+	b.Grow(len(src))
+	at := 0
 	for _, e := range edits {
-		src = append(src[:e.start:e.start], append([]byte(e.text), src[e.end:]...)...)
+		if e.start < at {
+			continue // inside a link already rewritten (the walk skips them; be safe)
+		}
+		b.Write(src[at:e.start])
+		b.WriteString(e.text)
+		at = e.end
 	}
-	return string(src), lost
+	b.Write(src[at:])
+	return b.String(), lost
+}
+
+// numberLines turns the byte offsets the walk put in lost[i].line into line
+// numbers, counting newlines once over the text rather than from its start
+// for every link.
+func numberLines(src []byte, lost []unlinked) {
+	order := make([]int, len(lost))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return lost[order[a]].line < lost[order[b]].line })
+	line, at := 1, 0
+	for _, i := range order {
+		off := lost[i].line
+		line += bytes.Count(src[at:off], []byte("\n"))
+		at = off
+		lost[i].line = line
+	}
 }
 
 // isRelative reports whether a link destination has no scheme: a path, a
