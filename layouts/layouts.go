@@ -60,6 +60,9 @@ func Load(dir string) (*Layout, error) {
 	if err := l.validate(); err != nil {
 		return nil, fmt.Errorf("layouts: layout.yaml: %w", err)
 	}
+	if err := l.loadLogo(dir); err != nil {
+		return nil, fmt.Errorf("layouts: layout.yaml: %w", err)
+	}
 	return &l, nil
 }
 
@@ -105,8 +108,11 @@ type Layout struct {
 	// OutputIntent is an RGB ICC profile embedded as the PDFs' output intent.
 	OutputIntent string `yaml:"output_intent"`
 	EPUBCSS      string `yaml:"epub_css"`
+	// Logo is the masthead's crest or logo; the built-in layout has none.
+	Logo Logo `yaml:"logo"`
 
 	files fs.FS
+	mast  *Masthead // Logo, read and checked by Load
 }
 
 // Face names the font files of one family; empty styles fall back to regular.
@@ -246,7 +252,7 @@ func (l *Layout) Fingerprint() (string, error) {
 	}
 	names := []string{l.Fonts.Text.Regular, l.Fonts.Text.Bold, l.Fonts.Text.Italic, l.Fonts.Text.BoldItalic,
 		l.Fonts.Heading.Regular, l.Fonts.Heading.Bold, l.Fonts.Heading.Italic, l.Fonts.Heading.BoldItalic,
-		l.OutputIntent, l.EPUBCSS}
+		l.OutputIntent, l.EPUBCSS, l.Logo.File}
 	for _, lang := range slices.Sorted(maps.Keys(l.Hyphenation)) {
 		names = append(names, l.Hyphenation[lang])
 	}

@@ -1,13 +1,16 @@
 package pipeline
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -101,6 +104,17 @@ func TestAceEPUB(t *testing.T) {
 				t.Error(s)
 			}
 			t.Logf("Ace: %d violations in collection.epub", len(v))
+			// With 0 violations the book claims EPUB Accessibility 1.1
+			// (WCAG 2.1 AA), and says who certifies it.
+			opf := zipEntry(t, files["collection.epub"], "EPUB/package.opf")
+			for _, want := range []string{
+				`<meta property="dcterms:conformsTo" id="conformance">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>`,
+				`<meta property="a11y:certifiedBy" refines="#conformance">`,
+			} {
+				if !bytes.Contains(opf, []byte(want)) {
+					t.Errorf("package.opf lacks %s", want)
+				}
+			}
 		})
 	}
 }
@@ -149,19 +163,71 @@ func TestArchivalPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Ghostscript 10.00 (Debian 12) drops an Info string that is not
-	// ASCII under -dPDFA ("cannot be represented in XMP": its PDF reader
-	// hands such strings on as UTF-16): the example's title has an em
-	// dash, so the title is asked for only when ASCII; the rest must stay.
+	// Ghostscript before 10.02 drops every Info string that is not plain
+	// ASCII under -dPDFA, whatever its encoding: pdfmark_DOCINFO
+	// (devices/vector/gdevpdfm.c) discards a /Title, /Author, /Subject,
+	// /Keywords, /Creator or /Producer whose bytes include one above 0x7F
+	// ("Text string detected in DOCINFO cannot be represented in XMP"),
+	// and its PDF reader (pdfi_obj_string_str, pdf/pdf_obj.c) hands the
+	// string on as its raw bytes, PDFDocEncoding or UTF-16BE alike; it
+	// builds its own XMP from what is left, ignoring the file's. Fixed in
+	// 10.02.0 (commit 28ed63e2c, bug 706781). So a title with an em dash
+	// is lost by 10.00 and must be kept by any later Ghostscript.
 	title := pdfInfoField(t, in, "Title")
 	for _, field := range []string{"Author", "Subject", "Keywords"} {
 		if want := pdfInfoField(t, in, field); isASCII(want) && pdfInfoField(t, pdfa, field) != want {
 			t.Errorf("gs -dPDFA=2 lost the %s %q:\n%s\n%s", field, want, info, out)
 		}
 	}
-	if isASCII(title) && pdfInfoField(t, pdfa, "Title") != title {
-		t.Errorf("gs -dPDFA=2 lost the title %q:\n%s", title, info)
+	version, err := exec.Command(gs, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
 	}
+	fixed := gsAtLeast(strings.TrimSpace(string(version)), 10, 2)
+	switch got := pdfInfoField(t, pdfa, "Title"); {
+	case isASCII(title) || fixed:
+		if got != title {
+			t.Errorf("gs %s -dPDFA=2 lost the title %q:\n%s", version, title, info)
+		}
+	case !bytes.Contains(out, []byte("Text string detected in DOCINFO cannot be represented in XMP")):
+		t.Errorf("gs %s -dPDFA=2 dropped the title %q without the known report:\n%s", version, title, out)
+	default:
+		t.Logf("gs %s -dPDFA=2 drops the non-ASCII title %q, as every Ghostscript before 10.02 does (see the README)", strings.TrimSpace(string(version)), title)
+	}
+}
+
+// gsAtLeast is true when a Ghostscript version "10.00.0" is at least
+// major.minor.
+func gsAtLeast(v string, major, minor int) bool {
+	f := strings.SplitN(v, ".", 3)
+	if len(f) < 2 {
+		return false
+	}
+	ma, err1 := strconv.Atoi(f[0])
+	mi, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return ma > major || (ma == major && mi >= minor)
+}
+
+// zipEntry is the named file of a zip archive.
+func zipEntry(t *testing.T, archive []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func isASCII(s string) bool {

@@ -57,6 +57,73 @@ func TestRealPDFs(t *testing.T) {
 	paths := realPDFs(t)
 	t.Run("no escapes printed", func(t *testing.T) { noEscapes(t, paths) })
 	t.Run("no heading at a page's foot", func(t *testing.T) { noHeadingAtFoot(t, paths) })
+	t.Run("hyphenated words read whole", func(t *testing.T) { hyphenatedWhole(t, paths) })
+}
+
+// Words hyphenated at a line end, Russian and English, are Spans that
+// poppler's structure reader reads whole: the text of each is the word
+// its /ActualText names, with no hyphen and no soft hyphen in it.
+// pdfinfo -struct-text draws the pages again for every marked-content
+// sequence (seconds for a two-page bulletin), so it reads only the
+// smallest bulletin with a Russian Span (its /ActualText in UTF-16) and
+// the smallest with any other.
+func hyphenatedWhole(t *testing.T, paths []string) {
+	pdfinfo := testenv.NeedTool(t, "pdfinfo")
+	spanText := regexp.MustCompile(`/S /Span /P \d+ 0 R /ActualText \(`)
+	var ruPath, enPath string
+	var ruSize, enSize int
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), "/S /Span /P ") {
+			continue
+		}
+		// Bytes, not runes: a UTF-16 string starts FE FF.
+		var hasRU, hasEN bool
+		for _, m := range spanText.FindAllIndex(data, -1) {
+			if rest := data[m[1]:]; len(rest) > 1 && rest[0] == 0xfe && rest[1] == 0xff {
+				hasRU = true
+			} else if len(rest) > 0 && (rest[0]|0x20) >= 'a' && (rest[0]|0x20) <= 'z' {
+				hasEN = true
+			}
+		}
+		if hasRU && (ruPath == "" || len(data) < ruSize) {
+			ruPath, ruSize = p, len(data)
+		}
+		if hasEN && (enPath == "" || len(data) < enSize) {
+			enPath, enSize = p, len(data)
+		}
+	}
+	if ruPath == "" || enPath == "" {
+		t.Fatalf("no bulletin with a Russian (%q) or an English (%q) hyphenated word", ruPath, enPath)
+	}
+	span := regexp.MustCompile(`Span \(inline\)\n\s+"([^"\n]*)"\n`)
+	cyrillic, latin := regexp.MustCompile(`^\p{Cyrillic}{2,}`), regexp.MustCompile(`^\p{Latin}{2,}`)
+	var ru, en int
+	for _, p := range []string{ruPath, enPath} {
+		out, err := exec.Command(pdfinfo, "-struct-text", p).Output()
+		if err != nil {
+			t.Fatalf("pdfinfo -struct-text %s: %v", p, err)
+		}
+		for _, m := range span.FindAllSubmatch(out, -1) {
+			w := string(m[1])
+			if strings.ContainsAny(w, "\u00ad ") || strings.HasSuffix(w, "-") {
+				t.Errorf("%s: a hyphenated word read as %q", filepath.Base(p), w)
+			}
+			switch {
+			case cyrillic.MatchString(w):
+				ru++
+			case latin.MatchString(w):
+				en++
+			}
+		}
+	}
+	if ru == 0 || en == 0 {
+		t.Errorf("%d Russian and %d English hyphenated words read whole; want some of each", ru, en)
+	}
+	t.Logf("%d Russian and %d English hyphenated words read whole (%s, %s)", ru, en, filepath.Base(ruPath), filepath.Base(enPath))
 }
 
 // The PDF prints what a reader of the Markdown sees: `\[1]` is "[1]".

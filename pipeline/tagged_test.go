@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
 
 	"bulletin/internal/testenv"
 )
@@ -54,6 +53,15 @@ func TestTaggedPDF(t *testing.T) {
 	structWords, headings := structText(st)
 	if len(structWords) == 0 {
 		t.Fatalf("pdfinfo -struct-text gives no text:\n%s", st)
+	}
+
+	// The word hyphenated at a line end in the example ("interna-tional")
+	// is read whole, once, from a Span that stands for it.
+	if !bytes.Contains(pdf, []byte("/S /Span /P ")) || !bytes.Contains(pdf, []byte("/ActualText (international)")) {
+		t.Errorf("no Span with /ActualText (international) in the structure")
+	}
+	if !regexp.MustCompile(`Span \(inline\)\n\s+"international"\n`).Match(st) {
+		t.Errorf("pdfinfo -struct-text does not read the hyphenated word whole")
 	}
 
 	// No heading level is skipped, and the first is H1.
@@ -172,21 +180,7 @@ func structText(out []byte) (words []string, headings []int) {
 			words = append(words, strings.Fields(s[1:len(s)-1])...)
 		}
 	}
-	// A word hyphenated at a line end comes as two (no /ActualText yet);
-	// pdftotext joins them, and so does this.
-	joined := words[:0:0]
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		if strings.HasSuffix(w, "-") && len(w) > 1 && i+1 < len(words) {
-			if r := []rune(words[i+1]); len(r) > 0 && unicode.IsLower(r[0]) {
-				joined = append(joined, strings.TrimSuffix(w, "-")+words[i+1])
-				i++
-				continue
-			}
-		}
-		joined = append(joined, w)
-	}
-	return joined, headings
+	return words, headings
 }
 
 // minus is what of sorted a is not in sorted b (as multisets).

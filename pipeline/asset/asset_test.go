@@ -264,8 +264,8 @@ func TestWebPIsConverted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, why := check(imagetest.WebP(t))
+	img, why := Check(imagetest.WebP(t))
 	if why != "" || img.MediaType != "image/png" || img.Width != cfg.Width || !bytes.HasPrefix(img.Data, []byte("\x89PNG")) {
-		t.Errorf("check(WebP) = %s %d×%d (%q)", img.MediaType, img.Width, img.Height, why)
+		t.Errorf("Check(WebP) = %s %d×%d (%q)", img.MediaType, img.Width, img.Height, why)
 	}
 }

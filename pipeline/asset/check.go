@@ -21,12 +21,12 @@ type format struct {
 	decode    func(io.Reader) (image.Image, error)
 }
 
-// check tells data's type from its content, never from its name, and
+// Check tells data's type from its content, never from its name, and
 // proves a raster image whole: its declared size within MaxPixels before
 // anything is decoded, then a full decode, so a truncated or damaged file
 // never reaches a renderer. WebP is not a core media type of EPUB 3.2 and
 // fpdf cannot draw it: it becomes a PNG.
-func check(data []byte) (news.Image, string) {
+func Check(data []byte) (news.Image, string) {
 	var f format
 	switch {
 	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):

@@ -16,7 +16,7 @@ func (r *resolver) load(name string) result {
 	if refuse != "" {
 		return result{refuse: shown + " " + refuse}
 	}
-	img, refuse := check(data)
+	img, refuse := Check(data)
 	if refuse != "" {
 		return result{refuse: shown + " " + refuse}
 	}

@@ -2166,24 +2166,30 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		// }
 
 		Type := "UTF8"
-		reader := fileReader{readerPosition: 0, array: utf8Bytes}
-
-		utf8File := newUTF8Font(&reader)
-
-		err := utf8File.parseFile()
+		parsed, err := parsedUTF8(utf8Bytes, func() (*parsedUTF8Font, error) {
+			utf8File := newUTF8Font(&fileReader{readerPosition: 0, array: utf8Bytes})
+			if err := utf8File.parseFile(); err != nil {
+				return nil, err
+			}
+			return &parsedUTF8Font{
+				desc: FontDescType{
+					Ascent:       int(utf8File.Ascent),
+					Descent:      int(utf8File.Descent),
+					CapHeight:    utf8File.CapHeight,
+					Flags:        utf8File.Flags,
+					FontBBox:     utf8File.Bbox,
+					ItalicAngle:  utf8File.ItalicAngle,
+					StemV:        utf8File.StemV,
+					MissingWidth: round(utf8File.DefaultWidth),
+				},
+				up: int(round(utf8File.UnderlinePosition)),
+				ut: round(utf8File.UnderlineThickness),
+				cw: utf8File.CharWidths,
+			}, nil
+		})
 		if err != nil {
 			fmt.Printf("get metrics Error: %e\n", err)
 			return
-		}
-		desc := FontDescType{
-			Ascent:       int(utf8File.Ascent),
-			Descent:      int(utf8File.Descent),
-			CapHeight:    utf8File.CapHeight,
-			Flags:        utf8File.Flags,
-			FontBBox:     utf8File.Bbox,
-			ItalicAngle:  utf8File.ItalicAngle,
-			StemV:        utf8File.StemV,
-			MissingWidth: round(utf8File.DefaultWidth),
 		}
 
 		var sbarr map[int]int
@@ -2192,17 +2198,19 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		} else {
 			sbarr = makeSubsetRange(32)
 		}
+		utf8File := newUTF8Font(&fileReader{readerPosition: 0, array: utf8Bytes})
+		utf8File.parsed = parsed
 		def := fontDefType{
 			Tp:        Type,
 			Name:      fontkey,
-			Desc:      desc,
-			Up:        int(round(utf8File.UnderlinePosition)),
-			Ut:        round(utf8File.UnderlineThickness),
-			Cw:        utf8File.CharWidths,
+			Desc:      parsed.desc,
+			Up:        parsed.up,
+			Ut:        parsed.ut,
+			Cw:        parsed.cw,
 			utf8File:  utf8File,
 			usedRunes: sbarr,
 		}
-		def.i, _ = generateFontID(def)
+		def.i = parsed.fontID(def)
 		f.fonts[fontkey] = def
 	} else {
 		// load font definitions
@@ -4564,6 +4572,20 @@ func (f *Fpdf) putfonts() {
 					cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
 				}
 
+				// With compression off (SetCompression(false)) the font's
+				// streams are left as they are too, for the caller to
+				// compress as it compresses the pages.
+				if !f.compress {
+					f.newobj()
+					f.out("<</Length " + strconv.Itoa(len(cidToGidMap)) + ">>")
+					f.putstream(cidToGidMap)
+					f.out("endobj")
+					f.newobj()
+					f.out("<</Length " + strconv.Itoa(utf8FontSize) + " /Length1 " + strconv.Itoa(utf8FontSize) + ">>")
+					f.putstream(utf8FontStream)
+					f.out("endobj")
+					continue
+				}
 				mem := xmem.compress(cidToGidMap)
 				cidToGidMap = mem.bytes()
 				f.newobj()

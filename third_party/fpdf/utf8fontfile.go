@@ -60,6 +60,7 @@ type utf8FontFile struct {
 	DefaultWidth         float64
 	symbolData           map[int]map[string][]int
 	CodeSymbolDictionary map[int]int
+	parsed               *parsedUTF8Font // the font's kept parse, or nil
 }
 
 type tableDescription struct {
@@ -632,16 +633,13 @@ func (utf *utf8FontFile) generateCMAPTable(cidSymbolPairCollection map[int]int, 
 }
 
 // GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
-func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
+// parseCutBase reads what GenerateCutFont needs whatever the runes used.
+func (utf *utf8FontFile) parseCutBase() *cutBase {
 	utf.fileReader.readerPosition = 0
 	utf.symbolPosition = make([]int, 0)
 	utf.charSymbolDictionary = make(map[int]int)
 	utf.tableDescriptions = make(map[string]*tableDescription)
-	utf.outTablesData = make(map[string][]byte)
-	utf.Ascent = 0
-	utf.Descent = 0
 	utf.skip(4)
-	utf.LastRune = 0
 	utf.generateTableDescriptions()
 
 	utf.SeekTable("head")
@@ -651,7 +649,6 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 	utf.SeekTable("hhea")
 	utf.skip(34)
 	metricsCount := utf.readUint16()
-	oldMetrics := metricsCount
 
 	utf.SeekTable("maxp")
 	utf.skip(4)
@@ -665,6 +662,29 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 	utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
 
 	utf.parseLOCATable(LocaFormat, numSymbols)
+	return &cutBase{tables: utf.tableDescriptions, charSymbol: utf.charSymbolDictionary, positions: utf.symbolPosition,
+		locaFormat: LocaFormat, metrics: metricsCount, symbols: numSymbols}
+}
+
+func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
+	utf.outTablesData = make(map[string][]byte)
+	utf.Ascent = 0
+	utf.Descent = 0
+	utf.LastRune = 0
+	// What does not depend on the runes used is read once per font when
+	// the font came through AddUTF8FontFromBytes (fontcache.go).
+	var base *cutBase
+	if utf.parsed != nil {
+		base = utf.parsed.cutBase()
+	} else {
+		base = utf.parseCutBase()
+	}
+	if base == nil {
+		return nil
+	}
+	utf.tableDescriptions, utf.charSymbolDictionary, utf.symbolPosition = base.tables, base.charSymbol, base.positions
+	LocaFormat, metricsCount, numSymbols := base.locaFormat, base.metrics, base.symbols
+	oldMetrics := metricsCount
 
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
 

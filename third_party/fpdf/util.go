@@ -314,12 +314,24 @@ func (pa *untypedKeyMap) getIndex(key any) int {
 // Put key=>value in PHP Array
 func (pa *untypedKeyMap) put(key any, value int) {
 	if key == nil {
-		var i int
-		for n := 0; ; n++ {
-			i = pa.getIndex(n)
-			if i < 0 {
-				key = n
-				break
+		// The smallest int not used as a key. Usually the int keys are
+		// 0..k-1 in order and the answer is k, found in one pass instead
+		// of one pass per candidate (a run of equal widths was cubic).
+		ints, top, low := 0, -1, 0
+		for _, k := range pa.keySet {
+			if n, ok := k.(int); ok {
+				ints++
+				top, low = max(top, n), min(low, n)
+			}
+		}
+		if low >= 0 && top == ints-1 { // distinct keys: exactly 0..ints-1
+			key = ints
+		} else {
+			for n := 0; ; n++ {
+				if pa.getIndex(n) < 0 {
+					key = n
+					break
+				}
 			}
 		}
 		pa.keySet = append(pa.keySet, key)

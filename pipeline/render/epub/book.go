@@ -37,6 +37,9 @@ type book struct {
 	// imagePrefix leads an image's href from the month documents to
 	// images/: "../" in the book (xhtml/ is beside images/), "" on the web.
 	imagePrefix string
+	// mastHref and mastAlt are the layout's crest (its href relative to
+	// EPUB/) and its alt text; "" when there is none.
+	mastHref, mastAlt string
 }
 
 type month struct {

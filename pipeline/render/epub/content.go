@@ -49,12 +49,21 @@ func WriteCoverFacts(s *strings.Builder, c news.Cover, published string) {
 	}
 }
 
+// WriteMasthead writes the layout's crest, centred above the title as on
+// the covers, for the EPUB title page and the web edition's index.
+func WriteMasthead(s *strings.Builder, src, alt string) {
+	fmt.Fprintf(s, "<p class=\"masthead\"><img src=\"%s\" alt=\"%s\" /></p>\n", esc(src), esc(alt))
+}
+
 // titleBody is the title page: the same words as the PDF cover, as text for
 // screen readers, searching and small screens.
 func titleBody(b *book) string {
 	c := b.ed.Cover
 	var s strings.Builder
 	s.WriteString(`<section class="cover" epub:type="titlepage">` + "\n")
+	if b.mastHref != "" {
+		WriteMasthead(&s, "../"+b.mastHref, b.mastAlt)
+	}
 	if c.Publisher != "" {
 		fmt.Fprintf(&s, "<p class=\"publisher\">%s</p>\n", esc(c.Publisher))
 	}

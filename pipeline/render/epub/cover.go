@@ -7,13 +7,15 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"image/draw"
+	_ "image/jpeg" // a layout's crest
+	_ "image/png"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/klauspost/compress/zlib"
-
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
@@ -293,10 +295,11 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 	}
 }
 
-// clone is a copy of the canvas to draw on, leaving c as it is.
-func (c *canvas) clone() *canvas {
+// clone is a copy of the canvas to draw on, leaving c as it is; its
+// pixels go into pix when it is large enough.
+func (c *canvas) clone(pix []byte) *canvas {
 	img := *c.img
-	img.Pix = bytes.Clone(c.img.Pix)
+	img.Pix = append(pix[:0], c.img.Pix...)
 	img.Palette = slices.Clone(c.img.Palette)
 	return &canvas{img: &img, index: maps.Clone(c.index), y: c.y}
 }
@@ -332,11 +335,13 @@ func rgb(c layouts.Colour) color.RGBA {
 // is drawn once for each publisher, title and scale and copied for each
 // cover. Safe for concurrent use.
 type coverArt struct {
-	lay   *layouts.Layout
-	faces func() (*coverFaces, error)
-	mu    sync.Mutex
-	heads map[coverHead]*canvas // drawn canvases, never drawn on again
-	zw    sync.Pool             // *zlib.Writer for the PNG's pixels
+	lay    *layouts.Layout
+	faces  func() (*coverFaces, error)
+	logo   func() (image.Image, error) // the layout's crest, decoded; nil when none
+	mu     sync.Mutex
+	heads  map[coverHead]*canvas // drawn canvases, never drawn on again
+	strips *pngStrips            // the PNG's pixels, deflated in strips shared by covers
+	pix    sync.Pool             // *[]byte: pixels of covers drawn and encoded, to draw the next on
 }
 
 // coverHead is what the top of a cover depends on, beside the layout.
@@ -351,7 +356,21 @@ const maxHeads = 8
 
 func newCoverArt(lay *layouts.Layout) *coverArt {
 	return &coverArt{lay: lay, faces: sync.OnceValues(func() (*coverFaces, error) { return loadCoverFaces(lay) }),
-		heads: map[coverHead]*canvas{}}
+		logo:  sync.OnceValues(func() (image.Image, error) { return decodeLogo(lay) }),
+		heads: map[coverHead]*canvas{}, strips: newPNGStrips()}
+}
+
+// decodeLogo is the layout's crest as a picture to draw, or nil.
+func decodeLogo(lay *layouts.Layout) (image.Image, error) {
+	m := lay.Masthead()
+	if m == nil {
+		return nil, nil
+	}
+	img, _, err := image.Decode(bytes.NewReader(m.Data))
+	if err != nil {
+		return nil, fmt.Errorf("decode the layout's logo: %w", err)
+	}
+	return img, nil
 }
 
 // coverPNG draws the cover: publisher on a band of the accent colour, the
@@ -371,18 +390,21 @@ func (a *coverArt) coverPNG(b *book) ([]byte, error) {
 		}
 		if fits || scale < 0.55 {
 			data, err := a.encode(img)
+			a.pix.Put(&img.Pix)
 			if err != nil {
 				return nil, fmt.Errorf("epub: cover image: %w", err)
 			}
 			return data, nil
 		}
+		a.pix.Put(&img.Pix)
 	}
 }
 
 // encode writes img as a PNG. image/png deflates with a new compress/flate
-// writer each time, slowly on the cover's long runs of one colour;
-// klauspost/compress's zlib, reused, does it several times faster. The
-// rows are unfiltered, as image/png writes a palette image's.
+// writer each time, slowly on the cover's long runs of one colour; the
+// pixels are deflated by klauspost/compress in strips that the covers of
+// a build share (pngStrips). The rows are unfiltered, as image/png writes
+// a palette image's.
 func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
 	var out bytes.Buffer
 	out.WriteString("\x89PNG\r\n\x1a\n")
@@ -410,29 +432,11 @@ func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
 		plte = append(plte, uint8(r>>8), uint8(g>>8), uint8(b>>8))
 	}
 	chunk("PLTE", plte)
-	var idat bytes.Buffer
-	zw, _ := a.zw.Get().(*zlib.Writer)
-	if zw == nil {
-		var err error
-		if zw, err = zlib.NewWriterLevel(&idat, zlib.BestSpeed); err != nil {
-			return nil, err
-		}
-	} else {
-		zw.Reset(&idat)
-	}
-	defer a.zw.Put(zw)
-	row := make([]byte, 1+w) // filter type 0, then the row
-	for y := range h {
-		i := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
-		copy(row[1:], img.Pix[i:i+w])
-		if _, err := zw.Write(row); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
+	idat, err := a.strips.zlibPixels(img)
+	if err != nil {
 		return nil, err
 	}
-	chunk("IDAT", idat.Bytes())
+	chunk("IDAT", idat)
 	chunk("IEND", nil)
 	return out.Bytes(), nil
 }
@@ -446,19 +450,32 @@ func (a *coverArt) head(b *book, f *coverFaces, scale float64) (*canvas, error) 
 	c, ok := a.heads[key]
 	a.mu.Unlock()
 	if ok {
-		return c.clone(), nil
+		return c.clone(a.pixels()), nil
 	}
-	c, err := drawHead(a.lay, key, f)
+	logo, err := a.logo()
+	if err != nil {
+		return nil, err
+	}
+	c, err = drawHead(a.lay, key, f, logo)
 	if err != nil {
 		return nil, err
 	}
 	a.mu.Lock()
 	if len(a.heads) < maxHeads {
 		a.heads[key] = c
-		c = c.clone()
+		c = c.clone(a.pixels())
 	}
 	a.mu.Unlock()
 	return c, nil
+}
+
+// pixels is a buffer for a cover's pixels: one of a cover drawn before
+// (a cover is 4 MB, and a build draws one per book), or none.
+func (a *coverArt) pixels() []byte {
+	if p, ok := a.pix.Get().(*[]byte); ok {
+		return *p
+	}
+	return nil
 }
 
 // Sizes of the cover's text, in pixels at scale 1, and its styles.
@@ -478,9 +495,21 @@ func coverStyles(f *coverFaces, lay *layouts.Layout, scale float64) []textStyle 
 	}
 }
 
+// The crest on the cover image, in pixels at scale 1: a box as high as two
+// lines of the title, centred between the band and the title. The band is
+// narrower with a crest, so the title moves down less.
+const (
+	crestHeight   = 340
+	crestMaxWidth = 700
+	crestBand     = 460 // the band's height with a crest (600 without)
+	crestAbove    = 90  // from the band's rule to the crest
+	crestBelow    = 110 // from the crest to the title
+)
+
 // drawHead draws the top of a cover: the band with the publisher in
-// white capitals, the rule under it, and the title.
-func drawHead(lay *layouts.Layout, key coverHead, f *coverFaces) (*canvas, error) {
+// white capitals, the rule under it, the layout's crest if any, and the
+// title.
+func drawHead(lay *layouts.Layout, key coverHead, f *coverFaces, logo image.Image) (*canvas, error) {
 	styles := coverStyles(f, lay, key.scale)
 	px := func(v float64) float64 { return v * key.scale }
 	accent, rule := rgb(lay.Colours.Accent), rgb(lay.Colours.Rule)
@@ -507,6 +536,9 @@ func drawHead(lay *layouts.Layout, key coverHead, f *coverFaces) (*canvas, error
 
 	// The band: publisher in white capitals, vertically centred.
 	band := int(px(600))
+	if logo != nil {
+		band = int(px(crestBand))
+	}
 	pub := publisher.wrap(key.publisher, right-left-40)
 	c.rect(0, 0, coverWidth, band, accent)
 	c.rect(left, band-int(px(70)), right, band-int(px(70))+3, white)
@@ -515,8 +547,64 @@ func drawHead(lay *layouts.Layout, key coverHead, f *coverFaces) (*canvas, error
 	c.rect(0, band, coverWidth, band+int(px(10)), rule)
 
 	c.y = band + int(px(230))
+	if logo != nil {
+		lb := logo.Bounds()
+		h := int(px(crestHeight))
+		w := max(1, h*lb.Dx()/lb.Dy())
+		if maxW := int(px(crestMaxWidth)); w > maxW {
+			w, h = maxW, max(1, maxW*lb.Dy()/lb.Dx())
+		}
+		top := band + int(px(10)) + int(px(crestAbove)) + (int(px(crestHeight))-h)/2
+		c.picture(logo, image.Rect(coverWidth/2-w/2, top, coverWidth/2-w/2+w, top+h))
+		c.y = band + int(px(10)) + int(px(crestAbove)) + int(px(crestHeight)) + int(px(crestBelow))
+	}
 	c.block(title, title.wrap(key.title, right-left), left, right)
 	return c, nil
+}
+
+// crestColours bounds the palette entries a crest takes on the cover,
+// leaving the rest of the 256 to the text's blended edges.
+const crestColours = 64
+
+// picture draws img scaled into r over the paper. The cover is a palette
+// image: the scaled picture is reduced to its crestColours most frequent
+// colours (ties broken by value, so the same picture gives the same
+// bytes) with Floyd–Steinberg dithering, which keeps a crest's flat
+// colours exact and its smooth edges smooth.
+func (c *canvas) picture(img image.Image, r image.Rectangle) {
+	r = r.Intersect(c.img.Rect)
+	if r.Empty() {
+		return
+	}
+	scaled := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	xdraw.Draw(scaled, scaled.Bounds(), image.NewUniform(paper), image.Point{}, xdraw.Src)
+	xdraw.CatmullRom.Scale(scaled, scaled.Bounds(), img, img.Bounds(), xdraw.Over, nil)
+	counts := map[color.RGBA]int{}
+	for i := 0; i < len(scaled.Pix); i += 4 {
+		counts[color.RGBA{scaled.Pix[i], scaled.Pix[i+1], scaled.Pix[i+2], 0xff}]++
+	}
+	cols := slices.SortedFunc(maps.Keys(counts), func(a, b color.RGBA) int {
+		if n := counts[b] - counts[a]; n != 0 {
+			return n
+		}
+		return int(uint32(a.R)<<16|uint32(a.G)<<8|uint32(a.B)) - int(uint32(b.R)<<16|uint32(b.G)<<8|uint32(b.B))
+	})
+	pal := make(color.Palette, 0, crestColours)
+	for _, col := range cols[:min(len(cols), crestColours)] {
+		pal = append(pal, col)
+	}
+	dithered := image.NewPaletted(scaled.Bounds(), pal)
+	draw.FloydSteinberg.Draw(dithered, dithered.Bounds(), scaled, image.Point{})
+	entry := make([]uint8, len(pal))
+	for i, col := range pal {
+		entry[i] = c.colour(col.(color.RGBA))
+	}
+	for y := 0; y < r.Dy(); y++ {
+		row := c.img.Pix[c.img.PixOffset(r.Min.X, r.Min.Y+y):]
+		for x, p := range dithered.Pix[y*dithered.Stride : y*dithered.Stride+r.Dx()] {
+			row[x] = entry[p]
+		}
+	}
 }
 
 func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*image.Paletted, bool, error) {

@@ -88,6 +88,10 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		return nil, err
 	}
 	b.assets.add(resource{id: coverID, href: coverImage, mediaType: "image/png", properties: "cover-image", data: cover})
+	if m, alt, ok := r.Masthead(); ok {
+		b.assets.add(resource{id: "masthead", href: m.Href, mediaType: m.MediaType, data: m.Data})
+		b.mastHref, b.mastAlt = m.Href, alt
+	}
 	css, err := r.styleSheet(b)
 	if err != nil {
 		return nil, err
@@ -110,6 +114,20 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	}
 	return nil, nil
 }
+
+// Masthead is the layout's crest as the title page shows it (its href
+// relative to EPUB/, as to the web edition's folder) and its alt text;
+// false when the layout has none.
+func (r *Renderer) Masthead() (Image, string, bool) {
+	m := r.lay.Masthead()
+	if m == nil {
+		return Image{}, "", false
+	}
+	return Image{Href: mastheadImage + extension(m.MediaType), MediaType: m.MediaType, Data: m.Data}, m.Alt, true
+}
+
+// mastheadImage is the crest's file, less its extension.
+const mastheadImage = "images/masthead"
 
 // documents renders the cover, title page and month XHTML bodies, in
 // reading order. With reuse, a month document the last build's book holds

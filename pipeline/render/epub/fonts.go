@@ -18,6 +18,8 @@ const extraCSS = `
 section.cover-image { text-align: center; margin: 0; padding: 0; page-break-inside: avoid; break-inside: avoid; }
 section.cover-image img { display: block; margin: 0 auto; width: auto; height: auto; max-width: 100%; max-height: 100vh; }
 section.item img { max-width: 100%; height: auto; }
+p.masthead { text-align: center; text-indent: 0; margin: 0 0 1em; }
+p.masthead img { height: 6em; width: auto; max-width: 60%; }
 span.image-alt { font-style: italic; }
 `
 

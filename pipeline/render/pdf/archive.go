@@ -13,9 +13,12 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 )
 
-// Archival basics: an sRGB output intent, an XMP packet referenced from
-// the catalogue, and a document ID derived from the content (in the XMP
-// and as the trailer's /ID). The file is not PDF/A: see the README.
+// Archival: an sRGB output intent, an XMP packet referenced from the
+// catalogue, and a document ID derived from the content (in the XMP and as
+// the trailer's /ID). The XMP claims PDF/A-2 (level a when the document is
+// tagged, u otherwise) and PDF/UA-1: no validator is reachable here, so the
+// claim rests on the rules the tests check (pipeline/pdfa_test.go, listed
+// in the README with what they do not check).
 
 const producer = "bulletin (fpdf)"
 
@@ -82,7 +85,17 @@ func (b *builder) xmp() []byte {
 		` xmlns:xmp="http://ns.adobe.com/xap/1.0/"` +
 		` xmlns:pdf="http://ns.adobe.com/pdf/1.3/"` +
 		` xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"` +
+		` xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"` +
 		` xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">` + "\n")
+	// PDF/A-2: level a asks for the tagging (structure, /Lang, Unicode
+	// for all text) that level u does not; a document drawn without a
+	// tagger claims u.
+	conformance := "U"
+	if b.tag != nil {
+		conformance = "A"
+	}
+	sb.WriteString(`<pdfaid:part>2</pdfaid:part>` + "\n")
+	sb.WriteString(`<pdfaid:conformance>` + conformance + `</pdfaid:conformance>` + "\n")
 	// PDF/UA-1: the document is tagged (tags.go, structtree.go) and the
 	// tests check the rules listed in the README.
 	sb.WriteString(`<pdfuaid:part>1</pdfuaid:part>` + "\n")

@@ -3,6 +3,8 @@ package pdf
 import (
 	"strings"
 
+	"codeberg.org/go-pdf/fpdf"
+
 	"bulletin/pipeline/words"
 )
 
@@ -14,6 +16,7 @@ func (b *builder) cover() {
 	c := b.ed.Cover
 	f.AddPage()
 	f.SetY(b.lay.Page.MarginTop + 18)
+	b.masthead()
 
 	if c.Publisher != "" {
 		b.font(faceHeading, "", s.Small+0.5)
@@ -32,6 +35,7 @@ func (b *builder) cover() {
 	b.colour(b.lay.Colours.Text)
 	b.tag.begin(b.headingRole(1))
 	for _, line := range b.wrapSpaced(b.clean(title), b.textW()) {
+		b.tag.mark()
 		f.CellFormat(b.textW(), s.Title*1.15*ptToMM, line, "", 1, "L", false, 0, "")
 	}
 	b.tag.end()
@@ -40,6 +44,7 @@ func (b *builder) cover() {
 		b.font(faceHeading, "", s.H1)
 		b.colour(b.lay.Colours.Accent)
 		b.tag.begin("P")
+		b.tag.mark()
 		f.CellFormat(b.textW(), b.lineH(s.H1), b.clean(p), "", 1, "L", false, 0, "")
 		b.tag.end()
 	}
@@ -60,6 +65,41 @@ func (b *builder) cover() {
 	b.tally()
 }
 
+// The crest's box on the cover, in millimetres: as tall as three lines of
+// the title, narrower than the text, as an embassy's letterhead has it.
+const (
+	mastHeight   = 26.0
+	mastMaxWidth = 70.0
+	mastGap      = 7.0 // between the crest and the publisher's line
+)
+
+// masthead draws the layout's crest centred at the top of the cover, a
+// Figure with the layout's alt text, and moves below it. The cover's text
+// then starts where it would without one, less the space the crest takes
+// from the top margin's extra room.
+func (b *builder) masthead() {
+	ref := b.r.mast
+	if ref == nil {
+		return
+	}
+	f := b.f
+	w, h := mastMaxWidth, mastHeight
+	if r := float64(ref.pw) / float64(ref.ph); h*r <= w {
+		w = h * r
+	} else {
+		h = w / r
+	}
+	y := b.lay.Page.MarginTop
+	opts := fpdf.ImageOptions{ImageType: ref.typ}
+	b.tag.figure(b.r.mastAlt, func() {
+		if f.GetImageInfo(ref.name) == nil {
+			b.registerImage(ref, opts)
+		}
+		f.ImageOptions(ref.name, b.left()+(b.textW()-w)/2, y, w, h, false, opts, 0, "")
+	})
+	f.SetXY(b.left(), y+mastHeight+mastGap)
+}
+
 // spaced writes a line letter by letter with extra tracking, the nearest
 // fpdf gets to small capitals.
 func (b *builder) spaced(text string, tracking, h float64) {
@@ -72,6 +112,7 @@ func (b *builder) spaced(text string, tracking, h float64) {
 			break
 		}
 		b.f.SetXY(x, y)
+		b.tag.mark()
 		b.f.CellFormat(w, h, ch, "", 0, "L", false, 0, "")
 		x += w + tracking
 	}
@@ -118,6 +159,7 @@ func (b *builder) writeLines(text string, lh float64) {
 	defer b.tag.end()
 	for _, line := range b.wrapSpaced(b.clean(text), b.textW()) {
 		b.f.SetX(b.left())
+		b.tag.mark()
 		b.f.CellFormat(b.textW(), lh, line, "", 1, "L", false, 0, "")
 	}
 }
@@ -149,6 +191,7 @@ func (b *builder) counterBox(sentence string) {
 	b.tag.begin("P")
 	for _, line := range lines {
 		f.SetX(x + bar + pad)
+		b.tag.mark()
 		f.CellFormat(inner, lh, line, "", 1, "L", false, 0, "")
 	}
 	b.tag.end()
@@ -171,6 +214,7 @@ func (b *builder) tally() {
 		b.colour(b.lay.Colours.Text)
 		f.SetX(b.left())
 		b.tag.begin("P")
+		b.tag.mark()
 		f.CellFormat(width-15, lh, b.clean(tc.Name)+" ", "", 0, "L", false, 0, "")
 		f.CellFormat(15, lh, b.clean(words.Number(tc.Count, b.ed.Meta.Lang)), "", 1, "R", false, 0, "")
 		b.tag.end()
@@ -185,6 +229,7 @@ func (b *builder) tally() {
 	b.font(faceText, "B", s.Body)
 	f.SetX(b.left())
 	b.tag.begin("P")
+	b.tag.mark()
 	f.CellFormat(width, lh, b.clean(c.TotalText), "", 1, "R", false, 0, "")
 	b.tag.end()
 }

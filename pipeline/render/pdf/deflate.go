@@ -99,7 +99,7 @@ func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 	for _, o := range objs {
 		offsets[o.num] = out.Len()
 		obj := pdf[o.at:o.end]
-		content, head, ok := plainStream(obj)
+		content, head, extra, ok := plainStreamExtra(obj)
 		if !ok {
 			if fx != nil {
 				obj = fx.fix(o.num, obj)
@@ -118,6 +118,7 @@ func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 		out.Write(obj[:head])
 		out.WriteString("<</Filter /FlateDecode /Length ")
 		out.WriteString(strconv.Itoa(z.Len()))
+		out.Write(extra)
 		out.WriteString(">>\nstream\n")
 		out.Write(z.Bytes())
 		out.WriteString("\nendstream\nendobj\n")
@@ -217,22 +218,38 @@ func isPlainStream(obj []byte) bool { _, _, ok := plainStream(obj); return ok }
 // plainStream recognises "N 0 obj\n<</Length L>>\nstream\n…\nendstream\nendobj\n"
 // and returns the stream's bytes and the length of the "N 0 obj\n" line.
 func plainStream(obj []byte) (content []byte, head int, ok bool) {
+	content, head, _, ok = plainStreamExtra(obj)
+	return content, head, ok
+}
+
+// plainStreamExtra is plainStream that also takes a font file's
+// "<</Length L /Length1 L>>" (the patched fpdf leaves fonts uncompressed
+// when compression is off, so they are deflated here with the pages, by
+// the faster writer), returning " /Length1 L" as extra.
+func plainStreamExtra(obj []byte) (content []byte, head int, extra []byte, ok bool) {
 	head = bytes.IndexByte(obj, '\n') + 1
 	rest, found := bytes.CutPrefix(obj[head:], []byte("<</Length "))
 	if !found {
-		return nil, 0, false
+		return nil, 0, nil, false
 	}
 	gt := bytes.Index(rest, []byte(">>\nstream\n"))
 	if gt < 0 {
-		return nil, 0, false
+		return nil, 0, nil, false
 	}
-	n, err := strconv.Atoi(string(rest[:gt]))
+	num := rest[:gt]
+	if sp := bytes.Index(num, []byte(" /Length1 ")); sp >= 0 {
+		if _, err := strconv.Atoi(string(num[sp+len(" /Length1 "):])); err != nil {
+			return nil, 0, nil, false
+		}
+		num, extra = num[:sp], num[sp:]
+	}
+	n, err := strconv.Atoi(string(num))
 	if err != nil || n < 0 {
-		return nil, 0, false
+		return nil, 0, nil, false
 	}
 	rest = rest[gt+len(">>\nstream\n"):]
 	if len(rest) < n || !bytes.Equal(rest[n:], []byte("\nendstream\nendobj\n")) {
-		return nil, 0, false
+		return nil, 0, nil, false
 	}
-	return rest[:n], head, true
+	return rest[:n], head, extra, true
 }

@@ -101,3 +101,25 @@ func TestDeflatePagesRefusesDamagedFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainStreamExtra: a font file left plain keeps its /Length1, and
+// what is not a plain stream is left alone.
+func TestPlainStreamExtra(t *testing.T) {
+	for _, tc := range []struct {
+		name, obj, content, extra string
+		ok                        bool
+	}{
+		{"page", "3 0 obj\n<</Length 5>>\nstream\nhello\nendstream\nendobj\n", "hello", "", true},
+		{"font file", "9 0 obj\n<</Length 4 /Length1 4>>\nstream\n\x00\x01\x00\x00\nendstream\nendobj\n", "\x00\x01\x00\x00", " /Length1 4", true},
+		{"bad Length1", "9 0 obj\n<</Length 4 /Length1 x>>\nstream\nabcd\nendstream\nendobj\n", "", "", false},
+		{"compressed", "9 0 obj\n<</Length 4/Filter /FlateDecode>>\nstream\nabcd\nendstream\nendobj\n", "", "", false},
+		{"length too long", "3 0 obj\n<</Length 9>>\nstream\nhello\nendstream\nendobj\n", "", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			content, _, extra, ok := plainStreamExtra([]byte(tc.obj))
+			if ok != tc.ok || string(content) != tc.content || string(extra) != tc.extra {
+				t.Errorf("got %q, %q, %v; want %q, %q, %v", content, extra, ok, tc.content, tc.extra, tc.ok)
+			}
+		})
+	}
+}

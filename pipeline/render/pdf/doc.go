@@ -42,10 +42,11 @@ type builder struct {
 	seen     map[string]bool
 	warnings []news.Problem
 
-	inl    inline         // state while writing Markdown inlines
-	runs   []textRun      // inline content being collected
-	marker *pendingMarker // list marker waiting for its first line
-	lang   string         // the current item's language, for hyphenation
+	inl     inline         // state while writing Markdown inlines
+	runs    []textRun      // inline content being collected
+	marker  *pendingMarker // list marker waiting for its first line
+	linkRun linkRun        // the link annotation being drawn on a line (para.go)
+	lang    string         // the current item's language, for hyphenation
 	// itemImages are the current item's checked images.
 	itemImages []news.Image
 	images     map[string]preparedImage // by news.Image.Name, shared by both passes
@@ -241,6 +242,7 @@ func (b *builder) header() {
 		}
 	}
 	b.f.SetXY(b.left(), top-13)
+	b.tag.mark()
 	b.f.CellFormat(b.textW(), 5, strings.Join(parts, "  ·  "), "", 0, "L", false, 0, "")
 	b.f.SetY(top - 7)
 	b.rule(b.lay.Colours.Rule, 0.15)
@@ -295,6 +297,7 @@ func (b *builder) contents() {
 		label = "Contents"
 	}
 	b.tag.begin(b.headingRole(2))
+	b.tag.mark()
 	b.f.CellFormat(b.textW(), b.lineH(s.H1), b.clean(label), "", 1, "L", false, 0, "")
 	b.tag.end()
 	b.f.Ln(2)
@@ -309,6 +312,7 @@ func (b *builder) contents() {
 		b.colour(b.lay.Colours.Accent)
 		b.tag.begin("TOCI")
 		b.tag.begin("P")
+		b.tag.mark()
 		b.f.CellFormat(b.textW(), b.lineH(s.H3), b.clean(g.Name), "", 1, "L", false, 0, "")
 		b.tag.end()
 		b.f.Ln(1)
@@ -360,6 +364,7 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	b.tag.begin("Link")
 	for i, line := range lines {
 		b.f.SetX(b.left() + indent)
+		b.tag.mark()
 		b.f.CellFormat(b.width(line), lh, line, "", 0, "L", false, 0, "")
 		if i < len(lines)-1 {
 			b.f.Ln(lh)
@@ -385,6 +390,7 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	}
 	b.colour(b.lay.Colours.Text)
 	b.f.SetX(b.left() + b.textW() - numW)
+	b.tag.mark()
 	b.f.CellFormat(numW, lh, page, "", 1, "R", false, 0, "")
 	b.f.Link(b.left(), y0, b.textW(), h, b.links[n])
 	b.tag.annot()
@@ -410,6 +416,7 @@ func (b *builder) typeHeading(g news.TypeGroup, first bool) {
 	b.f.Bookmark(name, 0, -1)
 	b.tag.begin(b.headingRole(2))
 	for _, line := range b.wrapSpaced(name, b.textW()) {
+		b.tag.mark()
 		b.f.CellFormat(b.textW(), b.lineH(s.H1), line, "", 1, "L", false, 0, "")
 	}
 	b.tag.end()
@@ -456,6 +463,7 @@ func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
 	b.tag.begin(b.headingRole(3))
 	for _, line := range lines {
 		b.f.SetX(b.left())
+		b.tag.mark()
 		b.f.CellFormat(b.textW(), titleLH, line, "", 1, "L", false, 0, "")
 	}
 	b.tag.end()
@@ -487,10 +495,69 @@ func (b *builder) itemLinks(it news.Item) {
 	if it.URL != "" {
 		linked := muted
 		linked.link, linked.colour = it.URL, b.lay.Colours.Accent
+		label := b.clean(labelOr(l.ReadOnline, "Read online") + ": ")
+		width := b.left() + b.textW() - b.leftMargin()
+		runs := []textRun{{text: label, st: linked}}
+		for i, piece := range cutURL(b.clean(it.URL), width-b.measure(linked, label), width, b.metricsOf(linked), linked.size) {
+			if i > 0 {
+				runs = append(runs, textRun{brk: true})
+			}
+			if piece != "" {
+				runs = append(runs, textRun{text: piece, st: linked})
+			}
+		}
+		// The label and its address are one block: moved whole to the
+		// next page rather than split, unless longer than a page.
+		lines := 1
+		for _, r := range runs {
+			if r.brk {
+				lines++
+			}
+		}
+		if h := float64(lines) * lh; h <= b.bottom()-b.lay.Page.MarginTop {
+			b.needSpace(h)
+		}
 		b.f.SetX(b.leftMargin())
-		label := labelOr(l.ReadOnline, "Read online")
-		b.paraRuns([]textRun{{text: b.clean(label + ": "), st: linked}, {text: b.clean(it.URL), st: linked}}, lh, false, false)
+		b.paraRuns(runs, lh, false, false)
 	}
+}
+
+// cutURL cuts an address into lines: the first as wide as first (what the
+// label leaves of the line), the others as wide as rest, each cut after
+// the last '/', '.', '-', '_', '?', '&', '=' or '#' that fits, or between
+// any two letters when none does. The line breaker would cut a word too
+// wide for a line only at fixed places, after putting the label alone on
+// a line of its own. A first piece "" means not one letter fits beside
+// the label.
+func cutURL(url string, first, rest float64, m *fontMetrics, size float64) []string {
+	rs := []rune(url)
+	var pieces []string
+	avail := first
+	for start := 0; start < len(rs); avail = rest {
+		sum, i, cut := 0.0, start, -1
+		for i < len(rs) {
+			w := m.width(string(rs[i]), size)
+			if sum+w > avail+1e-9 {
+				break
+			}
+			sum += w
+			i++
+			if strings.ContainsRune("/.-_?&=#", rs[i-1]) {
+				cut = i
+			}
+		}
+		switch {
+		case i == len(rs):
+			cut = i
+		case cut < 0 && i == start && len(pieces) == 0 && first < rest:
+			cut = start // the label alone; the address from the next line
+		case cut < 0:
+			cut = max(i, start+1)
+		}
+		pieces = append(pieces, string(rs[start:cut]))
+		start = cut
+	}
+	return pieces
 }
 
 // labelOr is the label, or its English default when the edition has none.
@@ -539,6 +606,7 @@ func (b *builder) metaLine(it news.Item, g news.TypeGroup) {
 	b.tag.begin("P")
 	for _, r := range runs {
 		b.setStyle(r.st)
+		b.tag.mark()
 		b.f.CellFormat(b.measure(r.st, r.text), lh, r.text, "", 0, "L", false, 0, "")
 	}
 	b.tag.end()

@@ -149,6 +149,7 @@ func (b *builder) drawImage(ref *imageRef, x, width float64) {
 		b.registerImage(ref, opts)
 	}
 	y := b.f.GetY() + 1
+	b.tag.mark()
 	b.f.ImageOptions(ref.name, x+(width-w)/2, y, w, h, false, opts, 0, "")
 	b.f.SetXY(b.leftMargin(), y+h+1)
 }

@@ -203,6 +203,7 @@ func (b *builder) heading(h *ast.Heading) {
 	b.f.Ln(saved.lh * 0.3)
 	b.tag.begin(b.headingRole(3 + h.Level))
 	b.placeLines(lines, x, width, lh, false, false)
+	b.endInline()
 	b.tag.end()
 	b.f.Ln(saved.lh * 0.2)
 }
@@ -237,6 +238,7 @@ func (b *builder) list(l *ast.List, depth int) {
 			b.colour(b.lay.Colours.Accent)
 			b.f.SetX(lm)
 			b.tag.begin("Lbl")
+			b.tag.mark()
 			b.f.CellFormat(indent, b.inl.lh, b.clean(marker), "", 0, "L", false, 0, "")
 			b.tag.end()
 		}
@@ -328,11 +330,13 @@ func (b *builder) codeBlock(lines *text.Segments) {
 		for k, part := range parts {
 			b.needSpace(lh)
 			b.f.SetX(lm)
+			b.tag.mark()
 			b.f.CellFormat(2, lh, "", "", 0, "L", true, 0, "")
 			b.f.CellFormat(width-2, lh, part, "", 0, "L", true, 0, "")
 			if k < len(parts)-1 {
 				b.colour(b.lay.Colours.Muted)
 				b.f.SetX(lm + width - b.measure(st, mark) - 1)
+				b.tag.mark()
 				b.f.CellFormat(b.measure(st, mark), lh, mark, "", 0, "L", false, 0, "")
 				b.colour(b.lay.Colours.Text)
 			}

@@ -58,6 +58,16 @@ type word struct {
 type line struct {
 	words []word
 	last  bool // the last line of its paragraph, or before a forced break
+	// cut is true when the line ends inside a word (at a hyphenation
+	// point, after an explicit hyphen, or where a long token had to be
+	// cut): no space is drawn at its end.
+	cut bool
+	// hard is true when a forced line break ends the line: a space is
+	// drawn at its end, as at any other line end inside a paragraph.
+	hard bool
+	// whole is the text of the word hyphenated at the line's end, when a
+	// hyphen was added: the /ActualText of its pieces (see drawLine).
+	whole string
 }
 
 // breakableSpace: every line breaker in the project agrees on where a
@@ -256,10 +266,12 @@ func (b *builder) linesOf(ws []word, items []linebreak.Item, refs []itemRef, brk
 		// Consecutive boxes of one word (between them only the penalties
 		// not chosen) make one piece.
 		pw, from, to := -1, 0, 0
+		lastW := -1
 		flush := func() {
 			if pw < 0 {
 				return
 			}
+			lastW = pw
 			w := &ws[pw]
 			if to < 0 {
 				buf = append(buf, *w) // the whole word, uncut
@@ -288,18 +300,38 @@ func (b *builder) linesOf(ws []word, items []linebreak.Item, refs []itemRef, brk
 			}
 		}
 		flush()
-		if l.End < len(items) && items[l.End].Kind == linebreak.Penalty && refs[l.End].hyphen && len(buf) > start {
+		var whole string
+		cut := l.End < len(items) && items[l.End].Kind == linebreak.Penalty && refs[l.End].from > 0
+		if cut && refs[l.End].hyphen && len(buf) > start {
 			// The hyphen goes after the line's last piece, in its style.
 			pc := &buf[len(buf)-1]
 			fr := append([]frag(nil), pc.frags...)
 			fr[len(fr)-1].text += "-"
 			pc.frags = fr
 			b.measureWord(pc)
+			if lastW >= 0 {
+				whole = actualWord(&ws[lastW])
+			}
 		}
 		last := l.End >= len(items) || (items[l.End].Kind == linebreak.Penalty && items[l.End].Penalty <= linebreak.Forced)
-		lines = append(lines, line{words: buf[start:len(buf):len(buf)], last: last})
+		hard := l.End < len(items) && items[l.End].Kind == linebreak.Penalty && items[l.End].Penalty <= linebreak.Forced
+		lines = append(lines, line{words: buf[start:len(buf):len(buf)], last: last, cut: cut && !last, hard: hard, whole: whole})
 	}
 	return lines
+}
+
+// actualWord is the text a word hyphenated at a line end stands for, or ""
+// when it is part of a link: a link's words are tagged Link, and a Span
+// inside it is not worth the nesting for a rare case.
+func actualWord(w *word) string {
+	var sb strings.Builder
+	for _, f := range w.frags {
+		if f.st.link != "" {
+			return ""
+		}
+		sb.WriteString(f.text)
+	}
+	return sb.String()
 }
 
 // wordRunes is a word's text as runes.
@@ -487,6 +519,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		b.colour(b.lay.Colours.Accent)
 		b.f.SetXY(m.x, y)
 		b.tag.beginUnder(m.li, "Lbl")
+		b.tag.mark()
 		b.f.CellFormat(m.w, lh, b.clean(m.text), "", 0, "L", false, 0, "")
 		b.tag.end()
 	}
@@ -495,11 +528,13 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		// Negative when the breaker shrank the line's spaces.
 		extra = (width - lineWidth(l)) / float64(len(l.words)-1)
 	}
-	if text, st, ok := plainLine(l); ok {
+	if text, st, ok := plainLine(l); ok && l.whole == "" && !b.tag.inSpan() {
 		// Most lines are in one style: one text operator for the line
 		// rather than one per word (files a fifth smaller, drawing faster).
+		b.endLink()
 		b.setStyle(st)
 		b.colour(st.colour)
+		b.tag.mark()
 		if extra == 0 {
 			_, size := b.f.GetFontSize()
 			b.f.Text(x, y+0.5*lh+0.3*size, text+lineEnd(l))
@@ -516,32 +551,125 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		return
 	}
 	for i, wd := range l.words {
-		for _, f := range wd.frags {
+		hyphenated := l.whole != "" && i == len(l.words)-1
+		if hyphenated {
+			b.endLink()
+			b.tag.beginSpan(l.whole)
+		}
+		for k, f := range wd.frags {
 			b.setStyle(f.st)
 			b.colour(f.st.colour)
 			// Text at the baseline CellFormat would use (cell margins are
 			// 0): the same output at a fraction of the cost per word.
 			_, size := b.f.GetFontSize()
-			if f.st.link != "" {
-				b.tag.begin("Link")
+			text := f.text + wordEnd(l, i, f)
+			if hyphenated && k == len(wd.frags)-1 {
+				text = b.softHyphen(text)
 			}
-			b.f.Text(x, y+0.5*lh+0.3*size, f.text+wordEnd(l, i, f))
 			if f.st.link != "" {
 				// The link covers the space after it when the next word is
 				// in the same link, so the target has no holes.
 				lw := f.w
-				if i < len(l.words)-1 && f == wd.frags[len(wd.frags)-1] && l.words[i+1].frags[0].st.link == f.st.link {
+				if i < len(l.words)-1 && k == len(wd.frags)-1 && l.words[i+1].frags[0].st.link == f.st.link {
 					lw += wd.space + extra
 				}
-				b.f.LinkString(x, y, lw, lh, f.st.link)
-				b.tag.annot()
-				b.tag.end()
+				b.linkTo(f.st.link, x, y, lw, lh)
+			} else {
+				b.endLink()
+			}
+			b.tag.mark()
+			if i == 0 && !hyphenated && b.tag.inSpan() && k == len(wd.frags)-1 && text != f.text {
+				// The space after the word is outside the Span that
+				// stands for the word.
+				b.f.Text(x, y+0.5*lh+0.3*size, f.text)
+				b.tag.endSpan()
+				b.tag.mark()
+				b.f.Text(x+f.w, y+0.5*lh+0.3*size, " ")
+			} else {
+				b.f.Text(x, y+0.5*lh+0.3*size, text)
 			}
 			x += f.w
 		}
+		if i == 0 && !hyphenated {
+			// The rest of a word hyphenated on the line before ends here.
+			b.tag.endSpan()
+		}
 		x += wd.space + extra
 	}
+	b.flushLink()
 	b.spaceAt(l, x, y+0.5*lh)
+}
+
+// softHyphen draws the hyphen added at a line end as U+00AD, the soft
+// hyphen (the same glyph in our fonts), when the font has it. The word's
+// pieces are in a Span whose /ActualText is the whole word, in the
+// structure and in the marked content: pdftotext (poppler's TextOutputDev)
+// and MuPDF give the /ActualText of a marked-content sequence instead of
+// its glyphs. poppler's structure reader (pdfinfo -struct-text, and
+// poppler-based screen readers) ignores /ActualText and reads the glyphs,
+// skipping a soft hyphen as invisible: with U+00AD, and no space drawn at
+// the line's end, it reads the word whole; with "-" it would read
+// "inter-national". A nested /Span BDC inside the paragraph's sequence
+// would have been simpler, but poppler 22.12 pops the paragraph's MCID at
+// the inner EMC and loses the rest of its text, so the Span is a sequence
+// of its own, between two of the paragraph's.
+func (b *builder) softHyphen(s string) string {
+	if cut, ok := strings.CutSuffix(s, "-"); ok && b.r.cover.has('\u00ad') {
+		return cut + "\u00ad"
+	}
+	return s
+}
+
+// linkTo extends the link annotation being drawn on this line, or starts
+// one (and its Link element, unless the same link goes on from the line
+// before): one annotation per line of a link, one Link per link.
+func (b *builder) linkTo(url string, x, y, w, h float64) {
+	r := &b.linkRun
+	if r.on && r.url == url && r.y == y {
+		r.x1 = x + w
+		return
+	}
+	b.flushLink()
+	if r.url != url {
+		b.tag.beginLink()
+	}
+	*r = linkRun{on: true, url: url, x0: x, x1: x + w, y: y, h: h}
+}
+
+// flushLink writes the annotation of the link drawn on this line, keeping
+// its Link open for the next line.
+func (b *builder) flushLink() {
+	r := &b.linkRun
+	if !r.on {
+		return
+	}
+	r.on = false
+	b.f.LinkString(r.x0, r.y, r.x1-r.x0, r.h, r.url)
+	b.tag.annot()
+}
+
+// endLink writes the open link's last annotation and closes its Link.
+func (b *builder) endLink() {
+	b.flushLink()
+	if b.linkRun.url != "" {
+		b.tag.endLink()
+		b.linkRun.url = ""
+	}
+}
+
+// endInline closes what drawLine leaves open for the next line, when the
+// lines' element ends.
+func (b *builder) endInline() {
+	b.endLink()
+	b.tag.endSpan()
+}
+
+// linkRun is the link annotation being drawn on a line.
+type linkRun struct {
+	on        bool
+	url       string
+	x0, x1, y float64
+	h         float64
 }
 
 // plainLine is the text of a line whose words are all in one style, without
@@ -612,6 +740,7 @@ func (b *builder) paraRuns(runs []textRun, lh float64, justify, hyph bool) {
 	width := b.left() + b.textW() - x
 	b.tag.begin("P")
 	defer b.tag.end()
+	defer b.endInline()
 	start := 0
 	flushText := func(end int) {
 		if lines := b.paragraphLines(runs[start:end], width, hyph, justify); len(lines) > 0 {

@@ -49,6 +49,8 @@ type Renderer struct {
 	hyphLangs []string                    // hyph's keys, sorted
 	icc       []byte                      // output intent profile, if any
 	deflate   deflaters                   // page compression (fpdf's is off)
+	mast      *imageRef                   // the layout's crest for the cover, if any
+	mastAlt   string
 }
 
 // faceStyle names a font: a family ("text", "heading") and a style ("", "B", "I", "BI").
@@ -140,6 +142,13 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 			return nil, fmt.Errorf("pdf: output intent: %w", err)
 		}
 		r.icc = icc
+	}
+	if m := lay.Masthead(); m != nil {
+		p := prepareImage(news.Image{MediaType: m.MediaType, Data: m.Data, Width: m.Width, Height: m.Height})
+		if p.ref == nil {
+			return nil, fmt.Errorf("pdf: layout.yaml logo.file: it %s", p.why)
+		}
+		r.mast, r.mastAlt = p.ref, m.Alt
 	}
 	// A white square or the replacement character shows plainly that
 	// something is missing; PT Serif and PT Sans have neither, hence "?".

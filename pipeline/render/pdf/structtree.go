@@ -239,6 +239,9 @@ func (s *structTree) objects(annots map[int][][]byte) [][]byte {
 		if el.role == "Figure" {
 			sb.WriteString(" /Alt " + textString(el.alt))
 		}
+		if el.actual != "" {
+			sb.WriteString(" /ActualText " + textString(el.actual))
+		}
 		if el.lang != "" {
 			sb.WriteString(" /Lang " + textString(el.lang))
 		}

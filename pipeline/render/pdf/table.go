@@ -132,6 +132,7 @@ func (b *builder) table(t *east.Table) {
 					b.drawLine(l, x+hpad+off, ly, widths[i]-2*hpad, lh, false)
 					ly += lh
 				}
+				b.endInline()
 				b.tag.end()
 			}
 			x += widths[i]

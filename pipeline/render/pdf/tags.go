@@ -25,6 +25,7 @@ import (
 type element struct {
 	role   string
 	alt    string // Figure: the text alternative
+	actual string // Span: the text it stands for (/ActualText)
 	lang   string // when it differs from the document's
 	scope  string // TH: Row or Column
 	parent *element
@@ -46,11 +47,23 @@ type tagger struct {
 	root *element
 	open []*element
 	mc   bool // a marked-content sequence of the top element is open
+	// pending is true when the top element owns content but its
+	// sequence is not opened yet: it opens at the first thing drawn
+	// (mark), so an element that draws nothing before a child opens or
+	// before it ends leaves no empty sequence behind.
+	pending bool
 	// skip counts begin calls inside an artifact (a repeated table head):
 	// they make no elements.
 	skip int
 	// artifact is true while page furniture or a decoration is drawn.
 	inArtifact bool
+
+	// A Link stays open while one link's words are drawn, over lines
+	// and pages: one Link element per link, with one OBJR per line.
+	link bool
+	// A Span stays open from the piece of a word hyphenated at a line
+	// end to the end of the word on the next line.
+	span bool
 
 	pageMCs    [][]*element // by page-1: the element of each MCID
 	pageAnnots [][]*element // by page-1: the element of each link annotation
@@ -126,19 +139,27 @@ func (t *tagger) end() {
 
 // suspend closes the open marked-content sequence, if any.
 func (t *tagger) suspend() {
+	t.pending = false
 	if t.mc {
 		t.f.RawWriteStr("EMC")
 		t.mc = false
 	}
 }
 
-// resume opens a marked-content sequence for the top element when it owns
-// content.
+// resume makes the top element's content open at the next drawing, when
+// it owns content.
 func (t *tagger) resume() {
-	el := t.top()
-	if !contentRole(el.role) {
+	t.pending = contentRole(t.top().role)
+}
+
+// mark opens the top element's marked-content sequence, if one is
+// pending: called before anything is drawn as content.
+func (t *tagger) mark() {
+	if t == nil || !t.pending || t.inArtifact {
 		return
 	}
+	t.pending = false
+	el := t.top()
 	page := t.f.PageNo()
 	if page < 1 {
 		return
@@ -149,7 +170,11 @@ func (t *tagger) resume() {
 	mcid := len(t.pageMCs[page-1])
 	t.pageMCs[page-1] = append(t.pageMCs[page-1], el)
 	el.kids = append(el.kids, tagKid{page: page, mcid: mcid, annot: -1})
-	t.f.RawWriteStr("/" + el.role + " <</MCID " + strconv.Itoa(mcid) + ">> BDC")
+	props := "/" + el.role + " <</MCID " + strconv.Itoa(mcid)
+	if el.actual != "" {
+		props += " /ActualText " + textString(el.actual)
+	}
+	t.f.RawWriteStr(props + ">> BDC")
 	t.mc = true
 }
 
@@ -232,6 +257,49 @@ func (t *tagger) annot() {
 	el.kids = append(el.kids, tagKid{page: page, annot: idx})
 }
 
+// beginLink opens the Link of a link's words (closing the one open).
+func (t *tagger) beginLink() {
+	if t == nil {
+		return
+	}
+	t.endLink()
+	t.begin("Link")
+	t.link = true
+}
+
+// endLink closes the open Link, if any.
+func (t *tagger) endLink() {
+	if t == nil || !t.link {
+		return
+	}
+	t.end()
+	t.link = false
+}
+
+// beginSpan opens the Span of a word hyphenated at a line end, which
+// stands for the whole word (see drawLine).
+func (t *tagger) beginSpan(whole string) {
+	if t == nil || t.span {
+		return
+	}
+	t.endLink()
+	if el := t.begin("Span"); el != nil {
+		el.actual = whole
+	}
+	t.span = true
+}
+
+// endSpan closes the open Span, if any.
+func (t *tagger) endSpan() {
+	if t == nil || !t.span {
+		return
+	}
+	t.end()
+	t.span = false
+}
+
+func (t *tagger) inSpan() bool { return t != nil && t.span }
+
 // set gives the element just opened its attributes.
 func (el *element) set(alt, lang, scope string) {
 	if el == nil {
@@ -301,7 +369,7 @@ func (b *builder) wrapSpaced(s string, width float64) []string {
 // lineEnd is the space drawn (invisibly) at the end of a line that is not
 // its paragraph's last, for text extraction (see wrapSpaced).
 func lineEnd(l line) string {
-	if l.last {
+	if (l.last && !l.hard) || l.cut {
 		return ""
 	}
 	return " "
@@ -320,10 +388,11 @@ func wordEnd(l line, i int, f frag) string {
 // spaceAt draws the line-end space of l at (x, middle of the line) when
 // the line was drawn by pieces.
 func (b *builder) spaceAt(l line, x, mid float64) {
-	if l.last || b.tag == nil {
+	if (l.last && !l.hard) || l.cut || b.tag == nil {
 		return
 	}
 	_, size := b.f.GetFontSize()
+	b.tag.mark()
 	b.f.Text(x, mid+0.3*size, " ")
 }
 

@@ -101,3 +101,73 @@ func TestTaggedFigure(t *testing.T) {
 		t.Errorf("pdfinfo -struct-text shows no Figure or no Table:\n%s", st)
 	}
 }
+
+// A word hyphenated at a line end is a Span whose /ActualText is the whole
+// word (a PDF text string: PDFDocEncoding, or UTF-16BE with a byte-order
+// mark for Russian), in the structure and in the marked content; poppler's
+// structure reader and pdftotext both read the word whole, once.
+func TestHyphenatedWordsAreWhole(t *testing.T) {
+	ed, _ := featuresEdition(t)
+	data, _ := render(t, newRenderer(t), ed)
+	if ru := textString("колонки;"); !strings.HasPrefix(ru, "(\xfe\xff") {
+		t.Fatalf("a Russian text string is not UTF-16BE with a byte-order mark: %q", ru)
+	}
+	for _, tc := range []struct{ word, encoded string }{
+		{"repeated", "(repeated)"},
+		{"колонки;", textString("колонки;")},
+	} {
+		if !bytes.Contains(data, []byte("/S /Span /P ")) || !bytes.Contains(data, []byte(" /ActualText "+tc.encoded)) {
+			t.Errorf("no Span with /ActualText of %q in the structure", tc.word)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "f.pdf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := run(t, "pdfinfo", "-struct-text", path)
+	for _, want := range []string{"Span (inline)\n          \"repeated\"", "\"колонки;\""} {
+		if !strings.Contains(st, want) {
+			t.Errorf("pdfinfo -struct-text does not read %q whole:\n%s", want, st)
+		}
+	}
+	if strings.Contains(st, "re-") || strings.Contains(st, "\u00ad") {
+		t.Errorf("pdfinfo -struct-text reads a hyphen of a broken word:\n%s", st)
+	}
+	text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	for _, w := range []string{"repeated", "колонки;"} {
+		if n := strings.Count(text, w); n != 1 {
+			t.Errorf("pdftotext reads %q %d times, want once", w, n)
+		}
+	}
+	if strings.Contains(text, "re\u00ad") || strings.Contains(text, "ко\u00ad") || strings.Contains(text, "re-\n") {
+		t.Errorf("pdftotext reads a piece of a hyphenated word:\n%s", text)
+	}
+}
+
+// A link of several words is one Link element (not one a word) holding its
+// words and its annotations, every annotation is in the tree, and no
+// empty marked-content sequence is left before a list item's label.
+func TestOneLinkPerLink(t *testing.T) {
+	ed, _ := featuresEdition(t)
+	data, _ := render(t, newRenderer(t), ed)
+	path := filepath.Join(t.TempDir(), "f.pdf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := run(t, "pdfinfo", "-struct-text", path)
+	if !strings.Contains(st, "Link (inline)\n          \"link to the statement \"") {
+		t.Errorf("the link \"link to the statement\" is not one Link:\n%s", st)
+	}
+	lines := strings.Split(st, "\n")
+	for i, l := range lines {
+		// A Figure's sequence has an image and no text.
+		if strings.TrimSpace(l) == `""` && (i == 0 || strings.TrimSpace(lines[i-1]) != "Figure") {
+			t.Errorf("an empty marked-content sequence (a \"\" line) after %q", lines[i-1])
+		}
+	}
+	annots := bytes.Count(data, []byte("/Type /Annot /Subtype /Link "))
+	objrs := bytes.Count(data, []byte("<</Type /OBJR "))
+	if annots == 0 || objrs != annots {
+		t.Errorf("%d link annotations, %d OBJRs in the tree", annots, objrs)
+	}
+}

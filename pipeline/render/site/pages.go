@@ -84,14 +84,20 @@ func writeLinks(s *strings.Builder, l news.Labels, links []link) {
 	s.WriteString("</ul>\n")
 }
 
+// masthead is the layout's crest as the index shows it.
+type masthead struct{ href, alt string }
+
 // indexPage lists the editions, newest first, under the cover's facts as
 // of the publication date.
-func indexPage(ed news.Edition, eds []edition, whole []link) string {
+func indexPage(ed news.Edition, eds []edition, whole []link, mast *masthead) string {
 	l := ed.Meta.Labels
 	c := ed.Cover
 	var s strings.Builder
 	s.WriteString(head(ed, siteTitle(ed)))
 	s.WriteString("<main id=\"main\">\n")
+	if mast != nil {
+		epub.WriteMasthead(&s, mast.href, mast.alt)
+	}
 	fmt.Fprintf(&s, "<h1>%s</h1>\n<div class=\"facts\">\n", esc(siteTitle(ed)))
 	epub.WriteCoverFacts(&s, c, l.Published)
 	s.WriteString("</div>\n")

@@ -147,7 +147,14 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 			return nil, err
 		}
 	}
-	if err := put(IndexFile, []byte(indexPage(ed, eds, whole))); err != nil {
+	var mast *masthead
+	if img, alt, ok := r.book.Masthead(); ok {
+		if err := put(img.Href, img.Data); err != nil {
+			return nil, err
+		}
+		mast = &masthead{href: img.Href, alt: alt}
+	}
+	if err := put(IndexFile, []byte(indexPage(ed, eds, whole, mast))); err != nil {
 		return nil, err
 	}
 	for i, e := range eds {
