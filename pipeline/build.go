@@ -69,7 +69,12 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 		defer close(ready)
 		outs, outErr = newOutputs()
 	}()
-	cat, err := Collect(ctx, opts)
+	m, err := newMemo(opts, sink)
+	if err != nil {
+		<-ready
+		return nil, err
+	}
+	cat, err := collect(ctx, opts, m)
 	<-ready
 	if err != nil {
 		return nil, err
@@ -148,7 +153,7 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 	// Summaries describe what the others made, so they come last, each
 	// seeing the files made before it (the manifest lists the site's).
 	for _, j := range summaries {
-		fs, w, err := renderFile(ctx, j, cat.edition(opts, j.months, all), cfg.Types, sink)
+		fs, w, _, err := renderFile(ctx, j, cat.edition(opts, j.months, all), cfg.Types, sink, ch)
 		if err != nil {
 			return nil, err
 		}
@@ -161,6 +166,9 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 		return nil, err
 	}
 	if err := ch.save(sink, partial(opts)); err != nil {
+		return nil, err
+	}
+	if err := m.save(sink); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -206,7 +214,7 @@ func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink
 // outputs (the site) are always made: the cache keeps whole files.
 func (c *cache) renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) (fs []news.File, warnings []news.Problem, hit bool, err error) {
 	if j.out.Folder() {
-		fs, warnings, err = renderFile(ctx, j, ed, types, sink)
+		fs, warnings, _, err = renderFile(ctx, j, ed, types, sink, c)
 		return fs, warnings, false, err
 	}
 	key, err := c.key(j, ed)
@@ -222,11 +230,11 @@ func (c *cache) renderFile(ctx context.Context, j job, ed news.Edition, types []
 		f.Data = data
 		return []news.File{f}, warnings, true, nil
 	}
-	fs, warnings, err = renderFile(ctx, j, ed, types, sink)
+	fs, warnings, parts, err := renderFile(ctx, j, ed, types, sink, c)
 	if err != nil {
 		return nil, nil, false, err
 	}
-	c.record(j.name, cacheEntry{Key: key, SHA256: fs[0].SHA256, Warnings: warnings})
+	c.record(j.name, cacheEntry{Key: key, SHA256: fs[0].SHA256, Warnings: warnings, Parts: parts})
 	return fs, warnings, false, nil
 }
 
@@ -255,56 +263,91 @@ func partial(opts Options) bool {
 }
 
 // renderFile renders one job, puts the bytes into sink and describes them:
-// one file, or each file of a folder output.
-func renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) ([]news.File, []news.Problem, error) {
-	fail := func(err error) ([]news.File, []news.Problem, error) {
+// one file, or each file of a folder output. The renderer may reuse parts
+// of what the last build made (render.Reuse, through c); parts are the
+// keys of a one-file output's parts, for the cache to record with it (a
+// folder's files are recorded as they are put).
+func renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink, c *cache) (made []news.File, warnings []news.Problem, parts map[string]string, err error) {
+	fail := func(err error) ([]news.File, []news.Problem, map[string]string, error) {
 		if errors.Is(err, context.Canceled) && context.Cause(ctx) != nil && !errors.Is(context.Cause(ctx), context.Canceled) {
 			err = context.Cause(ctx) // stopped by another file's failure: report that one
 		}
-		return nil, nil, fmt.Errorf("pipeline: render %s: %w", j.name, err)
+		return nil, nil, nil, fmt.Errorf("pipeline: render %s: %w", j.name, err)
 	}
 	if j.out.Folder() {
-		dir := &folder{prefix: j.name, sink: sink}
+		dir := &folder{prefix: j.name, sink: sink, c: c, keys: map[string]string{}, same: map[string][]byte{}}
 		warnings, err := j.out.Renderer.Render(ctx, dir, ed)
 		if err != nil {
 			return fail(err)
 		}
-		return dir.made, warnings, nil
+		return dir.made, warnings, nil, nil
 	}
-	var buf bytes.Buffer
-	warnings, err := j.out.Renderer.Render(ctx, &buf, ed)
+	w := c.fileParts(j.name)
+	warnings, err = j.out.Renderer.Render(ctx, w, ed)
 	if err == nil {
-		err = sink.Put(j.name, buf.Bytes())
+		err = sink.Put(j.name, w.Bytes())
 	}
 	if err != nil {
 		return fail(err)
 	}
-	f := describe(j.name, j.out.MediaType, buf.Bytes(), j.months, types)
-	f.Data = buf.Bytes()
-	return []news.File{f}, warnings, nil
+	f := describe(j.name, j.out.MediaType, w.Bytes(), j.months, types)
+	f.Data = w.Bytes()
+	return []news.File{f}, warnings, w.made, nil
 }
 
 // folder is the w a folder output's Renderer gets (render.Files): each
 // file goes into the sink under the folder's name and is described for
 // the manifest, by the media type its extension says. Its files belong to
 // no month, so mail never takes one for a bulletin.
+//
+// It offers the folder's renderer the files the last build made
+// (render.Reuse): a file put again with the very bytes Previous returned
+// is kept where it is, not written again, and each file put with a key
+// (Record) is recorded in the cache under its full name.
 type folder struct {
 	prefix string // "site/"
 	sink   Sink
+	c      *cache
 	made   []news.File
+	keys   map[string]string // name → salted key, from Record
+	same   map[string][]byte // name → the verified bytes Previous returned
 }
 
 func (d *folder) Write([]byte) (int, error) { return 0, render.ErrNotFolder }
+
+func (d *folder) Previous(name, key string) ([]byte, bool) {
+	full := d.prefix + name
+	e, ok := d.c.old[full]
+	if d.c.keeper == nil || !ok || e.Key != d.c.salt(key) {
+		return nil, false
+	}
+	data := d.c.verified(full, e)
+	if data == nil {
+		return nil, false
+	}
+	d.same[name] = data
+	return data, true
+}
+
+func (d *folder) Record(name, key string) { d.keys[name] = d.c.salt(key) }
 
 func (d *folder) Put(name string, data []byte) error {
 	if err := render.CleanName(name); err != nil {
 		return err
 	}
 	full := d.prefix + name
-	if err := d.sink.Put(full, data); err != nil {
+	if old, ok := d.same[name]; ok && bytes.Equal(old, data) {
+		if err := d.c.keeper.Keep(full); err != nil {
+			return err
+		}
+	} else if err := d.sink.Put(full, data); err != nil {
 		return err
 	}
-	d.made = append(d.made, describe(full, mediaTypeOf(name), data, nil, nil))
+	f := describe(full, mediaTypeOf(name), data, nil, nil)
+	if k, ok := d.keys[name]; ok {
+		d.c.record(full, cacheEntry{Key: k, SHA256: f.SHA256})
+	}
+	d.made = append(d.made, f)
 	return nil
 }
 

@@ -32,7 +32,7 @@ const CacheName = ".bulletin-cache.json"
 
 // cacheFormat changes when the key's recipe or the file's shape does, so
 // an older cache is ignored rather than misread.
-const cacheFormat = 1
+const cacheFormat = 2
 
 // Keeper is a Sink that can serve an incremental build: read a file the
 // last build left in the same place, and keep it instead of putting it
@@ -54,6 +54,9 @@ type cacheEntry struct {
 	Key      string         `json:"key"`    // hash of the inputs
 	SHA256   string         `json:"sha256"` // of the bytes made from them
 	Warnings []news.Problem `json:"warnings,omitempty"`
+	// Parts are the keys of the file's parts (a book's documents) that
+	// its renderer recorded (render.Reuse), salted with the settings.
+	Parts map[string]string `json:"parts,omitempty"`
 }
 
 // cache is one build's view of the cache: what the last build recorded,
@@ -81,12 +84,7 @@ func newCache(opts Options, lay *layouts.Layout, sink Sink) (*cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: cache: %w", err)
 	}
-	cfg := *opts.Config
-	cfg.File = "" // where it was read from does not change what it says
-	conf, err := json.Marshal(struct {
-		Config   config.Config
-		Location string
-	}{cfg, cfg.Location.String()})
+	conf, err := configJSON(opts)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: cache: %w", err)
 	}
@@ -117,7 +115,16 @@ func (c *cache) key(j job, ed news.Edition) (string, error) {
 	h := sha256.New()
 	h.Write(c.settings)
 	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", j.name, j.out.MediaType, j.out.Scope)
-	if err := json.NewEncoder(h).Encode(ed); err != nil {
+	// The months by their digests: the same content, hashed once a build.
+	months := make([]string, len(ed.Months))
+	for i, m := range ed.Months {
+		months[i] = m.Digest()
+	}
+	ed.Months = nil
+	if err := json.NewEncoder(h).Encode(struct {
+		Edition news.Edition
+		Months  []string
+	}{ed, months}); err != nil {
 		return "", fmt.Errorf("pipeline: cache key of %s: %w", j.name, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
@@ -131,18 +138,69 @@ func (c *cache) reuse(name, key string) (data []byte, warnings []news.Problem, o
 	if c.keeper == nil || !found || e.Key != key {
 		return nil, nil, false, nil
 	}
-	data, err = c.keeper.Existing(name)
-	if err != nil {
-		return nil, nil, false, nil // gone or unreadable: render it again
-	}
-	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != e.SHA256 {
-		return nil, nil, false, nil // changed by hand since: render it again
+	if data = c.verified(name, e); data == nil {
+		return nil, nil, false, nil
 	}
 	if err := c.keeper.Keep(name); err != nil {
 		return nil, nil, false, fmt.Errorf("pipeline: keep %s: %w", name, err)
 	}
 	c.record(name, e)
 	return data, e.Warnings, true, nil
+}
+
+// verified returns the bytes the folder holds under name when they are
+// those the cache recorded; nil when the file is gone, unreadable or was
+// changed since (by hand, or by a build that did not record it): then it
+// is made again.
+func (c *cache) verified(name string, e cacheEntry) []byte {
+	data, err := c.keeper.Existing(name)
+	if err != nil {
+		return nil
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != e.SHA256 {
+		return nil
+	}
+	return data
+}
+
+// salt is a part's key as the cache records it: with the settings, which
+// renderers do not see.
+func (c *cache) salt(key string) string {
+	h := sha256.New()
+	h.Write(c.settings)
+	h.Write([]byte(key))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// fileParts is the w a one-file output renders into (render.Reuse): the
+// bytes, and the parts of the file the last build made.
+type fileParts struct {
+	bytes.Buffer
+	c    *cache
+	name string
+	once sync.Once
+	prev []byte // the last build's file, verified; nil: none
+	mu   sync.Mutex
+	made map[string]string
+}
+
+func (c *cache) fileParts(name string) *fileParts {
+	return &fileParts{c: c, name: name, made: map[string]string{}}
+}
+
+func (w *fileParts) Previous(part, key string) ([]byte, bool) {
+	e, ok := w.c.old[w.name]
+	if w.c.keeper == nil || !ok || e.Parts[part] != w.c.salt(key) {
+		return nil, false
+	}
+	w.once.Do(func() { w.prev = w.c.verified(w.name, e) })
+	return w.prev, w.prev != nil
+}
+
+func (w *fileParts) Record(part, key string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.made[part] = w.c.salt(key)
 }
 
 func (c *cache) record(name string, e cacheEntry) {
@@ -177,4 +235,14 @@ func (c *cache) save(sink Sink, partial bool) error {
 		return fmt.Errorf("pipeline: cache: %w", err)
 	}
 	return nil
+}
+
+// configJSON is the configuration as the caches' keys take it.
+func configJSON(opts Options) ([]byte, error) {
+	cfg := *opts.Config
+	cfg.File = "" // where it was read from does not change what it says
+	return json.Marshal(struct {
+		Config   config.Config
+		Location string
+	}{cfg, cfg.Location.String()})
 }

@@ -39,6 +39,12 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 	// repeat as the render that made it gave it.
 	item("c.md", "2024-02-05", "February statement", "A chess knight ♞ on the board.")
 	item("d.md", "2024-03-01", "March statement", "Spring.")
+	// Reading and normalising warn too (an unknown type, a relative link
+	// with no address): a file recalled from the sources memo repeats
+	// them, as the reading that parsed it gave them.
+	if err := os.WriteFile(filepath.Join(src, "f.md"), []byte("---\ntitle: January note\ndate: 2024-01-15\ntype: bogus\n---\n\nSee [the page](page.html).\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	layoutDir := t.TempDir()
 	defaultYAML, err := os.ReadFile("../layouts/default/layout.yaml")
@@ -87,10 +93,35 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, []string{"bulletin-2024-01.pdf", ManifestName}},
+		{"the sources memo altered", func() {
+			// Text of an item changed inside the memo, its length kept: the
+			// memo's SHA-256 no longer matches, so it is not used.
+			memoPath := filepath.Join(inc, MemoName)
+			data, err := os.ReadFile(memoPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			altered := bytes.ReplaceAll(data, []byte("January statement"), []byte("JANUARY STATEMENT"))
+			if bytes.Equal(altered, data) {
+				t.Fatal("the memo does not hold the title as written: update the test")
+			}
+			if err := os.WriteFile(memoPath, altered, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{ManifestName}},
 		{"change the publication date", func() { published = published.AddDate(0, 0, 1) },
 			[]string{"bulletin-2024-01.pdf", "bulletin-2024-01.epub", "bulletin-2024-02.pdf", "bulletin-2024-02.epub", "collection.epub", ManifestName}},
 	}
+	// A site page whose month did not change is kept as it was, not
+	// written again: the same file (inode), though its neighbour changed.
+	var marchPage os.FileInfo
 	for i, st := range steps {
+		if st.name == "change an item" {
+			var err error
+			if marchPage, err = os.Stat(filepath.Join(inc, "site", "2024-03.html")); err != nil {
+				t.Fatal(err)
+			}
+		}
 		st.edit()
 		opts := Options{Config: cfg, Sources: os.DirFS(src), SourcesDir: "sources", Published: published}
 		buildInto := func(dir string) *Result {
@@ -133,7 +164,16 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 		if !slices.ContainsFunc(problemLines(got), func(s string) bool { return strings.Contains(s, "c.md") }) {
 			t.Errorf("%s: the warning about c.md's knight is missing", st.name)
 		}
+		if !slices.ContainsFunc(problemLines(got), func(s string) bool { return strings.Contains(s, "f.md:1") && strings.Contains(s, "bogus") }) {
+			t.Errorf("%s: the warning about f.md's type is missing:\n%s", st.name, strings.Join(problemLines(got), "\n"))
+		}
 		sameFolders(t, st.name, inc, cleanDir)
+		if st.name == "change an item" {
+			now, err := os.Stat(filepath.Join(inc, "site", "2024-03.html"))
+			if err != nil || !os.SameFile(now, marchPage) {
+				t.Errorf("%s: site/2024-03.html was written again (%v)", st.name, err)
+			}
+		}
 	}
 }
 
@@ -182,8 +222,10 @@ func sameFolders(t *testing.T, step, inc, clean string) {
 	if g, w := slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)); !slices.Equal(g, w) {
 		t.Fatalf("%s: the folder holds %v, the clean build's %v", step, g, w)
 	}
-	if _, ok := got[CacheName]; !ok {
-		t.Errorf("%s: no %s in the folder", step, CacheName)
+	for _, name := range []string{CacheName, MemoName} {
+		if _, ok := got[name]; !ok {
+			t.Errorf("%s: no %s in the folder", step, name)
+		}
 	}
 	for name, data := range want {
 		if !bytes.Equal(got[name], data) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -171,6 +172,20 @@ func benchmarkRebuild(b *testing.B, noCache bool) {
 	}
 	rebuild(opts)
 	opts.NoCache = noCache
+	// -test.cpuprofile covers the first build too, which is most of the
+	// time: BULLETIN_PROFILE_REBUILD names a file for a profile of the
+	// rebuilds alone.
+	if name := os.Getenv("BULLETIN_PROFILE_REBUILD"); name != "" {
+		f, err := os.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {

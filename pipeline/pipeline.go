@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"bulletin/internal/parallel"
 	"bulletin/pipeline/asset"
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/counter"
@@ -73,16 +74,28 @@ type Catalogue struct {
 // Collect reads, normalises and groups; it renders nothing. Problems with
 // the sources are in the Catalogue; the error is for failures to run.
 func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
+	return collect(ctx, opts, nil)
+}
+
+// collect is Collect that parses and prepares only the source files m
+// does not know (nil: every file), and tells m what the others read to.
+func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 	cfg := opts.Config
-	read, err := source.Read(ctx, opts.Sources, opts.SourcesDir, cfg.Location, cfg.Limits)
+	var known func(string, [32]byte) bool
+	if m != nil {
+		known = m.known
+	}
+	parts, err := source.ReadParts(ctx, opts.Sources, opts.SourcesDir, cfg.Location, cfg.Limits, known)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
+	prepared, err := prepare(ctx, normalise.New(cfg), parts, m)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	read := source.Join(parts)
 	cat := &Catalogue{Files: read.Files, Problems: read.Problems}
-	items, problems, err := normalise.New(cfg).ItemsContext(ctx, read.Items)
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
-	}
+	items, problems := normalise.Finish(prepared)
 	cat.Items = items
 	cat.Problems = append(cat.Problems, problems...)
 	problems, err = asset.Resolve(ctx, opts.Sources, opts.SourcesDir, markup.New(cfg.AllowHTML), items)
@@ -112,6 +125,12 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 	}
 	all := group.ByMonth(items, cfg, words.Labels(cfg.Language).Undated)
 	cat.Problems = append(cat.Problems, heavyMonths(all, cfg.Limits)...)
+	// The incremental cache's keys take each month's digest; worked out
+	// here once, on every core, rather than by each output.
+	parallel.For(ctx, len(all), func(i int) { all[i].SetDigest() })
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
 	cat.All = all
 	cat.Months = group.Select(all, opts.Months, opts.From, opts.To)
 	if len(all) > 0 && len(cat.Months) == 0 {
@@ -128,6 +147,47 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 		}
 	}
 	return cat, nil
+}
+
+// prepare runs the per-item normalising steps on the items of the parts m
+// did not know, and puts back what the known ones read to from m (their
+// part's counters, contact, files and problems too); it returns every
+// prepared item in the parts' order, and records the new parts in m.
+func prepare(ctx context.Context, n *normalise.Normaliser, parts []*source.Part, m *memo) ([]normalise.Prepared, error) {
+	var fresh []news.Item
+	for _, p := range parts {
+		if !p.Known {
+			fresh = append(fresh, p.Items...)
+		}
+	}
+	done, err := n.Prepare(ctx, fresh)
+	if err != nil {
+		return nil, err
+	}
+	var all []normalise.Prepared
+	var newParts []*source.Part
+	var newEntries []memoEntry
+	for _, p := range parts {
+		if p.Known {
+			e := m.recalled(p.File)
+			p.Counters, p.Contact, p.Files, p.Problems = e.Counters, e.Contact, e.Files, e.Problems
+			all = append(all, e.Items...)
+			continue
+		}
+		mine := done[:len(p.Items):len(p.Items)]
+		done = done[len(p.Items):]
+		all = append(all, mine...)
+		if m != nil && p.Sum != [32]byte{} {
+			newParts = append(newParts, p)
+			newEntries = append(newEntries, memoEntry{Items: mine, Counters: p.Counters, Contact: p.Contact, Files: p.Files, Problems: p.Problems})
+		}
+	}
+	if m != nil {
+		if err := m.remember(ctx, newParts, newEntries); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
 }
 
 // PublicationDay is the publication instant's calendar day in the

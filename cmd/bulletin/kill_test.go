@@ -257,9 +257,9 @@ func checkManifest(t *testing.T, dir string) {
 	}
 	var files []string
 	for name := range set {
-		// The manifest and the incremental cache describe the outputs;
-		// they are not outputs themselves.
-		if name != "manifest.json" && name != pipeline.CacheName {
+		// The manifest, the incremental cache and the sources memo
+		// describe the outputs; they are not outputs themselves.
+		if name != "manifest.json" && name != pipeline.CacheName && name != pipeline.MemoName {
 			files = append(files, name)
 		}
 	}

@@ -287,8 +287,8 @@ func TestDeterministic(t *testing.T) {
 	if len(names) < 8+6 {
 		t.Errorf("want 3 PDFs, 3 monthly EPUBs, the collection, the manifest and the site, got %v", names)
 	}
-	if !slices.Contains(names, ".bulletin-cache.json") {
-		t.Errorf("no incremental cache in %v", names)
+	if !slices.Contains(names, ".bulletin-cache.json") || !slices.Contains(names, ".bulletin-sources.memo") {
+		t.Errorf("no incremental cache or sources memo in %v", names)
 	}
 	same := func(what string) {
 		t.Helper()
@@ -503,7 +503,7 @@ func TestListAndMonthSelection(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != ".bulletin-cache.json bulletin-2020-06.epub bulletin-2020-06.pdf collection.epub manifest.json" {
+	if strings.Join(names, " ") != ".bulletin-cache.json .bulletin-sources.memo bulletin-2020-06.epub bulletin-2020-06.pdf collection.epub manifest.json" {
 		t.Errorf("--month 2020-06 wrote %v (the site is made by full builds only)", names)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -96,6 +97,19 @@ func TestServeInBrowser(t *testing.T) {
 	write(t, filepath.Join(dir, "sources", "second.md"), mdItem("Second notice", "2020-06-20"))
 	waitFor(t, 2*time.Second, "the new item on the open page", bodyHas("Second notice"))
 	t.Logf("new item shown %s after the save", time.Since(start).Round(time.Millisecond))
+	// The issue's budget, from the save to the reloaded page: 300 ms. On
+	// a loaded machine the build alone can take longer, so the median of
+	// a few saves is logged, and only a gross miss fails.
+	var took []time.Duration
+	for i := range 5 {
+		title := fmt.Sprintf("Second notice, take %d", i)
+		start := time.Now()
+		write(t, filepath.Join(dir, "sources", "second.md"), mdItem(title, "2020-06-20"))
+		waitFor(t, 2*time.Second, "the changed title on the open page", bodyHas(title))
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	t.Logf("save to reloaded page, 5 saves: median %s (fastest %s, slowest %s)", took[2].Round(time.Millisecond), took[0].Round(time.Millisecond), took[4].Round(time.Millisecond))
 
 	// Break its date: the overlay names the file and line; the page under it is the last good one.
 	write(t, filepath.Join(dir, "sources", "second.md"), mdItem("Second notice", "2020-13-45"))
@@ -114,6 +128,32 @@ func TestServeInBrowser(t *testing.T) {
 		return err == nil && n == 0 && bodyHas("21 June 2020")()
 	})
 	t.Logf("overlay gone %s after the fix", time.Since(start).Round(time.Millisecond))
+
+	// A PDF opened in the browser reopens after a rebuild at the page its
+	// address names: the viewer page reloads its frame with #page=2 kept.
+	pdfSrc := func() string {
+		src, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(document.getElementById("bulletin-pdf")||{}).src||""`))
+		if err != nil {
+			return ""
+		}
+		return src
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/bulletin-2020-06.pdf#page=2")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "the PDF viewer page", func() bool { return strings.HasSuffix(pdfSrc(), "#page=2") })
+	before := pdfSrc()
+	write(t, filepath.Join(dir, "sources", "second.md"), mdItem("Second notice, in the PDF", "2020-06-21"))
+	waitFor(t, 5*time.Second, "the PDF reloaded", func() bool { s := pdfSrc(); return s != before && strings.HasSuffix(s, "#page=2") })
+	t.Logf("PDF frame %s became %s", before, pdfSrc())
+	resp, err := http.Get(base + "/bulletin-2020-06.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "application/pdf" {
+		t.Errorf("the PDF itself, fetched (not opened in a tab), is served as %q", ct)
+	}
 
 	cancel()
 	select {
@@ -139,6 +179,6 @@ func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s did not come within %s", what, limit)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond) // a coarser poll would add to the delays measured
 	}
 }

@@ -43,19 +43,22 @@ type Server struct {
 	// when it is inside a watched one.
 	Ignore   string
 	Build    Builder
-	Debounce time.Duration // quiet time after the last change before a rebuild; 150 ms when zero
+	Debounce time.Duration // quiet time after the last change before a rebuild; DefaultDebounce when zero
 	Log      io.Writer
 
 	mu       sync.Mutex
-	version  int      // counts finished builds; pages reload when it moves
-	problems []string // of the last build; empty when it succeeded
+	version  int           // counts finished builds; pages reload when it moves
+	problems []string      // of the last build; empty when it succeeded
+	bumped   chan struct{} // closed, and replaced, when version moves: wakes the event streams
 	changed  chan struct{}
 	builds   chan struct{} // receives after each build, for tests
 }
 
 // DefaultDebounce lets an editor's burst of writes (save, rename, backup)
-// become one rebuild.
-const DefaultDebounce = 150 * time.Millisecond
+// become one rebuild. An editor's burst comes within a few milliseconds;
+// the quiet time is part of every save-to-reload delay (300 ms at most is
+// the aim), so it is kept short: 150 ms was half of that budget.
+const DefaultDebounce = 40 * time.Millisecond
 
 // eventsPath is the server-sent events stream the pages listen to.
 const eventsPath = "/_bulletin/events"
@@ -70,6 +73,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.Debounce = DefaultDebounce
 	}
 	s.changed = make(chan struct{}, 1)
+	s.bumped = make(chan struct{})
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return fmt.Errorf("preview: watch: %w", err)
@@ -230,6 +234,8 @@ func (s *Server) rebuild(ctx context.Context) {
 	s.version++
 	s.problems = problems
 	v := s.version
+	close(s.bumped) // the event streams send the new version at once
+	s.bumped = make(chan struct{})
 	builds := s.builds
 	s.mu.Unlock()
 	if len(problems) > 0 {
@@ -243,9 +249,15 @@ func (s *Server) rebuild(ctx context.Context) {
 }
 
 func (s *Server) state() (int, []string) {
+	v, problems, _ := s.watchState()
+	return v, problems
+}
+
+// watchState is state with a channel closed when it next changes.
+func (s *Server) watchState() (int, []string, <-chan struct{}) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.version, s.problems
+	return s.version, s.problems, s.bumped
 }
 
 // Handler serves the folder, with the reload script and the overlay added
@@ -262,6 +274,13 @@ func (s *Server) Handler(ctx context.Context) http.Handler {
 				http.Redirect(w, r, "/"+s.Start, http.StatusFound)
 				return
 			}
+		}
+		if strings.HasSuffix(name, ".pdf") && r.Header.Get("Sec-Fetch-Dest") == "document" && !r.URL.Query().Has("raw") {
+			// A PDF opened in the browser itself: a page that shows it and
+			// reloads it after a build at the page in the address (#page=N).
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(s.pdfViewer(path.Base(name)))
+			return
 		}
 		if !strings.HasSuffix(name, ".html") {
 			files.ServeHTTP(w, r)
@@ -302,6 +321,26 @@ func (s *Server) inject(page []byte) []byte {
 	return append(out, page[i:]...)
 }
 
+// pdfViewer is the page a PDF opens in: the browser's own viewer in a
+// frame, reloaded after each build with the page asked for kept. The
+// viewer opens a PDF at #page=N (Chromium's and Firefox's do); the page
+// scrolled to inside the viewer is not readable from the page, so the one
+// kept is the one in the address: a link to bulletin-2020-06.pdf#page=5,
+// or the address edited by hand, reopens at page 5 after every rebuild.
+func (s *Server) pdfViewer(name string) []byte {
+	v, _ := s.state()
+	return fmt.Appendf(nil, `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>%s</title>
+<style>html,body,iframe{margin:0;padding:0;border:0;width:100%%;height:100%%;display:block;overflow:hidden}</style></head>
+<body><iframe id="bulletin-pdf" title="%s"></iframe>
+<script>(function(){var f=document.getElementById("bulletin-pdf"),v=%d,name=%q;
+function show(){var p=/^#page=[0-9]+$/.test(location.hash)?location.hash:"";f.src=name+"?raw="+v+p;}
+show();window.addEventListener("hashchange",show);
+var es=new EventSource(%q);es.addEventListener("build",function(e){if(+e.data!==v){v=+e.data;show();}});})();</script>
+</body></html>
+`, html.EscapeString(name), html.EscapeString(name), v, name, eventsPath)
+}
+
 // events streams the build number: at once, then after every build.
 func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
@@ -312,10 +351,9 @@ func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	sent := -1
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
 	for {
-		if v, _ := s.state(); v != sent {
+		v, _, bumped := s.watchState()
+		if v != sent {
 			if _, err := fmt.Fprintf(w, "event: build\ndata: %d\n\n", v); err != nil {
 				return
 			}
@@ -327,7 +365,7 @@ func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Requ
 			return
 		case <-r.Context().Done():
 			return
-		case <-tick.C:
+		case <-bumped:
 		}
 	}
 }

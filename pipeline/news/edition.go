@@ -1,6 +1,9 @@
 package news
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -29,6 +32,29 @@ type Month struct {
 	Key   MonthKey
 	Title string // display name, "June 2020" or "Undated"
 	Types []TypeGroup
+	// Sum is Digest's value worked out once (SetDigest), so that the
+	// incremental build's keys of the several files showing the month do
+	// not hash its megabytes of text again for each; empty until set.
+	Sum string `json:"-"`
+}
+
+// Digest is a SHA-256 (hex) of everything the month holds: its key, title,
+// types and items with their images. Two months with the same digest
+// render the same. It is Sum when set.
+func (m Month) Digest() string {
+	if m.Sum != "" {
+		return m.Sum
+	}
+	h := sha256.New()
+	// A Month has no channels or functions: encoding cannot fail.
+	_ = json.NewEncoder(h).Encode(m)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// SetDigest works Sum out.
+func (m *Month) SetDigest() {
+	m.Sum = ""
+	m.Sum = m.Digest()
 }
 
 // Count is the number of items in the month.

@@ -70,18 +70,10 @@ func containerPrefix(line string) ([]int, int) {
 	}
 }
 
-// nesting flattens each body's over-deep lines, with a warning per item.
-func nesting(items []news.Item) []news.Problem {
-	var problems []news.Problem
-	for i := range items {
-		body, line := flattenDeepNesting(items[i].Body)
-		if line == 0 {
-			continue
-		}
-		items[i].Body = body
-		problems = append(problems, news.Problem{Severity: news.Warning, At: items[i].Origin(), Msg: fmt.Sprintf(
-			"lists or quotes nest more than %d deep (from line %d of its text): the deeper levels are set at level %d; nest less deeply",
-			MaxNesting, line, MaxNesting)})
-	}
-	return problems
+// nestingProblem is the warning for an item whose body nested too deep
+// from line (of its text) on.
+func nestingProblem(it news.Item, line int) news.Problem {
+	return news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
+		"lists or quotes nest more than %d deep (from line %d of its text): the deeper levels are set at level %d; nest less deeply",
+		MaxNesting, line, MaxNesting)}
 }

@@ -1,38 +1,26 @@
 package normalise
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
-	"bulletin/internal/parallel"
 	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
 )
 
-// footnotes warns of a note nothing refers to and of a reference to a note
-// that does not exist. Neither is dropped: the renderers set the first as a
-// note (after the referred ones) and the second as the text it is ("[^2]").
-func (n *Normaliser) footnotes(ctx context.Context, items []news.Item) []news.Problem {
-	found := make([]*news.Problem, len(items))
-	parallel.For(ctx, len(items), func(i int) {
-		it := &items[i]
-		if !strings.Contains(it.Body, "[^") {
-			return // no footnote syntax: the common case, and cheap
-		}
-		ps := n.md.CheckFootnotes(it.Body)
-		if len(ps) == 0 {
-			return
-		}
-		found[i] = &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: footnoteMessage(ps)}
-	})
-	var problems []news.Problem
-	for _, p := range found {
-		if p != nil {
-			problems = append(problems, *p)
-		}
+// footnotesItem warns of a note nothing refers to and of a reference to a
+// note that does not exist. Neither is dropped: the renderers set the first
+// as a note (after the referred ones) and the second as the text it is
+// ("[^2]").
+func (n *Normaliser) footnotesItem(it *news.Item) *news.Problem {
+	if !strings.Contains(it.Body, "[^") {
+		return nil // no footnote syntax: the common case, and cheap
 	}
-	return problems
+	ps := n.md.CheckFootnotes(it.Body)
+	if len(ps) == 0 {
+		return nil
+	}
+	return &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: footnoteMessage(ps)}
 }
 
 func footnoteMessage(ps []markup.FootnoteProblem) string {

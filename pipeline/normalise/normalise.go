@@ -58,62 +58,121 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 }
 
 // ItemsContext is Items that stops between passes, and hands out no more
-// items within a pass, once ctx is done (Ctrl-C); its error is then ctx's.
+// items once ctx is done (Ctrl-C); its error is then ctx's.
 func (n *Normaliser) ItemsContext(ctx context.Context, items []news.Item) ([]news.Item, []news.Problem, error) {
-	var problems []news.Problem
-	out := make([]news.Item, 0, len(items))
-	items = append([]news.Item(nil), items...) // the caller's are left as they were
-	cleanTexts(ctx, items, n.lang)
-	problems = append(problems, nesting(items)...)
-	if n.keepHTML {
-		problems = append(problems, n.sanitise(ctx, items)...)
-	} else {
-		problems = append(problems, n.htmlBlocks(ctx, items)...)
+	prepared, err := n.Prepare(ctx, items)
+	if err != nil {
+		return nil, nil, err
 	}
-	problems = append(problems, n.links(ctx, items)...)
-	problems = append(problems, n.footnotes(ctx, items)...)
+	out, problems := Finish(prepared)
+	return out, problems, nil
+}
+
+// The steps that look at one item alone, in the order they run. A
+// Prepared item keeps its warnings by step, so that items prepared at
+// different times (some recalled from the incremental cache) report them
+// in the order one pass over all of them would: every item's nesting
+// warnings, then every item's HTML warnings, and so on.
+const (
+	stepNesting = iota
+	stepHTML
+	stepLinks
+	stepFootnotes
+	stepType
+	steps
+)
+
+// Prepared is an item after the steps that depend on it and the
+// configuration only (clean texts, flattened nesting, HTML, links,
+// footnotes checked, type),
+// with the problems each step found. It is what the incremental cache
+// keeps for an unchanged source file.
+type Prepared struct {
+	Item     news.Item
+	Problems [steps][]news.Problem
+}
+
+// Prepare runs the steps of one item at a time on every item: each is its
+// own, so they are shared out among the cores. items are left as they
+// were. Its error is ctx's once ctx is done.
+func (n *Normaliser) Prepare(ctx context.Context, items []news.Item) ([]Prepared, error) {
+	prepared := make([]Prepared, len(items))
+	parallel.For(ctx, len(items), func(i int) { prepared[i] = n.prepare(items[i]) })
 	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("normalise: %w", err)
+		return nil, fmt.Errorf("normalise: %w", err)
 	}
-	for _, it := range items {
-		if it.TypeExplicit {
-			key, ok := n.typeKey(it.Type)
-			if !ok {
-				problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
-					"type %q is not in the vocabulary; classified by its title instead (add it under types: in bulletin.yaml)", it.Type)})
-				it.TypeExplicit = false
-			} else {
-				it.Type = key
-			}
+	return prepared, nil
+}
+
+func (n *Normaliser) prepare(it news.Item) Prepared {
+	var p Prepared
+	cleanText(&it, n.lang)
+	if body, line := flattenDeepNesting(it.Body); line != 0 {
+		it.Body = body
+		p.Problems[stepNesting] = append(p.Problems[stepNesting], nestingProblem(it, line))
+	}
+	if n.keepHTML {
+		p.Problems[stepHTML] = n.sanitiseItem(&it)
+	} else if lost := n.htmlBlocksItem(&it); lost != nil {
+		p.Problems[stepHTML] = append(p.Problems[stepHTML], *lost)
+	}
+	if lost := n.linksItem(&it); lost != nil {
+		p.Problems[stepLinks] = append(p.Problems[stepLinks], *lost)
+	}
+	if bad := n.footnotesItem(&it); bad != nil {
+		p.Problems[stepFootnotes] = append(p.Problems[stepFootnotes], *bad)
+	}
+	if it.TypeExplicit {
+		key, ok := n.typeKey(it.Type)
+		if !ok {
+			p.Problems[stepType] = append(p.Problems[stepType], news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
+				"type %q is not in the vocabulary; classified by its title instead (add it under types: in bulletin.yaml)", it.Type)})
+			it.TypeExplicit = false
+		} else {
+			it.Type = key
 		}
-		if !it.TypeExplicit {
-			it.Type = n.Classify(it.Title)
+	}
+	if !it.TypeExplicit {
+		it.Type = n.Classify(it.Title)
+	}
+	p.Item = it
+	return p
+}
+
+// Finish runs the steps across items on prepared items, in their order:
+// duplicates merged and IDs given. It returns the kept items in a
+// deterministic order, and the prepared items' problems followed by one
+// for every merge.
+func Finish(prepared []Prepared) ([]news.Item, []news.Problem) {
+	var problems []news.Problem
+	for step := range steps {
+		for i := range prepared {
+			problems = append(problems, prepared[i].Problems[step]...)
 		}
-		out = append(out, it)
+	}
+	out := make([]news.Item, len(prepared))
+	for i := range prepared {
+		out[i] = prepared[i].Item
 	}
 	out, merged := mergeDuplicates(out)
 	problems = append(problems, merged...)
 	assignIDs(out)
-	return out, problems, nil
+	return out, problems
 }
 
-// cleanTexts cleans every item's texts in place. Unicode normalisation is
-// most of a normalising pass, and each item's is its own: the items are
-// shared out among the cores.
-func cleanTexts(ctx context.Context, items []news.Item, lang string) {
-	parallel.For(ctx, len(items), func(i int) {
-		it := &items[i]
-		l := it.Lang
-		if l == "" {
-			l = TextLang(it.Title, lang)
-		}
-		it.Title = Typography(Text(it.Title), l)
-		it.Summary = Typography(Text(it.Summary), l)
-		it.Body = Body(it.Body)
-		it.URL = strings.TrimSpace(it.URL)
-		it.Authors = news.Distinct(texts(it.Authors))
-		it.Tags = news.Distinct(texts(it.Tags))
-	})
+// cleanText cleans an item's texts. Unicode normalisation is most of a
+// normalising pass.
+func cleanText(it *news.Item, lang string) {
+	l := it.Lang
+	if l == "" {
+		l = TextLang(it.Title, lang)
+	}
+	it.Title = Typography(Text(it.Title), l)
+	it.Summary = Typography(Text(it.Summary), l)
+	it.Body = Body(it.Body)
+	it.URL = strings.TrimSpace(it.URL)
+	it.Authors = news.Distinct(texts(it.Authors))
+	it.Tags = news.Distinct(texts(it.Tags))
 }
 
 // texts is Text of each string, in a new slice.
@@ -128,73 +187,45 @@ func texts(ss []string) []string {
 	return out
 }
 
-// htmlBlocks converts each body's raw HTML blocks to Markdown, with a
-// warning per item that lost any element.
-func (n *Normaliser) htmlBlocks(ctx context.Context, items []news.Item) []news.Problem {
-	found := make([]*news.Problem, len(items))
-	parallel.For(ctx, len(items), func(i int) {
-		it := &items[i]
-		body, lost := convertHTMLBlocks(n.md, it.Body)
-		it.Body = body
-		if len(lost) > 0 {
-			found[i] = &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: lostHTMLMessage(lost)}
-		}
-	})
-	var problems []news.Problem
-	for _, p := range found {
-		if p != nil {
-			problems = append(problems, *p)
-		}
+// htmlBlocksItem converts the body's raw HTML blocks to Markdown, with a
+// warning when any element was lost.
+func (n *Normaliser) htmlBlocksItem(it *news.Item) *news.Problem {
+	body, lost := convertHTMLBlocks(n.md, it.Body)
+	it.Body = body
+	if len(lost) > 0 {
+		return &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: lostHTMLMessage(lost)}
 	}
-	return problems
+	return nil
 }
 
-// sanitise cuts each body's raw HTML down to the safe subset, with a
-// warning per item that lost any of it and an error per item whose HTML is
-// not well-formed.
-func (n *Normaliser) sanitise(ctx context.Context, items []news.Item) []news.Problem {
-	found := make([][]news.Problem, len(items))
-	parallel.For(ctx, len(items), func(i int) {
-		it := &items[i]
-		body, removed, err := n.san.body(n.mdHTML, it.Body)
-		it.Body = body
-		if len(removed) > 0 {
-			found[i] = append(found[i], news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
-				"raw HTML (allow_html: true) that an e-book must not carry was removed: %s; write it as text or a link", strings.Join(removed, ", "))})
-		}
-		if err != nil {
-			found[i] = append(found[i], news.Problem{Severity: news.Error, At: it.Origin(), Msg: fmt.Sprintf(
-				"the raw HTML in the text is not well-formed (%v): close every tag and write <br/>, or set allow_html: false to have it converted to Markdown", err)})
-		}
-	})
-	var problems []news.Problem
-	for _, ps := range found {
-		problems = append(problems, ps...)
+// sanitiseItem cuts the body's raw HTML down to the safe subset, with a
+// warning when any of it was lost and an error when the HTML is not
+// well-formed.
+func (n *Normaliser) sanitiseItem(it *news.Item) []news.Problem {
+	var found []news.Problem
+	body, removed, err := n.san.body(n.mdHTML, it.Body)
+	it.Body = body
+	if len(removed) > 0 {
+		found = append(found, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: fmt.Sprintf(
+			"raw HTML (allow_html: true) that an e-book must not carry was removed: %s; write it as text or a link", strings.Join(removed, ", "))})
 	}
-	return problems
+	if err != nil {
+		found = append(found, news.Problem{Severity: news.Error, At: it.Origin(), Msg: fmt.Sprintf(
+			"the raw HTML in the text is not well-formed (%v): close every tag and write <br/>, or set allow_html: false to have it converted to Markdown", err)})
+	}
+	return found
 }
 
-// links makes each body's relative links absolute against the item's web
-// address, or plain text when it has none, with a warning per item that
-// lost any. Bodies are independent: they are shared out among the cores,
-// and the warnings come back in item order.
-func (n *Normaliser) links(ctx context.Context, items []news.Item) []news.Problem {
-	found := make([]*news.Problem, len(items))
-	parallel.For(ctx, len(items), func(i int) {
-		it := &items[i]
-		body, lost := resolveLinks(n.md, it.Body, it.URL)
-		it.Body = body
-		if len(lost) > 0 {
-			found[i] = &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: unlinkedMessage(lost)}
-		}
-	})
-	var problems []news.Problem
-	for _, p := range found {
-		if p != nil {
-			problems = append(problems, *p)
-		}
+// linksItem makes the body's relative links absolute against the item's
+// web address, or plain text when it has none, with a warning when any
+// was lost.
+func (n *Normaliser) linksItem(it *news.Item) *news.Problem {
+	body, lost := resolveLinks(n.md, it.Body, it.URL)
+	it.Body = body
+	if len(lost) > 0 {
+		return &news.Problem{Severity: news.Warning, At: it.Origin(), Msg: unlinkedMessage(lost)}
 	}
-	return problems
+	return nil
 }
 
 // Classify returns the type whose keyword occurs earliest in title, so

@@ -5,6 +5,7 @@ package source
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -94,14 +95,41 @@ func isImage(name string) bool {
 // regular files are read (a named pipe or a device is refused without being
 // opened), and a file or item above lim is refused before it is read whole.
 func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location, lim config.Limits) (*Result, error) {
+	parts, err := ReadParts(ctx, fsys, dir, loc, lim, nil)
+	if err != nil {
+		return nil, err
+	}
+	return Join(parts), nil
+}
+
+// Part is what one file read to, or a folder that could not be listed.
+type Part struct {
+	Result
+	// File is the file's name as shown (under the sources folder); ""
+	// for a folder that could not be listed.
+	File string
+	// Sum is the SHA-256 of the file's bytes when it was read whole;
+	// zero when it was not (refused, or an image).
+	Sum [sha256.Size]byte
+	// Known says the file was read but not parsed: known said its bytes
+	// were seen before, and the caller holds what they read to. The
+	// part's Result is then empty.
+	Known bool
+}
+
+// ReadParts is Read, file by file, in the same order: Join of its parts
+// is Read's result. known, when not nil, is asked about each file read
+// whole (its name as shown and the SHA-256 of its bytes): a file it knows
+// is not parsed. It may be called from several goroutines at once.
+func ReadParts(ctx context.Context, fsys fs.FS, dir string, loc *time.Location, lim config.Limits, known func(file string, sum [sha256.Size]byte) bool) ([]*Part, error) {
 	// The walk lists the files (and what could not be listed) in order;
 	// the files are then parsed on every core, each into its own part, and
 	// the parts joined in the walk's order: the result is the same as
 	// reading them one by one.
-	var parts []*Result
+	var parts []*Part
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			p := &Result{dir: dir, loc: loc, lim: lim}
+			p := &Part{Result: Result{dir: dir, loc: loc, lim: lim}}
 			p.Problems = append(p.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: p.shown(name)},
 				Msg: fmt.Sprintf("cannot read: %v; check that the file exists and is readable", err)})
 			parts = append(parts, p)
@@ -120,7 +148,9 @@ func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location, lim c
 		if d.IsDir() {
 			return nil
 		}
-		parts = append(parts, &Result{dir: dir, loc: loc, lim: lim, name: name})
+		p := &Part{Result: Result{dir: dir, loc: loc, lim: lim, name: name}}
+		p.File = p.shown(name)
+		parts = append(parts, p)
 		return nil
 	})
 	if err != nil {
@@ -128,13 +158,18 @@ func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location, lim c
 	}
 	parallel.For(ctx, len(parts), func(i int) {
 		if p := parts[i]; p.name != "" {
-			p.readFile(fsys, p.name)
+			p.readFile(fsys, known)
 		}
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("source: read folder: %w", err)
 	}
-	res := &Result{dir: dir, loc: loc, lim: lim}
+	return parts, nil
+}
+
+// Join puts parts together in their order, as Read does.
+func Join(parts []*Part) *Result {
+	var res Result
 	for _, p := range parts {
 		res.Items = append(res.Items, p.Items...)
 		res.Counters = append(res.Counters, p.Counters...)
@@ -144,13 +179,14 @@ func Read(ctx context.Context, fsys fs.FS, dir string, loc *time.Location, lim c
 			res.Contact = p.Contact
 		}
 	}
-	return res, nil
+	return &res
 }
 
 // shown is name as the user knows it, under the sources folder.
 func (res *Result) shown(name string) string { return path.Join(res.dir, name) }
 
-func (res *Result) readFile(fsys fs.FS, name string) {
+func (p *Part) readFile(fsys fs.FS, known func(string, [sha256.Size]byte) bool) {
+	res, name := &p.Result, p.name
 	if isImage(name) {
 		return // an asset of a Markdown item, not an item
 	}
@@ -174,6 +210,11 @@ func (res *Result) readFile(fsys fs.FS, name string) {
 		}
 		// The file may hold items: it is refused as a whole.
 		res.Problems = append(res.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: shown}, Msg: msg, Fate: news.Refused})
+		return
+	}
+	p.Sum = sha256.Sum256(data)
+	if known != nil && known(shown, p.Sum) {
+		p.Known = true
 		return
 	}
 	kind := KindOf(name, data)

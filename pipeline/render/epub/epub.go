@@ -22,6 +22,7 @@ import (
 	"bulletin/layouts"
 	"bulletin/pipeline/markup"
 	"bulletin/pipeline/news"
+	output "bulletin/pipeline/render" // "render" is a test helper here
 )
 
 // Renderer turns an edition into an EPUB. Its only state is the cover
@@ -95,7 +96,8 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err != nil {
 		return nil, err
 	}
-	docs, err := r.documents(ctx, b)
+	reuse, _ := output.ReuseOf(w)
+	docs, last, err := r.documents(ctx, b, reuse)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +105,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err != nil {
 		return nil, err
 	}
-	out, err := repack(raw, b, docs)
+	out, err := repack(raw, b, docs, last)
 	if err != nil {
 		return nil, err
 	}
@@ -128,23 +130,43 @@ func (r *Renderer) Masthead() (Image, string, bool) {
 const mastheadImage = "images/masthead"
 
 // documents renders the cover, title page and month XHTML bodies, in
-// reading order.
-func (r *Renderer) documents(ctx context.Context, b *book) ([]section, error) {
-	docs := []section{
+// reading order. With reuse, a month document the last build's book holds
+// as this one would make it is not rendered: it is marked reused, and
+// last is that book.
+func (r *Renderer) documents(ctx context.Context, b *book, reuse output.Reuse) (docs []section, last lastBook, err error) {
+	docs = []section{
 		{file: coverFile, title: b.coverTitle, body: coverBody(b)},
 		{file: titleFile, title: b.coverTitle, body: titleBody(b)},
 	}
 	for _, m := range b.months {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("epub: %w", err)
+			return nil, nil, fmt.Errorf("epub: %w", err)
+		}
+		if reuse != nil && !ShowsImages(m.src) {
+			name, key, err := monthPart(b, m)
+			if err != nil {
+				return nil, nil, err
+			}
+			reuse.Record(name, key)
+			if data, ok := reuse.Previous(name, key); ok {
+				if last == nil {
+					if last, err = openLastBook(data); err != nil {
+						return nil, nil, err
+					}
+				}
+				if _, ok := last[name]; ok {
+					docs = append(docs, section{file: m.file, title: m.title, reused: true})
+					continue
+				}
+			}
 		}
 		body, err := r.monthBody(b, m)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		docs = append(docs, section{file: m.file, title: m.title, body: body})
 	}
-	return docs, nil
+	return docs, last, nil
 }
 
 // styleSheet is the layout's CSS, then the @font-face rules when fonts are
@@ -169,6 +191,7 @@ func (r *Renderer) styleSheet(b *book) ([]byte, error) {
 // section is one XHTML file handed to go-epub.
 type section struct {
 	file, title, body string
+	reused            bool // no body: the entry is copied from the last book
 }
 
 // mark stands for the section's body in go-epub's document.

@@ -31,8 +31,11 @@ type Image struct {
 }
 
 // Pages renders every month of ed as the book does, with the images the
-// pages show; image hrefs are relative to the folder of the pages.
-func (r *Renderer) Pages(ctx context.Context, ed news.Edition) ([]Page, []Image, error) {
+// pages show; image hrefs are relative to the folder of the pages. A month
+// for which need is false gets its title but no body (a page the last
+// build made already); a month that ShowsImages always gets its body, so
+// that its images are among those returned.
+func (r *Renderer) Pages(ctx context.Context, ed news.Edition, need func(news.Month) bool) ([]Page, []Image, error) {
 	b, err := newBook(ed)
 	if err != nil {
 		return nil, nil, err
@@ -43,14 +46,17 @@ func (r *Renderer) Pages(ctx context.Context, ed news.Edition) ([]Page, []Image,
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("epub: %w", err)
 		}
-		body, err := r.monthBody(b, m)
-		if err != nil {
-			return nil, nil, err
+		p := Page{Key: m.src.Key, Title: m.title}
+		if need(m.src) || ShowsImages(m.src) {
+			body, err := r.monthBody(b, m)
+			if err != nil {
+				return nil, nil, err
+			}
+			// epub:type is the book's vocabulary, no attribute of HTML;
+			// the notes keep their ARIA roles (doc-noteref, doc-footnote).
+			p.Body = epubType.ReplaceAllString(body, "")
 		}
-		// epub:type is the book's vocabulary, no attribute of HTML; the
-		// notes keep their ARIA roles (doc-noteref, doc-footnote).
-		body = epubType.ReplaceAllString(body, "")
-		pages = append(pages, Page{Key: m.src.Key, Title: m.title, Body: body})
+		pages = append(pages, p)
 	}
 	var imgs []Image
 	for _, res := range b.assets.sorted() {

@@ -23,23 +23,31 @@ const (
 // declares the language of every section, and writes a new archive with
 // `mimetype` first and stored, then all other entries deflated in name order
 // with fixed times: the same edition gives the same bytes.
-func repack(raw []byte, b *book, docs []section) ([]byte, error) {
+//
+// A reused document keeps go-epub's mark: its entry is copied from last,
+// the last build's book, as it is.
+func repack(raw []byte, b *book, docs []section, last lastBook) ([]byte, error) {
 	files, err := readZip(raw)
 	if err != nil {
 		return nil, err
 	}
+	reused := map[string]bool{}
 	for _, d := range docs {
 		name := containerDir + xhtmlDir + d.file
+		if d.reused {
+			reused[name] = true
+			continue
+		}
 		doc, ok := files[name]
 		if !ok || bytes.Count(doc, []byte(d.mark())) != 1 {
 			return nil, fmt.Errorf("epub: go-epub's %s does not hold its body's mark once", name)
 		}
 		files[name] = bytes.Replace(doc, []byte(d.mark()), []byte(d.body), 1)
 	}
-	if err := rewrite(files, b); err != nil {
+	if err := rewrite(files, b, reused); err != nil {
 		return nil, err
 	}
-	return writeZip(files, b)
+	return writeZip(files, b, reused, last)
 }
 
 func readZip(raw []byte) (map[string][]byte, error) {
@@ -66,7 +74,7 @@ func readZip(raw []byte) (map[string][]byte, error) {
 	return files, nil
 }
 
-func rewrite(files map[string][]byte, b *book) error {
+func rewrite(files map[string][]byte, b *book, reused map[string]bool) error {
 	opfName := containerDir + "package.opf"
 	raw, ok := files[opfName]
 	if !ok {
@@ -99,7 +107,7 @@ func rewrite(files map[string][]byte, b *book) error {
 		return nil
 	}
 	for name, data := range files {
-		if strings.HasSuffix(name, ".xhtml") {
+		if strings.HasSuffix(name, ".xhtml") && !reused[name] {
 			if err := checkWellFormed(string(data)); err != nil {
 				return fmt.Errorf("epub: %s is not well-formed: %w", name, err)
 			}
@@ -124,7 +132,7 @@ func declareLang(files map[string][]byte, name, lang string) error {
 	return nil
 }
 
-func writeZip(files map[string][]byte, b *book) ([]byte, error) {
+func writeZip(files map[string][]byte, b *book, reused map[string]bool, last lastBook) ([]byte, error) {
 	mt, ok := files[mimetypeName]
 	if !ok || string(mt) != "application/epub+zip" {
 		return nil, fmt.Errorf("epub: go-epub wrote no valid mimetype entry")
@@ -152,6 +160,12 @@ func writeZip(files map[string][]byte, b *book) ([]byte, error) {
 		return nil, err
 	}
 	for _, name := range names {
+		if reused[name] {
+			if err := copyEntry(zw, last, name, b); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		method := uint16(zip.Deflate)
 		if compressed(name) {
 			method = zip.Store // deflating a PNG or JPEG again gains nothing

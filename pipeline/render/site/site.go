@@ -39,6 +39,10 @@ const (
 	catalogueType = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 )
 
+// pageKeyFormat changes whenever what a month page's bytes depend on
+// does: it leads the page's key (render.Reuse).
+const pageKeyFormat = "site month page 1"
+
 // Renderer writes the web edition. It holds no mutable state.
 type Renderer struct {
 	book      *epub.Renderer
@@ -74,10 +78,6 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
-	pages, images, err := r.book.Pages(ctx, ed)
-	if err != nil {
-		return nil, fmt.Errorf("site: %w", err)
-	}
 	css, err := r.book.StyleSheet()
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
@@ -87,19 +87,42 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		made[f.Name] = f
 	}
 	l := ed.Meta.Labels
-	eds := make([]edition, len(pages))
-	for i, p := range pages {
-		m := ed.Months[i]
-		e := edition{page: p, month: m, file: pageFile(p.Key), updated: lastDay(m, ed.Meta.Published)}
+	eds := make([]edition, len(ed.Months))
+	for i, m := range ed.Months {
+		e := edition{month: m, file: pageFile(m.Key), updated: lastDay(m, ed.Meta.Published)}
 		e.itemsText = fmt.Sprintf("%d %s", m.Count(), counter.Fill(l.Items, m.Count()))
 		for _, o := range r.downloads {
 			if o.Scope == render.Monthly {
-				if f, ok := made[o.FileName(p.Key)]; ok {
+				if f, ok := made[o.FileName(m.Key)]; ok {
 					e.links = append(e.links, fileLink(f))
 				}
 			}
 		}
 		eds[i] = e
+	}
+	// In an incremental build a month page made from the same inputs as
+	// the last build's is put back as it was, its body not rendered again.
+	reuse, _ := render.ReuseOf(w)
+	keys := make([]string, len(eds))
+	last := make([][]byte, len(eds))
+	var reused map[news.MonthKey]bool
+	if reuse != nil {
+		reused = map[news.MonthKey]bool{}
+		for i, e := range eds {
+			if keys[i], err = render.Key(pageKeyFormat, e.file, ed.Meta, ed.Cover, e.month.Digest(), e.links); err != nil {
+				return nil, fmt.Errorf("site: %w", err)
+			}
+			if last[i], reused[e.month.Key] = reuse.Previous(e.file, keys[i]); reused[e.month.Key] && epub.ShowsImages(e.month) {
+				reused[e.month.Key] = false // its images are put again from its body
+			}
+		}
+	}
+	pages, images, err := r.book.Pages(ctx, ed, func(m news.Month) bool { return !reused[m.Key] })
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	for i, p := range pages {
+		eds[i].page = p
 	}
 	var whole []link
 	for _, o := range r.downloads {
@@ -134,11 +157,18 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err := put(IndexFile, []byte(indexPage(ed, eds, whole, mast))); err != nil {
 		return nil, err
 	}
-	for _, e := range eds {
+	for i, e := range eds {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("site: %w", err)
 		}
-		if err := put(e.file, []byte(monthPage(ed, e))); err != nil {
+		page := last[i]
+		if !reused[e.month.Key] {
+			page = []byte(monthPage(ed, e))
+		}
+		if reuse != nil {
+			reuse.Record(e.file, keys[i])
+		}
+		if err := put(e.file, page); err != nil {
 			return nil, err
 		}
 	}

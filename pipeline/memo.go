@@ -1,0 +1,201 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"sync"
+
+	"bulletin/internal/parallel"
+	"bulletin/pipeline/news"
+	"bulletin/pipeline/normalise"
+	"bulletin/pipeline/source"
+)
+
+// The sources memo. Reading and normalising every source file is most of
+// a rebuild after one edit, and each file's result depends on its bytes,
+// its name and the configuration alone: the memo, a file in the output
+// folder beside the cache, keeps what each file read to (its items as the
+// per-item normalising steps left them, its counters, contact lines and
+// problems) under a key hashed from those. A rebuild hashes every file's
+// bytes, parses only the files whose key it does not hold, and runs the
+// steps across items (merging duplicates, IDs, grouping) on all of them,
+// as a clean build does. A recalled file's problems are reported again,
+// in the same order as a clean build's.
+//
+// The memo holds only the files this build read, so it does not grow with
+// files deleted since. It is written through the sink like the outputs,
+// and its SHA-256 is checked before it is used: a damaged or altered memo
+// is no memo.
+
+// MemoName is the sources memo's file in the output folder.
+const MemoName = ".bulletin-sources.memo"
+
+// memoMagic opens the memo file; its number changes when the key's recipe
+// or an entry's shape does, so an older memo is ignored, not misread.
+const memoMagic = "bulletin sources memo 2\n"
+
+// memoEntry is what one source file read to.
+type memoEntry struct {
+	Items    []normalise.Prepared
+	Counters []news.Counter
+	Contact  []string
+	Files    []string
+	Problems []news.Problem
+}
+
+// memo is one build's view of the sources memo.
+type memo struct {
+	salt []byte                // version, configuration: hashed into every key
+	old  map[[32]byte][]byte   // the last build's entries, encoded, by key
+	mu   sync.Mutex            // guards what follows
+	now  map[[32]byte][]byte   // this build's entries
+	got  map[string]*memoEntry // the entries recalled, by file as shown
+}
+
+// newMemo reads the last build's memo from sink when it is a Keeper and
+// the build may use it (not NoCache); nil when sink is no Keeper: then no
+// memo is kept. A missing, damaged or older memo is an empty one.
+func newMemo(opts Options, sink Sink) (*memo, error) {
+	k, ok := sink.(Keeper)
+	if !ok {
+		return nil, nil
+	}
+	conf, err := configJSON(opts)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: memo: %w", err)
+	}
+	m := &memo{
+		salt: fmt.Appendf(nil, "bulletin %s %s\x00config %s\x00", Version, memoMagic, conf),
+		old:  map[[32]byte][]byte{},
+		now:  map[[32]byte][]byte{},
+		got:  map[string]*memoEntry{},
+	}
+	if opts.NoCache {
+		return m, nil
+	}
+	data, err := k.Existing(MemoName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: memo: %w", err)
+	}
+	if old, ok := parseMemo(data); ok {
+		m.old = old
+	}
+	return m, nil
+}
+
+// parseMemo reads a memo file: the magic line, the SHA-256 of the rest,
+// then each entry as its key, its length (uvarint) and its encoding. ok
+// is false when any of it is wrong.
+func parseMemo(data []byte) (map[[32]byte][]byte, bool) {
+	rest, ok := bytes.CutPrefix(data, []byte(memoMagic))
+	if !ok || len(rest) < sha256.Size {
+		return nil, false
+	}
+	sum, rest := rest[:sha256.Size], rest[sha256.Size:]
+	if got := sha256.Sum256(rest); !bytes.Equal(got[:], sum) {
+		return nil, false
+	}
+	entries := map[[32]byte][]byte{}
+	for len(rest) > 0 {
+		if len(rest) < sha256.Size {
+			return nil, false
+		}
+		key := [32]byte(rest[:sha256.Size])
+		rest = rest[sha256.Size:]
+		n, w := binary.Uvarint(rest)
+		if w <= 0 || n > uint64(len(rest)-w) {
+			return nil, false
+		}
+		entries[key] = rest[w : w+int(n)]
+		rest = rest[w+int(n):]
+	}
+	return entries, true
+}
+
+// key is the memo's key of file (as shown) with bytes of SHA-256 sum.
+func (m *memo) key(file string, sum [sha256.Size]byte) [32]byte {
+	h := sha256.New()
+	h.Write(m.salt)
+	h.Write([]byte(file))
+	h.Write([]byte{0})
+	h.Write(sum[:])
+	return [32]byte(h.Sum(nil))
+}
+
+// known is source.ReadParts's question: whether the memo holds file with
+// these bytes. An entry that does not decode is not known.
+func (m *memo) known(file string, sum [sha256.Size]byte) bool {
+	key := m.key(file, sum)
+	blob, ok := m.old[key]
+	if !ok {
+		return false
+	}
+	e, err := decodeMemoEntry(blob)
+	if err != nil {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.got[file] = e
+	m.now[key] = blob
+	return true
+}
+
+// recalled is the entry known found for file.
+func (m *memo) recalled(file string) *memoEntry {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.got[file]
+}
+
+// remember records what the files of parts read to, on every core.
+func (m *memo) remember(ctx context.Context, parts []*source.Part, entries []memoEntry) error {
+	blobs := make([][]byte, len(parts))
+	parallel.For(ctx, len(parts), func(i int) { blobs[i] = encodeMemoEntry(&entries[i]) })
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("pipeline: memo: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, p := range parts {
+		m.now[m.key(p.File, p.Sum)] = blobs[i]
+	}
+	return nil
+}
+
+// save puts this build's memo into sink, its entries in key order so the
+// same sources make the same file.
+func (m *memo) save(sink Sink) error {
+	if m == nil {
+		return nil
+	}
+	keys := make([][32]byte, 0, len(m.now))
+	size := 0
+	for k, blob := range m.now {
+		keys = append(keys, k)
+		size += len(k) + binary.MaxVarintLen64 + len(blob)
+	}
+	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	body := make([]byte, 0, size)
+	for _, k := range keys {
+		body = append(body, k[:]...)
+		body = binary.AppendUvarint(body, uint64(len(m.now[k])))
+		body = append(body, m.now[k]...)
+	}
+	sum := sha256.Sum256(body)
+	data := make([]byte, 0, len(memoMagic)+len(sum)+len(body))
+	data = append(append(append(data, memoMagic...), sum[:]...), body...)
+	if err := sink.Put(MemoName, data); err != nil {
+		return fmt.Errorf("pipeline: memo: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package epub
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+
+	"bulletin/pipeline/news"
+	output "bulletin/pipeline/render" // "render" is a test helper here
+)
+
+// An incremental build offers the book it made last time (render.Reuse).
+// A month document whose inputs are unchanged — its key is the hash of
+// the month's digest and of everything else its bytes depend on — is not
+// rendered again: its entry is copied from the last book still deflated
+// (zip's OpenRaw and CreateRaw), so a change to one item of a ten-year
+// collection renders and compresses that item's month alone.
+
+// partKeyFormat changes whenever what a document's bytes depend on does.
+const partKeyFormat = "epub month document 1"
+
+// monthPart names a month document as the cache records it, and its key.
+func monthPart(b *book, m month) (name, key string, err error) {
+	name = containerDir + xhtmlDir + m.file
+	key, err = output.Key(partKeyFormat, name, m.title, b.lang, b.imagePrefix, b.rawHTML, b.ed.Meta, m.src.Digest())
+	if err != nil {
+		return "", "", fmt.Errorf("epub: %w", err)
+	}
+	return name, key, nil
+}
+
+// ShowsImages reports whether a month shows images: those join the
+// book's assets as its document is rendered, so such a month is always
+// rendered, never reused.
+func ShowsImages(m news.Month) bool {
+	for _, t := range m.Types {
+		for _, it := range t.Items {
+			if len(it.Images) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lastBook is the entries of the book the last build made, by name.
+type lastBook map[string]*zip.File
+
+func openLastBook(data []byte) (lastBook, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("epub: read the last build's book: %w", err)
+	}
+	entries := lastBook{}
+	for _, f := range zr.File {
+		entries[f.Name] = f
+	}
+	return entries, nil
+}
+
+// copyEntry writes the last book's entry name into zw as it is, still
+// compressed, under the header addEntry would give it. The entry must be
+// the deflated document it claims to be: its name, method and time are
+// checked against this book's, and its CRC-32 and sizes travel with it.
+func copyEntry(zw *zip.Writer, last lastBook, name string, b *book) error {
+	f, ok := last[name]
+	if !ok {
+		return fmt.Errorf("epub: the last build's book has no %s", name)
+	}
+	date, clock := msDosTime(zipTime(b))
+	//lint:ignore SA1019 the deprecated fields are those addEntry sets
+	if f.Method != zip.Deflate || f.ModifiedDate != date || f.ModifiedTime != clock || len(f.Extra) != 0 {
+		return fmt.Errorf("epub: the last build's %s is not an entry this build would write", name)
+	}
+	h := f.FileHeader
+	h.Modified = time.Time{} // zip.Reader fills it in; set, it would add an extra field
+	raw, err := f.OpenRaw()
+	if err != nil {
+		return fmt.Errorf("epub: reuse %s: %w", name, err)
+	}
+	w, err := zw.CreateRaw(&h)
+	if err != nil {
+		return fmt.Errorf("epub: reuse %s: %w", name, err)
+	}
+	if _, err := io.Copy(w, raw); err != nil {
+		return fmt.Errorf("epub: reuse %s: %w", name, err)
+	}
+	return nil
+}
