@@ -88,7 +88,7 @@ func newCache(opts Options, lay *layouts.Layout, sink Sink) (*cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: cache: %w", err)
 	}
-	c.settings = fmt.Appendf(nil, "bulletin %s cache %d\x00layout %s\x00config %s\x00", Version, cacheFormat, layout, conf)
+	c.settings = fmt.Appendf(nil, "bulletin %s cache %d\x00layout %s\x00config %s\x00", program(), cacheFormat, layout, conf)
 	if opts.NoCache {
 		return c, nil
 	}

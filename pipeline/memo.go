@@ -71,7 +71,7 @@ func newMemo(opts Options, sink Sink) (*memo, error) {
 		return nil, fmt.Errorf("pipeline: memo: %w", err)
 	}
 	m := &memo{
-		salt: fmt.Appendf(nil, "bulletin %s %s\x00config %s\x00", Version, memoMagic, conf),
+		salt: fmt.Appendf(nil, "bulletin %s %s\x00config %s\x00", program(), memoMagic, conf),
 		old:  map[[32]byte][]byte{},
 		now:  map[[32]byte][]byte{},
 		got:  map[string]*memoEntry{},
