@@ -1,12 +1,10 @@
 package pipeline
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"html"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -191,29 +189,20 @@ var (
 // noteref, and both items' notes are there.
 func checkEPUBNotes(t *testing.T, name string, data []byte) {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
+	book := unzip(t, data)
+	var pages []string
+	for n := range book {
+		if strings.HasSuffix(n, ".xhtml") {
+			pages = append(pages, n)
+		}
 	}
 	refs, asides, backs := 0, 0, 0
-	for _, f := range zr.File {
-		if !strings.HasSuffix(f.Name, ".xhtml") {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc := string(b)
+	for _, page := range sorted(pages) {
+		doc := string(book[page])
 		ids := map[string]bool{}
 		for _, m := range idRe.FindAllStringSubmatch(doc, -1) {
 			if ids[m[1]] {
-				t.Errorf("%s: %s: id %q twice", name, f.Name, m[1])
+				t.Errorf("%s: %s: id %q twice", name, page, m[1])
 			}
 			ids[m[1]] = true
 		}
@@ -227,13 +216,13 @@ func checkEPUBNotes(t *testing.T, name string, data []byte) {
 			noterefs[m[1]] = true
 			refs++
 			if !notes[m[2]] {
-				t.Errorf("%s: %s: noteref %s points at %q, which is no footnote", name, f.Name, m[1], m[2])
+				t.Errorf("%s: %s: noteref %s points at %q, which is no footnote", name, page, m[1], m[2])
 			}
 		}
 		for _, m := range backRe.FindAllStringSubmatch(doc, -1) {
 			backs++
 			if !noterefs[m[1]] {
-				t.Errorf("%s: %s: back-link to %q, which is no noteref", name, f.Name, m[1])
+				t.Errorf("%s: %s: back-link to %q, which is no noteref", name, page, m[1])
 			}
 		}
 	}
