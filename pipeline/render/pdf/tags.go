@@ -227,11 +227,7 @@ func (t *tagger) artifact(draw func()) {
 		return
 	}
 	t.suspend()
-	t.inArtifact = true
-	t.f.RawWriteStr("/Artifact BMC")
-	draw()
-	t.f.RawWriteStr("EMC")
-	t.inArtifact = false
+	t.artifactSeq(draw)
 	t.resume()
 }
 
@@ -243,11 +239,7 @@ func (t *tagger) pageEnd(draw func()) {
 		return
 	}
 	t.suspend()
-	t.inArtifact = true
-	t.f.RawWriteStr("/Artifact BMC")
-	draw()
-	t.f.RawWriteStr("EMC")
-	t.inArtifact = false
+	t.artifactSeq(draw)
 }
 
 func (t *tagger) pageStart(draw func()) {
@@ -255,11 +247,7 @@ func (t *tagger) pageStart(draw func()) {
 		draw()
 		return
 	}
-	t.inArtifact = true
-	t.f.RawWriteStr("/Artifact BMC")
-	draw()
-	t.f.RawWriteStr("EMC")
-	t.inArtifact = false
+	t.artifactSeq(draw)
 	t.resume()
 }
 
@@ -271,9 +259,17 @@ func (t *tagger) decoration(draw func()) {
 		draw()
 		return
 	}
+	t.artifactSeq(draw)
+}
+
+// artifactSeq draws what draw draws in one /Artifact sequence; nothing in
+// it is marked as content.
+func (t *tagger) artifactSeq(draw func()) {
+	t.inArtifact = true
 	t.f.RawWriteStr("/Artifact BMC")
 	draw()
 	t.f.RawWriteStr("EMC")
+	t.inArtifact = false
 }
 
 // annot records the link annotation just added to the current page as a
