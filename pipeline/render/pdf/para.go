@@ -108,9 +108,30 @@ func (b *builder) curStyle() style {
 	return st
 }
 
-// words cuts runs into words at breakable spaces.
-func (b *builder) words(runs []textRun) []word {
-	var out []word
+// words cuts runs into words at breakable spaces, in a slice of the
+// caller's own.
+func (b *builder) words(runs []textRun) []word { return b.appendWords(nil, runs) }
+
+// tempWords is words in the builder's scratch slice, for a caller that
+// is done with them before the next call (breakLines copies what it keeps).
+func (b *builder) tempWords(runs []textRun) []word {
+	b.scratch.words = b.appendWords(b.scratch.words[:0], runs)
+	return b.scratch.words
+}
+
+// scratch is working memory reused from paragraph to paragraph of one
+// document: none of it outlives the call that fills it. Allocating it
+// afresh for each paragraph was a tenth of a large build's allocation.
+type scratch struct {
+	words   []word
+	items   []linebreak.Item
+	refs    []itemRef
+	rw      []float64
+	cut     cutter
+	breaker linebreak.Breaker
+}
+
+func (b *builder) appendWords(out []word, runs []textRun) []word {
 	// Every word's fragments are a stretch of one slice (see breakLines).
 	n := 0
 	for _, r := range runs {
@@ -182,13 +203,12 @@ type itemRef struct {
 // ragged ones do not; with hyph, words may break at their hyphenation
 // points. A word wider than a line is cut between letters wherever it must.
 func (b *builder) breakLines(ws []word, width float64, hyph, justify bool) []line {
-	items := make([]linebreak.Item, 0, len(ws)*3+4)
-	refs := make([]itemRef, 0, cap(items))
+	items, refs := b.scratch.items[:0], b.scratch.refs[:0]
 	add := func(it linebreak.Item, r itemRef) {
 		items = append(items, it)
 		refs = append(refs, r)
 	}
-	var rw []float64 // the current word's rune widths, when it is cut
+	rw := b.scratch.rw[:0] // the current word's rune widths, when it is cut
 	for wi := range ws {
 		w := &ws[wi]
 		var pts []int
@@ -252,7 +272,8 @@ func (b *builder) breakLines(ws []word, width float64, hyph, justify bool) []lin
 	if !justify {
 		o.Ragged = width / 4
 	}
-	brks := linebreak.Break(items, o)
+	brks := b.scratch.breaker.Break(items, o)
+	b.scratch.items, b.scratch.refs, b.scratch.rw = items, refs, rw
 	return b.linesOf(ws, items, refs, brks)
 }
 
@@ -265,7 +286,10 @@ const hyphenPenalty = 100
 func (b *builder) linesOf(ws []word, items []linebreak.Item, refs []itemRef, brks []linebreak.Line) []line {
 	lines := make([]line, 0, len(brks))
 	buf := make([]word, 0, len(ws)+len(brks)+2)
-	var cw cutter
+	cw := &b.scratch.cut
+	// ws may sit where the last paragraph's words did: the cutter's
+	// index of a word is found by its address.
+	cw.w = nil
 	for _, l := range brks {
 		start := len(buf)
 		// Consecutive boxes of one word (between them only the penalties
@@ -821,7 +845,7 @@ func (b *builder) paragraphLines(runs []textRun, width float64, hyph, justify bo
 		return c.lines
 	}
 	var lines []line
-	if ws := b.words(runs); len(ws) > 0 {
+	if ws := b.tempWords(runs); len(ws) > 0 {
 		lines = b.breakLines(ws, width, hyph, justify)
 	}
 	b.lines[b.paraSeq] = brokenParagraph{width, lines}
