@@ -167,7 +167,13 @@ func (p *nodePool) new(n node) *node {
 		p.cur++
 	}
 	if p.cur == len(p.blocks) {
-		p.blocks = append(p.blocks, make([]node, 0, 256))
+		// Blocks double from a small first one: a title wrapped once
+		// needs a few nodes, a long paragraph thousands.
+		size := 16
+		if p.cur > 0 {
+			size = min(2*cap(p.blocks[p.cur-1]), 4096)
+		}
+		p.blocks = append(p.blocks, make([]node, 0, size))
 	}
 	blk := append(p.blocks[p.cur], n)
 	p.blocks[p.cur] = blk
