@@ -3938,7 +3938,11 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 	// add the default page boxes, if any exist, to the page
 	f.pageBoxes[f.page] = make(map[string]PageBox)
 	maps.Copy(f.pageBoxes[f.page], f.defPageBoxes)
-	f.pages = append(f.pages, bytes.NewBufferString(""))
+	// bulletin patch: a page's content is about as long as the last
+	// one's; growing it from nothing allocated twice its size.
+	pg := new(bytes.Buffer)
+	pg.Grow(f.pages[len(f.pages)-1].Len())
+	f.pages = append(f.pages, pg)
 	f.pageLinks = append(f.pageLinks, make([]linkType, 0))
 	f.pageAttachments = append(f.pageAttachments, []annotationAttach{})
 	f.state = 2
@@ -4150,7 +4154,7 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	f.outBytes(b) // bulletin patch: no string copy of the stream
 	f.out("endstream")
 }
 
@@ -4356,6 +4360,13 @@ func (f *Fpdf) putpages() {
 		hPt = f.defPageSize.Wd * f.k
 	}
 	pagesObjectNumbers := make([]int, nb+1) // 1-based
+	// bulletin patch: the pages are copied into the document's buffer
+	// next; growing it once avoids a copy at each doubling.
+	size := 0
+	for n := 1; n <= nb; n++ {
+		size += f.pages[n].Len() + 512 // the page object and stream framing
+	}
+	f.buffer.Grow(size)
 	for n := 1; n <= nb; n++ {
 		// Page
 		f.newobj()
