@@ -225,3 +225,17 @@ func TestBreakerReuse(t *testing.T) {
 		}
 	}
 }
+
+// Wrap through one Breaker, title after title as a document does, gives
+// what a fresh Wrap does.
+func TestBreakerWrapReuse(t *testing.T) {
+	var b Breaker
+	texts := []string{"A short title", strings.Repeat("word ", 200), "Supercalifragilisticexpialidocious words", "", "  spaced  out  ", "x"}
+	for i := range 60 {
+		s := texts[i%len(texts)]
+		w := float64(5 + i%17)
+		if got, want := b.Wrap(s, w, mono), Wrap(s, w, mono); !slices.Equal(got, want) {
+			t.Fatalf("%q at %v: reused %q, fresh %q", s, w, got, want)
+		}
+	}
+}

@@ -38,6 +38,13 @@ func Emergency(widths []float64, width float64) []int {
 // between glyphs. The spaces between words on a line are kept as written
 // ("A  ·  B" keeps its wide gaps); those at a break go.
 func Wrap(text string, width float64, measure func(string) float64) []string {
+	var b Breaker
+	return b.Wrap(text, width, measure)
+}
+
+// Wrap is the package's Wrap, reusing b's memory for the breaking (a
+// document wraps every title and contents line, twice).
+func (b *Breaker) Wrap(text string, width float64, measure func(string) float64) []string {
 	type span struct{ from, to int } // byte ranges in text
 	var words, gaps []span           // gaps[i] is the space before words[i]
 	gap := 0
@@ -96,7 +103,7 @@ func Wrap(text string, width float64, measure func(string) float64) []string {
 			from = c
 		}
 	}
-	lines := Break(items, Options{Width: width, Ragged: width / 4})
+	lines := b.Break(items, Options{Width: width, Ragged: width / 4})
 	out := make([]string, 0, len(lines))
 	k := 0 // the piece of the next box
 	for _, l := range lines {
