@@ -89,6 +89,7 @@ type canvas struct {
 	img   *image.Paletted
 	index map[color.RGBA]uint8 // palette entry of each colour used
 	y     int                  // top of the next block
+	masks *lineMasks           // the text's masks, shared by covers; nil: none kept
 }
 
 func newCanvas(w, h int) *canvas {
@@ -257,30 +258,28 @@ func (c *canvas) block(s *styledFace, lines []string, x0, x1 int) {
 	}
 }
 
-// text draws one line with its origin at dot. The glyphs go into a
-// coverage mask first; the mask is then blended onto the cover in col with
-// coverage rounded to 16 levels, so the cover keeps within a 256-colour
-// palette (a PNG several times smaller, the same look).
+// text draws one line with its origin at dot (on a whole pixel
+// vertically). The glyphs go into a coverage mask first (lineMasks); the
+// mask is then blended onto the cover in col with coverage rounded to 16
+// levels, so the cover keeps within a 256-colour palette (a PNG several
+// times smaller, the same look).
 func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color.RGBA) {
-	b, _ := font.BoundString(s.face, line)
-	if b.Empty() {
+	mask := c.masks.mask(s, line, dot.X)
+	if mask == nil {
 		return
 	}
-	b.Max.X += s.track * fixed.Int26_6(max(s.glyphs(line)-1, 0))
-	b = b.Add(dot)
-	r := image.Rect(b.Min.X.Floor()-1, b.Min.Y.Floor()-1, b.Max.X.Ceil()+1, b.Max.Y.Ceil()+1).Intersect(c.img.Rect)
+	dy := dot.Y.Floor()
+	r := mask.Rect.Add(image.Pt(0, dy)).Intersect(c.img.Rect)
 	if r.Empty() {
 		return
 	}
-	mask := image.NewAlpha(r)
-	s.draw(&font.Drawer{Dst: mask, Src: image.Opaque, Face: s.face, Dot: dot}, line)
 	// The entry of each background entry and level, once worked out: a
 	// line has a handful of them and thousands of pixels. 0 is unknown,
 	// else the entry plus one.
 	var memo [256 * 16]uint16
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
-			level := (uint32(mask.Pix[mask.PixOffset(x, y)])*15 + 127) / 255 // 0..15
+			level := (uint32(mask.Pix[mask.PixOffset(x, y-dy)])*15 + 127) / 255 // 0..15
 			if level == 0 {
 				continue
 			}
@@ -301,7 +300,7 @@ func (c *canvas) clone(pix []byte) *canvas {
 	img := *c.img
 	img.Pix = append(pix[:0], c.img.Pix...)
 	img.Palette = slices.Clone(c.img.Palette)
-	return &canvas{img: &img, index: maps.Clone(c.index), y: c.y}
+	return &canvas{img: &img, index: maps.Clone(c.index), y: c.y, masks: c.masks}
 }
 
 func blend(bg, fg uint8, level uint32) uint8 {
@@ -341,6 +340,7 @@ type coverArt struct {
 	mu     sync.Mutex
 	heads  map[coverHead]*canvas // drawn canvases, never drawn on again
 	strips *pngStrips            // the PNG's pixels, deflated in strips shared by covers
+	masks  *lineMasks            // the text lines drawn on more than one cover
 	pix    sync.Pool             // *[]byte: pixels of covers drawn and encoded, to draw the next on
 }
 
@@ -357,7 +357,7 @@ const maxHeads = 8
 func newCoverArt(lay *layouts.Layout) *coverArt {
 	return &coverArt{lay: lay, faces: sync.OnceValues(func() (*coverFaces, error) { return loadCoverFaces(lay) }),
 		logo:  sync.OnceValues(func() (image.Image, error) { return decodeLogo(lay) }),
-		heads: map[coverHead]*canvas{}, strips: newPNGStrips()}
+		heads: map[coverHead]*canvas{}, strips: newPNGStrips(), masks: newLineMasks()}
 }
 
 // decodeLogo is the layout's crest as a picture to draw, or nil.
@@ -617,6 +617,7 @@ func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*image.Pale
 	if err != nil {
 		return nil, false, err
 	}
+	c.masks = a.masks
 	var faces [8]*styledFace
 	for i, st := range coverStyles(f, lay, scale) {
 		if i < 2 {
