@@ -90,6 +90,21 @@ type canvas struct {
 	index map[color.RGBA]uint8 // palette entry of each colour used
 	y     int                  // top of the next block
 	masks *lineMasks           // the text's masks, shared by covers; nil: none kept
+	// A kept head's strips (own), and on a copy of it, the head's (from)
+	// and which strips of rows were drawn on since: the others are the
+	// head's rows, so their deflated strips are the head's (pngstrips.go).
+	own, from *baseStrips
+	touched   []bool // by strip of rows
+}
+
+// touch notes that the rows of r are drawn on.
+func (c *canvas) touch(r image.Rectangle) {
+	if c.touched == nil {
+		return
+	}
+	for y := r.Min.Y / stripRows; y <= (r.Max.Y-1)/stripRows && y < len(c.touched); y++ {
+		c.touched[y] = true
+	}
 }
 
 func newCanvas(w, h int) *canvas {
@@ -273,6 +288,7 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 	if r.Empty() {
 		return
 	}
+	c.touch(r)
 	// The entry of each background entry and level, once worked out: a
 	// line has a handful of them and thousands of pixels. 0 is unknown,
 	// else the entry plus one.
@@ -300,7 +316,11 @@ func (c *canvas) clone(pix []byte) *canvas {
 	img := *c.img
 	img.Pix = append(pix[:0], c.img.Pix...)
 	img.Palette = slices.Clone(c.img.Palette)
-	return &canvas{img: &img, index: maps.Clone(c.index), y: c.y, masks: c.masks}
+	cl := &canvas{img: &img, index: maps.Clone(c.index), y: c.y, masks: c.masks}
+	if c.own != nil {
+		cl.from, cl.touched = c.own, make([]bool, (c.img.Rect.Dy()+stripRows-1)/stripRows)
+	}
+	return cl
 }
 
 func blend(bg, fg uint8, level uint32) uint8 {
@@ -314,6 +334,7 @@ func (c *canvas) rect(x0, y0, x1, y1 int, col color.RGBA) {
 		return
 	}
 	n := c.colour(col)
+	c.touch(r)
 	first := c.img.Pix[c.img.PixOffset(r.Min.X, r.Min.Y):c.img.PixOffset(r.Max.X, r.Min.Y)]
 	for i := range first {
 		first[i] = n
@@ -384,12 +405,13 @@ func (a *coverArt) coverPNG(b *book) ([]byte, error) {
 	}
 	// Long counters or many types: shrink everything until it fits.
 	for scale := 1.0; ; scale -= 0.05 {
-		img, fits, err := a.drawCover(b, faces, scale)
+		c, fits, err := a.drawCover(b, faces, scale)
 		if err != nil {
 			return nil, fmt.Errorf("epub: cover image: %w", err)
 		}
+		img := c.img
 		if fits || scale < 0.55 {
-			data, err := a.encode(img)
+			data, err := a.encode(c)
 			a.pix.Put(&img.Pix)
 			if err != nil {
 				return nil, fmt.Errorf("epub: cover image: %w", err)
@@ -405,7 +427,8 @@ func (a *coverArt) coverPNG(b *book) ([]byte, error) {
 // pixels are deflated by klauspost/compress in strips that the covers of
 // a build share (pngStrips). The rows are unfiltered, as image/png writes
 // a palette image's.
-func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
+func (a *coverArt) encode(c *canvas) ([]byte, error) {
+	img := c.img
 	var out bytes.Buffer
 	out.WriteString("\x89PNG\r\n\x1a\n")
 	chunk := func(kind string, data []byte) {
@@ -432,7 +455,7 @@ func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
 		plte = append(plte, uint8(r>>8), uint8(g>>8), uint8(b>>8))
 	}
 	chunk("PLTE", plte)
-	idat, err := a.strips.zlibPixels(img)
+	idat, err := a.strips.zlibPixels(img, c.from, c.touched)
 	if err != nil {
 		return nil, err
 	}
@@ -462,6 +485,7 @@ func (a *coverArt) head(b *book, f *coverFaces, scale float64) (*canvas, error) 
 	}
 	a.mu.Lock()
 	if len(a.heads) < maxHeads {
+		c.own = newBaseStrips()
 		a.heads[key] = c
 		c = c.clone(a.pixels())
 	}
@@ -576,6 +600,7 @@ func (c *canvas) picture(img image.Image, r image.Rectangle) {
 	if r.Empty() {
 		return
 	}
+	c.touch(r)
 	scaled := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 	xdraw.Draw(scaled, scaled.Bounds(), image.NewUniform(paper), image.Point{}, xdraw.Src)
 	xdraw.CatmullRom.Scale(scaled, scaled.Bounds(), img, img.Bounds(), xdraw.Over, nil)
@@ -607,7 +632,7 @@ func (c *canvas) picture(img image.Image, r image.Rectangle) {
 	}
 }
 
-func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*image.Paletted, bool, error) {
+func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*canvas, bool, error) {
 	lay := a.lay
 	cv := b.ed.Cover
 	accent, rule := rgb(lay.Colours.Accent), rgb(lay.Colours.Rule)
@@ -681,5 +706,5 @@ func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*image.Pale
 		c.y = coverHeight - footer + (footer-len(lines)*faces[7].lineHeight())/2
 		c.block(faces[7], lines, left, right)
 	}
-	return c.img, fits, nil
+	return c, fits, nil
 }

@@ -53,9 +53,22 @@ func newPNGStrips() *pngStrips {
 	return &pngStrips{kept: map[stripKey][]*strip{}}
 }
 
+// baseStrips are the deflated strips of a picture that others are copied
+// from (a cover's head): a strip of a copy whose rows were not drawn on
+// since is the base's, found without comparing its rows. Safe for
+// concurrent use.
+type baseStrips struct {
+	mu sync.Mutex
+	s  map[stripKey]*strip
+}
+
+func newBaseStrips() *baseStrips { return &baseStrips{s: map[stripKey]*strip{}} }
+
 // zlibPixels returns the zlib stream of img's rows (unfiltered), the
-// content of a palette PNG's IDAT chunk.
-func (p *pngStrips) zlibPixels(img *image.Paletted) ([]byte, error) {
+// content of a palette PNG's IDAT chunk. When base is not nil, img is a
+// copy of base's picture, and touched[i] says whether the rows of strip i
+// were drawn on since.
+func (p *pngStrips) zlibPixels(img *image.Paletted, base *baseStrips, touched []bool) ([]byte, error) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	var out bytes.Buffer
 	out.Grow(h * w / 40)
@@ -70,9 +83,24 @@ func (p *pngStrips) zlibPixels(img *image.Paletted) ([]byte, error) {
 				}
 			}
 		}
-		s, err := p.strip(stripKey{y0, w}, rows)
-		if err != nil {
-			return nil, err
+		k := stripKey{y0, w}
+		var s *strip
+		untouched := base != nil && y0/stripRows < len(touched) && !touched[y0/stripRows]
+		if untouched {
+			base.mu.Lock()
+			s = base.s[k]
+			base.mu.Unlock()
+		}
+		if s == nil {
+			var err error
+			if s, err = p.strip(k, rows); err != nil {
+				return nil, err
+			}
+			if untouched {
+				base.mu.Lock()
+				base.s[k] = s
+				base.mu.Unlock()
+			}
 		}
 		out.Write(s.deflated)
 		sum = adler32Combine(sum, s.adler, len(s.raw))
