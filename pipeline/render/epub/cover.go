@@ -93,17 +93,25 @@ type canvas struct {
 	// A kept head's strips (own), and on a copy of it, the head's (from)
 	// and which strips of rows were drawn on since: the others are the
 	// head's rows, so their deflated strips are the head's (pngstrips.go).
+	// A copy's pixels are copied from the head a strip at a time, when
+	// first drawn on: the rest of the 4 MB is never read.
 	own, from *baseStrips
 	touched   []bool // by strip of rows
 }
 
-// touch notes that the rows of r are drawn on.
+// touch notes that the rows of r are about to be drawn on, copying them
+// from the head first when c is a copy of one.
 func (c *canvas) touch(r image.Rectangle) {
 	if c.touched == nil {
 		return
 	}
 	for y := r.Min.Y / stripRows; y <= (r.Max.Y-1)/stripRows && y < len(c.touched); y++ {
-		c.touched[y] = true
+		if !c.touched[y] {
+			c.touched[y] = true
+			from := c.img.PixOffset(c.img.Rect.Min.X, c.img.Rect.Min.Y+y*stripRows)
+			to := c.img.PixOffset(c.img.Rect.Min.X, min(c.img.Rect.Min.Y+(y+1)*stripRows, c.img.Rect.Max.Y))
+			copy(c.img.Pix[from:to], c.from.img.Pix[from:to])
+		}
 	}
 }
 
@@ -311,10 +319,15 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 }
 
 // clone is a copy of the canvas to draw on, leaving c as it is; its
-// pixels go into pix when it is large enough.
+// pixels go into pix when it is large enough. The copy of a kept head
+// (own) takes its rows from the head as it draws on them (touch).
 func (c *canvas) clone(pix []byte) *canvas {
 	img := *c.img
-	img.Pix = append(pix[:0], c.img.Pix...)
+	if c.own != nil && cap(pix) >= len(c.img.Pix) {
+		img.Pix = pix[:len(c.img.Pix)]
+	} else {
+		img.Pix = append(pix[:0], c.img.Pix...)
+	}
 	img.Palette = slices.Clone(c.img.Palette)
 	cl := &canvas{img: &img, index: maps.Clone(c.index), y: c.y, masks: c.masks}
 	if c.own != nil {
@@ -485,7 +498,7 @@ func (a *coverArt) head(b *book, f *coverFaces, scale float64) (*canvas, error) 
 	}
 	a.mu.Lock()
 	if len(a.heads) < maxHeads {
-		c.own = newBaseStrips()
+		c.own = newBaseStrips(c.img)
 		a.heads[key] = c
 		c = c.clone(a.pixels())
 	}

@@ -77,16 +77,28 @@ func TestCoverFromHead(t *testing.T) {
 	head := newCanvas(400, stripRows*6+3)
 	head.rect(0, 0, 400, head.img.Rect.Dy(), paper)
 	head.rect(0, 0, 400, stripRows+4, rgb(layouts.Colour{R: 0x80, B: 0x20}))
-	head.own = newBaseStrips()
+	head.own = newBaseStrips(head.img)
 	shared, alone := &coverArt{strips: newPNGStrips()}, &coverArt{strips: newPNGStrips()}
+	// A used buffer: a copy takes only the rows it draws on from the head.
+	used := make([]byte, len(head.img.Pix))
+	for i := range used {
+		used[i] = byte(i % 7)
+	}
 	for i, drawn := range []int{stripRows * 2, stripRows*3 + 7, stripRows * 6, stripRows * 2} {
-		c := head.clone(nil)
+		pix := used
+		if i == 0 {
+			pix = nil // no buffer: the copy is whole
+		}
+		c := head.clone(pix)
 		c.rect(10, drawn, 200, drawn+3, rgb(layouts.Colour{G: 0x40}))
 		got, err := shared.encode(c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := alone.encode(&canvas{img: c.img})
+		whole := head.clone(nil)
+		whole.own, whole.touched = nil, nil
+		whole.rect(10, drawn, 200, drawn+3, rgb(layouts.Colour{G: 0x40}))
+		want, err := alone.encode(&canvas{img: whole.img})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,16 +58,20 @@ func newPNGStrips() *pngStrips {
 // since is the base's, found without comparing its rows. Safe for
 // concurrent use.
 type baseStrips struct {
-	mu sync.Mutex
-	s  map[stripKey]*strip
+	img *image.Paletted // the base picture, never drawn on again
+	mu  sync.Mutex
+	s   map[stripKey]*strip
 }
 
-func newBaseStrips() *baseStrips { return &baseStrips{s: map[stripKey]*strip{}} }
+func newBaseStrips(img *image.Paletted) *baseStrips {
+	return &baseStrips{img: img, s: map[stripKey]*strip{}}
+}
 
 // zlibPixels returns the zlib stream of img's rows (unfiltered), the
 // content of a palette PNG's IDAT chunk. When base is not nil, img is a
 // copy of base's picture, and touched[i] says whether the rows of strip i
-// were drawn on since.
+// were drawn on since: the rows of the others are read from base (a copy
+// need not hold them).
 func (p *pngStrips) zlibPixels(img *image.Paletted, base *baseStrips, touched []bool) ([]byte, error) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	var out bytes.Buffer
@@ -75,17 +79,21 @@ func (p *pngStrips) zlibPixels(img *image.Paletted, base *baseStrips, touched []
 	out.Write([]byte{0x78, 0x01}) // deflate, 32 KB window, fastest: what zlib.BestSpeed writes
 	var sum uint32 = 1            // Adler-32 of nothing
 	for y0 := 0; y0 < h; y0 += stripRows {
+		untouched := base != nil && y0/stripRows < len(touched) && !touched[y0/stripRows]
+		src := img
+		if untouched {
+			src = base.img
+		}
 		rows := func(yield func([]byte) bool) {
 			for y := y0; y < min(y0+stripRows, h); y++ {
-				i := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
-				if !yield(img.Pix[i : i+w]) {
+				i := src.PixOffset(src.Rect.Min.X, src.Rect.Min.Y+y)
+				if !yield(src.Pix[i : i+w]) {
 					return
 				}
 			}
 		}
 		k := stripKey{y0, w}
 		var s *strip
-		untouched := base != nil && y0/stripRows < len(touched) && !touched[y0/stripRows]
 		if untouched {
 			base.mu.Lock()
 			s = base.s[k]
