@@ -2,8 +2,8 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
+	"compress/zlib"
 	"io"
 	"regexp"
 	"strconv"
