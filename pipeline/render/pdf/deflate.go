@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"regexp"
 	"slices"
 	"strconv"
@@ -22,69 +21,8 @@ import (
 // fast as the standard library's at the same level, and they come out
 // smaller.
 
-// deflaters hands out zlib writers to reuse, and keeps the font streams
-// it compressed; the zero value is ready.
-type deflaters struct {
-	pool sync.Pool
-	kept keptStreams
-}
-
-// keptStreams are the compressed bytes of font streams, found by their
-// plain bytes. A font's subset and its CIDToGIDMap (128 KB, mostly zeros,
-// in every document) depend only on the runes the document uses of it,
-// and the months of an archive often use the same: in the six-year corpus
-// of 72 bulletins, the four fonts' 288 maps are 137 different ones (the
-// bold text face's 72 are 4). A stream compressed once is copied after.
-// Safe for concurrent use; what is kept is never written to.
-type keptStreams struct {
-	mu   sync.Mutex
-	seed maphash.Seed
-	by   map[uint64][]keptStream
-	size int // plain bytes kept
-}
-
-type keptStream struct{ plain, deflated []byte }
-
-// maxKeptStreamBytes bounds the plain bytes kept (about a hundred fonts'
-// maps and subsets); streams compressed after that are not kept.
-const maxKeptStreamBytes = 16 << 20
-
-// cidToGIDMapLen is the length of fpdf's CIDToGIDMap: two bytes for each
-// code of the Basic Multilingual Plane.
-const cidToGIDMapLen = 256 * 256 * 2
-
-// fontStream says whether a plain stream is one of a font's: its file
-// (with /Length1) or its CIDToGIDMap.
-func fontStream(content, extra []byte) bool {
-	return len(extra) > 0 || len(content) == cidToGIDMapLen
-}
-
-// find returns the compressed bytes kept for plain, and its hash.
-func (k *keptStreams) find(plain []byte) ([]byte, uint64) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.by == nil {
-		k.seed, k.by = maphash.MakeSeed(), map[uint64][]keptStream{}
-	}
-	h := maphash.Bytes(k.seed, plain)
-	for _, s := range k.by[h] {
-		if bytes.Equal(s.plain, plain) {
-			return s.deflated, h
-		}
-	}
-	return nil, h
-}
-
-// keep notes deflated as the compressed bytes of plain (hash h).
-func (k *keptStreams) keep(h uint64, plain, deflated []byte) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.size+len(plain) > maxKeptStreamBytes {
-		return
-	}
-	k.by[h] = append(k.by[h], keptStream{plain: bytes.Clone(plain), deflated: bytes.Clone(deflated)})
-	k.size += len(plain)
-}
+// deflaters hands out zlib writers to reuse; the zero value is ready.
+type deflaters struct{ pool sync.Pool }
 
 func (d *deflaters) get() *zlib.Writer {
 	if w, ok := d.pool.Get().(*zlib.Writer); ok {
@@ -178,32 +116,20 @@ func (d *deflaters) rewriteTo(out *bytes.Buffer, pdf []byte, fx objectFixer) err
 			out.Write(obj)
 			continue
 		}
-		var deflated []byte
-		var h uint64
-		font := fontStream(content, extra)
-		if font {
-			deflated, h = d.kept.find(content)
+		z.Reset()
+		zw.Reset(&z)
+		if _, err := zw.Write(content); err != nil {
+			return fmt.Errorf("pdf: compress object %d: %w", o.num, err)
 		}
-		if deflated == nil {
-			z.Reset()
-			zw.Reset(&z)
-			if _, err := zw.Write(content); err != nil {
-				return fmt.Errorf("pdf: compress object %d: %w", o.num, err)
-			}
-			if err := zw.Close(); err != nil {
-				return fmt.Errorf("pdf: compress object %d: %w", o.num, err)
-			}
-			deflated = z.Bytes()
-			if font {
-				d.kept.keep(h, content, deflated)
-			}
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("pdf: compress object %d: %w", o.num, err)
 		}
 		out.Write(obj[:head])
 		out.WriteString("<</Filter /FlateDecode /Length ")
-		out.WriteString(strconv.Itoa(len(deflated)))
+		out.WriteString(strconv.Itoa(z.Len()))
 		out.Write(extra)
 		out.WriteString(">>\nstream\n")
-		out.Write(deflated)
+		out.Write(z.Bytes())
 		out.WriteString("\nendstream\nendobj\n")
 	}
 	if adder != nil {

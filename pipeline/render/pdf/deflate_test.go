@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"context"
 	"compress/zlib"
 	"io"
 	"regexp"
@@ -11,8 +10,6 @@ import (
 	"testing"
 
 	"codeberg.org/go-pdf/fpdf"
-
-	"bulletin/pipeline/news"
 )
 
 // plainPDF is a three-page fpdf document written without compression.
@@ -124,43 +121,5 @@ func TestPlainStreamExtra(t *testing.T) {
 				t.Errorf("got %q, %q, %v; want %q, %q, %v", content, extra, ok, tc.content, tc.extra, tc.ok)
 			}
 		})
-	}
-}
-
-// TestKeptFontStreams renders editions one after another with one
-// renderer, the same ones again, and each with a renderer of its own: the
-// bytes must not depend on the font streams the renderer kept.
-func TestKeptFontStreams(t *testing.T) {
-	other := testEdition(news.Item{ID: "x1", Title: "Ещё один ответ: «ёжик» № 5", Date: news.Date{Year: 2020, Month: 6, Day: 30},
-		Body: "Текст на русском языке — с буквами, которых нет выше: щ, ъ, ю.", Origins: []news.Origin{{File: "x.md", Line: 1}}})
-	shared := newRenderer(t)
-	var first [][]byte
-	for round := range 2 {
-		for i, ed := range []news.Edition{testEdition(), other} {
-			got, _ := render(t, shared, ed)
-			want, _ := render(t, newRenderer(t), ed)
-			if !bytes.Equal(got, want) {
-				t.Errorf("round %d, edition %d: bytes differ from a fresh renderer's", round, i)
-			}
-			if round == 0 {
-				first = append(first, got)
-			} else if !bytes.Equal(got, first[i]) {
-				t.Errorf("edition %d: the second render differs from the first", i)
-			}
-		}
-	}
-	// Upstream fpdf compresses font streams itself: nothing to keep then.
-	var raw bytes.Buffer
-	if _, err := shared.layout(context.Background(), testEdition(), &raw); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(raw.Bytes(), []byte("<</Length "+strconv.Itoa(cidToGIDMapLen)+">>\nstream\n")) {
-		t.Log("fpdf compressed its font streams itself (upstream fpdf): none kept")
-		return
-	}
-	shared.deflate.kept.mu.Lock()
-	defer shared.deflate.kept.mu.Unlock()
-	if n := len(shared.deflate.kept.by); n < 2 {
-		t.Errorf("%d font streams kept, want the maps and subsets of both editions", n)
 	}
 }
