@@ -1,20 +1,23 @@
 // Package epub renders an edition as an EPUB 3 book: a month's
 // (bulletin-2020-06.epub) or the collection of every month (collection.epub).
 //
-// The files are those go-epub (v1.2.1) writes for the book — the container
-// file, the style sheet, each section in its XHTML template — made directly
-// (bookFiles, checked against go-epub's own output in the tests), then
-// completed (see repack) with what go-epub cannot express: a reproducible
-// package file, nested navigation, landmarks, xml:lang and the Dublin Core
-// fields the product needs.
+// go-epub writes the container, the sections and a first package file; its
+// output is then rewritten (see repack) because go-epub alone is neither
+// reproducible nor able to express nested navigation, landmarks, xml:lang or
+// the Dublin Core fields the product needs.
 package epub
 
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"sync"
+
+	goepub "github.com/go-shiori/go-epub"
 
 	"bulletin/layouts"
 	"bulletin/pipeline/markup"
@@ -46,46 +49,43 @@ func New(lay *layouts.Layout, md *markup.Converter, opts Options) *Renderer {
 	return &Renderer{lay: lay, md: md, opts: opts, art: newCoverArt(lay)}
 }
 
+// go-epub stages files in a package-level storage. Its in-memory storage
+// avoids temporary files but is an unsynchronised map shared by every Epub,
+// so it is selected once and every WriteTo is serialised.
+var (
+	storageOnce sync.Once
+	storageErr  error
+	writeMu     sync.Mutex
+)
+
+// noNetwork refuses every request: go-epub fetches media sources that look
+// like URLs, and an offline, reproducible build must never do that.
+var noNetwork = &http.Client{Transport: refuseTransport{}}
+
+type refuseTransport struct{}
+
+func (refuseTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("epub: network access is disabled")
+}
+
 // Render writes the EPUB 3 book of ed.Months to w: a month, or the
 // collection of them all. It has no warnings of its own: images were
 // resolved, and refused, before rendering.
 func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]news.Problem, error) {
-	b, docs, css, last, err := r.parts(ctx, w, ed)
-	if err != nil {
-		return nil, err
-	}
-	files, in, err := bookFiles(b, docs, css)
-	if err != nil {
-		return nil, err
-	}
-	out, err := repack(files, in, b, docs, last)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(out); err != nil {
-		return nil, fmt.Errorf("epub: write: %w", err)
-	}
-	return nil, nil
-}
-
-// parts makes what the book's files are made of: the book with its
-// assets (the cover picture first), the sections in reading order, the
-// style sheet, and the last build's book when w offers one to reuse.
-func (r *Renderer) parts(ctx context.Context, w io.Writer, ed news.Edition) (*book, []section, []byte, lastBook, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("epub: %w", err)
+		return nil, fmt.Errorf("epub: %w", err)
 	}
 	if ed.Meta.Published.IsZero() {
-		return nil, nil, nil, nil, errors.New("epub: Meta.Published is required (it dates the package and the zip entries)")
+		return nil, errors.New("epub: Meta.Published is required (it dates the package and the zip entries)")
 	}
 	b, err := newBook(ed)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
 	b.rawHTML = r.md.AllowsHTML()
 	cover, err := r.art.coverPNG(b)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
 	b.assets.add(resource{id: coverID, href: coverImage, mediaType: "image/png", properties: "cover-image", data: cover})
 	if m, alt, ok := r.Masthead(); ok {
@@ -94,14 +94,25 @@ func (r *Renderer) parts(ctx context.Context, w io.Writer, ed news.Edition) (*bo
 	}
 	css, err := r.styleSheet(b)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
 	reuse, _ := output.ReuseOf(w)
 	docs, last, err := r.documents(ctx, b, reuse)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
-	return b, docs, css, last, nil
+	raw, err := r.writeGoEpub(b, docs, css)
+	if err != nil {
+		return nil, err
+	}
+	out, err := repack(raw, b, docs, last)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(out); err != nil {
+		return nil, fmt.Errorf("epub: write: %w", err)
+	}
+	return nil, nil
 }
 
 // Masthead is the layout's crest as the title page shows it (its href
@@ -185,3 +196,44 @@ type section struct {
 
 // mark stands for the section's body in go-epub's document.
 func (d section) mark() string { return "<!--bulletin body of " + d.file + "-->" }
+
+// writeGoEpub builds the book with go-epub and returns its zip bytes.
+func (r *Renderer) writeGoEpub(b *book, docs []section, css []byte) ([]byte, error) {
+	storageOnce.Do(func() { storageErr = goepub.Use(goepub.MemoryFS) })
+	if storageErr != nil {
+		return nil, fmt.Errorf("epub: select memory storage: %w", storageErr)
+	}
+	e, err := goepub.NewEpub(b.title)
+	if err != nil {
+		return nil, fmt.Errorf("epub: new book: %w", err)
+	}
+	e.Client = noNetwork
+	e.SetTitle(b.title)
+	e.SetIdentifier(b.identifier)
+	e.SetLang(b.lang)
+	e.SetDescription(b.description)
+	if b.author != "" {
+		e.SetAuthor(b.author)
+	}
+	// A data URL keeps the style sheet in memory: no temporary file, no fetch.
+	cssPath, err := e.AddCSS("data:text/css;base64,"+base64.StdEncoding.EncodeToString(css), cssFile)
+	if err != nil {
+		return nil, fmt.Errorf("epub: add style sheet: %w", err)
+	}
+	for _, d := range docs {
+		// go-epub gets a mark where the body goes, and repack puts the body
+		// there: megabytes of text are then not deflated and inflated once
+		// more on the way through go-epub's archive.
+		if _, err := e.AddSection(d.mark(), d.title, d.file, cssPath); err != nil {
+			return nil, fmt.Errorf("epub: add section %s: %w", d.file, err)
+		}
+	}
+	var buf bytes.Buffer
+	writeMu.Lock()
+	_, err = e.WriteTo(&buf)
+	writeMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("epub: write book: %w", err)
+	}
+	return buf.Bytes(), nil
+}

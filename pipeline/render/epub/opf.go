@@ -1,6 +1,7 @@
 package epub
 
 import (
+	"encoding/xml"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,10 +31,14 @@ type opfItem struct {
 	Properties string `xml:"properties,attr"`
 }
 
-// packageDocument writes the package file from go-epub's manifest and
-// spine: reproducible modification date, the Dublin Core fields go-epub has
-// no API for, and a manifest sorted by id (go-epub's follows map iteration).
-func packageDocument(in opfIn, b *book) (string, error) {
+// packageDocument rewrites go-epub's package.opf: reproducible modification
+// date, the Dublin Core fields go-epub has no API for, and a manifest sorted
+// by id (go-epub's follows map iteration).
+func packageDocument(raw []byte, b *book) (string, error) {
+	var in opfIn
+	if err := xml.Unmarshal(raw, &in); err != nil {
+		return "", fmt.Errorf("epub: parse package.opf: %w", err)
+	}
 	if len(in.Manifest) == 0 || len(in.Spine.Items) == 0 {
 		return "", fmt.Errorf("epub: package.opf from go-epub has an empty manifest or spine")
 	}

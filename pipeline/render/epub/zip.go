@@ -18,30 +18,69 @@ const (
 	htmlOpenTag  = `<html xmlns="http://www.w3.org/1999/xhtml"`
 )
 
-// repack takes the book's files as go-epub makes them (bookFiles) and
-// its manifest and spine, writes the package file, nav and NCX,
-// declares the language of every section, and writes the archive with
+// repack reads go-epub's archive, puts the sections' bodies in their
+// documents, replaces the package file, nav and NCX,
+// declares the language of every section, and writes a new archive with
 // `mimetype` first and stored, then all other entries deflated in name order
 // with fixed times: the same edition gives the same bytes.
 //
 // A reused document keeps go-epub's mark: its entry is copied from last,
 // the last build's book, as it is.
-func repack(files map[string][]byte, in opfIn, b *book, docs []section, last lastBook) ([]byte, error) {
+func repack(raw []byte, b *book, docs []section, last lastBook) ([]byte, error) {
+	files, err := readZip(raw)
+	if err != nil {
+		return nil, err
+	}
 	reused := map[string]bool{}
 	for _, d := range docs {
+		name := containerDir + xhtmlDir + d.file
 		if d.reused {
-			reused[containerDir+xhtmlDir+d.file] = true
+			reused[name] = true
+			continue
 		}
+		doc, ok := files[name]
+		if !ok || bytes.Count(doc, []byte(d.mark())) != 1 {
+			return nil, fmt.Errorf("epub: go-epub's %s does not hold its body's mark once", name)
+		}
+		files[name] = bytes.Replace(doc, []byte(d.mark()), []byte(d.body), 1)
 	}
-	if err := rewrite(files, in, b, reused); err != nil {
+	if err := rewrite(files, b, reused); err != nil {
 		return nil, err
 	}
 	return writeZip(files, b, reused, last)
 }
 
-func rewrite(files map[string][]byte, in opfIn, b *book, reused map[string]bool) error {
+func readZip(raw []byte) (map[string][]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		return nil, fmt.Errorf("epub: read go-epub archive: %w", err)
+	}
+	files := make(map[string][]byte, len(zr.File))
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("epub: open %s: %w", f.Name, err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("epub: read %s: %w", f.Name, err)
+		}
+		files[f.Name] = data
+	}
+	return files, nil
+}
+
+func rewrite(files map[string][]byte, b *book, reused map[string]bool) error {
 	opfName := containerDir + "package.opf"
-	opf, err := packageDocument(in, b)
+	raw, ok := files[opfName]
+	if !ok {
+		return fmt.Errorf("epub: go-epub wrote no %s", opfName)
+	}
+	opf, err := packageDocument(raw, b)
 	if err != nil {
 		return err
 	}
