@@ -86,6 +86,12 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 	if outErr != nil {
 		return nil, outErr
 	}
+	// The sources memo is complete once the sources are read: put now,
+	// its encoded entries (50 MB at 20,000 items) are not held through
+	// the rendering.
+	if err := m.save(sink); err != nil {
+		return nil, err
+	}
 	ch, err := newCache(opts, lay, sink)
 	if err != nil {
 		return nil, err
@@ -166,9 +172,6 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 		return nil, err
 	}
 	if err := ch.save(sink, partial(opts)); err != nil {
-		return nil, err
-	}
-	if err := m.save(sink); err != nil {
 		return nil, err
 	}
 	return res, nil

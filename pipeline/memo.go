@@ -185,17 +185,21 @@ func (m *memo) save(sink Sink) error {
 		size += len(k) + binary.MaxVarintLen64 + len(blob)
 	}
 	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
-	body := make([]byte, 0, size)
+	// One buffer: the magic, room for the checksum, the body.
+	head := len(memoMagic) + sha256.Size
+	data := make([]byte, head, head+size)
+	copy(data, memoMagic)
 	for _, k := range keys {
-		body = append(body, k[:]...)
-		body = binary.AppendUvarint(body, uint64(len(m.now[k])))
-		body = append(body, m.now[k]...)
+		data = append(data, k[:]...)
+		data = binary.AppendUvarint(data, uint64(len(m.now[k])))
+		data = append(data, m.now[k]...)
 	}
-	sum := sha256.Sum256(body)
-	data := make([]byte, 0, len(memoMagic)+len(sum)+len(body))
-	data = append(append(append(data, memoMagic...), sum[:]...), body...)
+	sum := sha256.Sum256(data[head:])
+	copy(data[len(memoMagic):], sum[:])
 	if err := sink.Put(MemoName, data); err != nil {
 		return fmt.Errorf("pipeline: memo: %w", err)
 	}
+	// Saved once per build: the entries are not needed again.
+	m.now, m.old = nil, nil
 	return nil
 }

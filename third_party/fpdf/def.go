@@ -717,6 +717,9 @@ type Fpdf struct {
 	fmt struct {
 		buf []byte       // buffer used to format numbers.
 		col bytes.Buffer // buffer used to build color strings.
+		// bulletin patch: reused by Text and CellFormat.
+		text []byte    // a text operator being built
+		cell fmtBuffer // CellFormat's output
 	}
 }
 

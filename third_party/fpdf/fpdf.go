@@ -2563,6 +2563,33 @@ func (f *Fpdf) Bookmark(txtStr string, level int, y float64) {
 // precisely on the page, but it is usually easier to use Cell(), MultiCell()
 // or Write() which are the standard methods to print text.
 func (f *Fpdf) Text(x, y float64, txtStr string) {
+	if f.isCurrentUTF8 && !f.isRTL && !f.underline && !f.strikeout {
+		// bulletin patch: the same bytes as below, written without fmt
+		// and without the intermediate strings (a document's every word
+		// may pass here).
+		for _, uni := range txtStr {
+			f.currentFont.usedRunes[int(uni)] = int(uni)
+		}
+		b := f.fmt.text[:0]
+		if f.colorFlag {
+			b = append(b, "q "...)
+			b = append(b, f.color.text.str...)
+			b = append(b, ' ')
+		}
+		b = append(b, "BT "...)
+		b = appendFixed(b, x*f.k, 2)
+		b = append(b, ' ')
+		b = appendFixed(b, (f.h-y)*f.k, 2)
+		b = append(b, " Td ("...)
+		b = appendTextUTF16(b, txtStr)
+		b = append(b, ") Tj ET"...)
+		if f.colorFlag {
+			b = append(b, " Q"...)
+		}
+		f.outBytes(b)
+		f.fmt.text = b
+		return
+	}
 	var txt2 string
 	if f.isCurrentUTF8 {
 		if f.isRTL {
@@ -2710,7 +2737,9 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 	if w == 0 {
 		w = f.w - f.rMargin - f.x
 	}
-	var s fmtBuffer
+	// bulletin patch: one buffer per document, not one per cell.
+	s := &f.fmt.cell
+	s.Reset()
 	if h > 0 && (fill || borderStr == "1") {
 		var op string
 		if fill {
@@ -2781,7 +2810,9 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			dy = 0
 		}
 		if f.colorFlag {
-			s.printf("q %s ", f.color.text.str)
+			s.WriteString("q ")
+			s.WriteString(f.color.text.str)
+			s.WriteByte(' ')
 		}
 		//If multibyte, Tw has no effect - do word spacing using an adjustment before each space
 		if (f.ws != 0 || alignStr == "J") && f.isCurrentUTF8 { // && f.ws != 0
@@ -2792,25 +2823,33 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			for _, uni := range txtStr {
 				f.currentFont.usedRunes[int(uni)] = int(uni)
 			}
-			space := f.escape(utf8toutf16(" ", false))
 			strSize := f.GetStringSymbolWidth(txtStr)
-			s.printf("BT 0 Tw %.2f %.2f Td [", (f.x+dx)*k, (f.h-(f.y+.5*h+.3*f.fontSize))*k)
-			t := strings.Split(txtStr, " ")
-			shift := float64((wmax - strSize)) / float64(len(t)-1)
-			numt := len(t)
+			// bulletin patch: the same bytes as fmt's "BT 0 Tw %.2f %.2f Td [",
+			// and the words escaped straight into the buffer.
+			b := append(f.fmt.text[:0], "BT 0 Tw "...)
+			b = appendFixed(b, (f.x+dx)*k, 2)
+			b = append(b, ' ')
+			b = appendFixed(b, (f.h-(f.y+.5*h+.3*f.fontSize))*k, 2)
+			b = append(b, " Td ["...)
+			numt := strings.Count(txtStr, " ") + 1
+			shift := float64((wmax - strSize)) / float64(numt-1)
 			shiftStr := strconv.FormatFloat(-shift, 'f', 3, 64)
-			for i := range numt {
-				s.WriteByte('(')
-				s.WriteString(f.escape(utf8toutf16(t[i], false)))
-				s.WriteString(") ")
-				if (i + 1) < numt {
-					s.WriteString(shiftStr)
-					s.WriteByte('(')
-					s.WriteString(space)
-					s.WriteString(") ")
+			rest := txtStr
+			for {
+				word, after, more := strings.Cut(rest, " ")
+				b = append(b, '(')
+				b = appendTextUTF16(b, word)
+				b = append(b, ") "...)
+				if !more {
+					break
 				}
+				b = append(b, shiftStr...)
+				b = append(b, "(\x00 ) "...)
+				rest = after
 			}
-			s.printf("] TJ ET")
+			b = append(b, "] TJ ET"...)
+			s.Write(b)
+			f.fmt.text = b
 		} else {
 			var txt2 string
 			if f.isCurrentUTF8 {
@@ -2829,7 +2868,16 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			}
 			bt := (f.x + dx) * k
 			td := (f.h - (f.y + dy + .5*h + .3*f.fontSize)) * k
-			s.printf("BT %.2f %.2f Td (%s)Tj ET", bt, td, txt2)
+			// bulletin patch: fmt's "BT %.2f %.2f Td (%s)Tj ET" without fmt.
+			b := append(f.fmt.text[:0], "BT "...)
+			b = appendFixed(b, bt, 2)
+			b = append(b, ' ')
+			b = appendFixed(b, td, 2)
+			b = append(b, " Td ("...)
+			b = append(b, txt2...)
+			b = append(b, ")Tj ET"...)
+			s.Write(b)
+			f.fmt.text = b
 			//BT %.2F %.2F Td (%s) Tj ET',(f.x+dx)*k,(f.h-(f.y+.5*h+.3*f.FontSize))*k,txt2);
 		}
 
@@ -2846,9 +2894,8 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			f.newLink(f.x+dx, f.y+dy+.5*h-.5*f.fontSize, f.GetStringWidth(txtStr), f.fontSize, link, linkStr)
 		}
 	}
-	str := s.String()
-	if len(str) > 0 {
-		f.out(str)
+	if s.Len() > 0 {
+		f.outBytes(s.Bytes())
 	}
 	f.lasth = h
 	if ln > 0 {
@@ -3891,7 +3938,11 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 	// add the default page boxes, if any exist, to the page
 	f.pageBoxes[f.page] = make(map[string]PageBox)
 	maps.Copy(f.pageBoxes[f.page], f.defPageBoxes)
-	f.pages = append(f.pages, bytes.NewBufferString(""))
+	// bulletin patch: a page's content is about as long as the last
+	// one's; growing it from nothing allocated twice its size.
+	pg := new(bytes.Buffer)
+	pg.Grow(f.pages[len(f.pages)-1].Len())
+	f.pages = append(f.pages, pg)
 	f.pageLinks = append(f.pageLinks, make([]linkType, 0))
 	f.pageAttachments = append(f.pageAttachments, []annotationAttach{})
 	f.state = 2
@@ -4125,6 +4176,17 @@ func (f *Fpdf) out(s string) {
 	}
 }
 
+// outBytes is out for bytes (bulletin patch: no string made of them).
+func (f *Fpdf) outBytes(b []byte) {
+	if f.state == 2 {
+		must(f.pages[f.page].Write(b))
+		f.pages[f.page].WriteByte('\n')
+	} else {
+		must(f.buffer.Write(b))
+		f.buffer.WriteByte('\n')
+	}
+}
+
 func (f *Fpdf) put(s string) {
 	if f.state == 2 {
 		f.pages[f.page].WriteString(s)
@@ -4305,6 +4367,13 @@ func (f *Fpdf) putpages() {
 		hPt = f.defPageSize.Wd * f.k
 	}
 	pagesObjectNumbers := make([]int, nb+1) // 1-based
+	// bulletin patch: the pages are copied into the document's buffer
+	// next; growing it once avoids a copy at each doubling.
+	size := 0
+	for n := 1; n <= nb; n++ {
+		size += f.pages[n].Len() + 512 // the page object and stream framing
+	}
+	f.buffer.Grow(size)
 	for n := 1; n <= nb; n++ {
 		// Page
 		f.newobj()

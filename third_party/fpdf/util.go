@@ -28,6 +28,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -112,6 +113,52 @@ func utf8toutf16(s string, withBOM ...bool) string {
 		}
 	}
 	return string(res)
+}
+
+// appendFixed appends v as fmt's %.<prec>f writes it (bulletin patch):
+// fmt formats with strconv's 'f' format, and for every value (-0, the
+// halves, ±Inf, NaN) the two give the same bytes.
+func appendFixed(b []byte, v float64, prec int) []byte {
+	return strconv.AppendFloat(b, v, 'f', prec, 64)
+}
+
+// appendTextUTF16 appends escape(utf8toutf16(s, false)) in one pass
+// (bulletin patch): the same decoding, then each byte escaped as escape
+// does ('\\', '(', ')' after a backslash, '\r' as "\\r").
+func appendTextUTF16(b []byte, s string) []byte {
+	nb := len(s)
+	i := 0
+	for i < nb {
+		c1 := s[i]
+		i++
+		var hi, lo byte
+		switch {
+		case c1 >= 224:
+			c2 := s[i]
+			i++
+			c3 := s[i]
+			i++
+			hi, lo = ((c1&0x0F)<<4)+((c2&0x3C)>>2), ((c2&0x03)<<6)+(c3&0x3F)
+		case c1 >= 192:
+			c2 := s[i]
+			i++
+			hi, lo = (c1&0x1C)>>2, ((c1&0x03)<<6)+(c2&0x3F)
+		default:
+			hi, lo = 0, c1
+		}
+		b = appendEscaped(appendEscaped(b, hi), lo)
+	}
+	return b
+}
+
+func appendEscaped(b []byte, c byte) []byte {
+	switch c {
+	case '\\', '(', ')':
+		return append(b, '\\', c)
+	case '\r':
+		return append(b, '\\', 'r')
+	}
+	return append(b, c)
 }
 
 // intIf returns a if cnd is true, otherwise b

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
@@ -210,19 +211,37 @@ var (
 // Raw HTML is off, so every tag matched here was written by goldmark, and
 // literal text never contains an unescaped '<' or '"'.
 // local resolves an image's src to a file copied into the book.
+//
+// Each step is skipped when the body lacks the text its pattern starts
+// with: most bodies are plain paragraphs, and a regular expression copies
+// the whole body even when it matches nothing (a build cleans every item
+// once for each book and page that shows it).
 func cleanBody(body, itemID string, local func(src string) (string, bool)) string {
 	body = stripInvalidXMLChars(body)
 	// Item headings are h3: body headings go below them, without a gap
 	// even when a body starts at "##" or jumps a level.
-	body = bodyHeadings(body)
+	if strings.Contains(body, "<h") || strings.Contains(body, "</h") {
+		body = bodyHeadings(body)
+	}
 	// Heading ids repeat from item to item ("background"): scope them.
-	body = idAttr.ReplaceAllString(body, ` id="`+itemID+`-$1"`)
+	if strings.Contains(body, ` id="`) {
+		body = idAttr.ReplaceAllString(body, ` id="`+itemID+`-$1"`)
+	}
 	// So are the footnotes' links to them (markup writes fn-N, fnref-N):
 	// two items' [^1] must not meet in a book or a web page.
-	body = noteHref.ReplaceAllString(body, ` href="#`+itemID+`-$1"`)
+	if strings.Contains(body, ` href="#fn`) {
+		body = noteHref.ReplaceAllString(body, ` href="#`+itemID+`-$1"`)
+	}
 	// GFM column alignment: HTML5 has no align attribute (EPUBCheck RSC-005).
-	body = cellAlign.ReplaceAllString(body, `<$1 style="text-align: $2"`)
-	body = images(body, local)
+	if strings.Contains(body, ` align="`) {
+		body = cellAlign.ReplaceAllString(body, `<$1 style="text-align: $2"`)
+	}
+	if strings.Contains(body, "<img") {
+		body = images(body, local)
+	}
+	if !strings.Contains(body, `<a href="`) {
+		return body
+	}
 	return unwrapLocalLinks(body)
 }
 
@@ -358,6 +377,9 @@ func isExternal(href string) bool {
 func esc(s string) string { return html.EscapeString(stripInvalidXMLChars(s)) }
 
 func stripInvalidXMLChars(s string) string {
+	if xmlClean(s) {
+		return s // nearly every string: no copy, no call per rune
+	}
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
@@ -382,4 +404,20 @@ func checkWellFormed(doc string) error {
 			return err
 		}
 	}
+}
+
+// xmlClean says whether stripInvalidXMLChars would return s unchanged:
+// valid UTF-8 (strings.Map would turn a bad byte into U+FFFD), no control
+// character but tab, newline and carriage return, no U+FFFE or U+FFFF.
+func xmlClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			return false
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF):
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }

@@ -105,12 +105,14 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err != nil {
 		return nil, err
 	}
-	out, err := repack(raw, b, docs, last)
-	if err != nil {
-		return nil, err
+	later := func(m *month) (string, error) {
+		if err := ctx.Err(); err != nil {
+			return "", fmt.Errorf("epub: %w", err)
+		}
+		return r.monthBody(b, *m)
 	}
-	if _, err := w.Write(out); err != nil {
-		return nil, fmt.Errorf("epub: write: %w", err)
+	if err := repack(w, raw, b, docs, last, later); err != nil {
+		return nil, err
 	}
 	return nil, nil
 }
@@ -138,7 +140,7 @@ func (r *Renderer) documents(ctx context.Context, b *book, reuse output.Reuse) (
 		{file: coverFile, title: b.coverTitle, body: coverBody(b)},
 		{file: titleFile, title: b.coverTitle, body: titleBody(b)},
 	}
-	for _, m := range b.months {
+	for i, m := range b.months {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("epub: %w", err)
 		}
@@ -159,6 +161,14 @@ func (r *Renderer) documents(ctx context.Context, b *book, reuse output.Reuse) (
 					continue
 				}
 			}
+		}
+		if !b.rawHTML && !ShowsImages(m.src) {
+			// Rendered as its entry is written (repack), so that a
+			// collection of many years never holds all its text at once.
+			// Not a month with images (they must join the package file
+			// first) nor with raw HTML (each document is parsed whole).
+			docs = append(docs, section{file: m.file, title: m.title, later: &b.months[i]})
+			continue
 		}
 		body, err := r.monthBody(b, m)
 		if err != nil {
@@ -191,7 +201,8 @@ func (r *Renderer) styleSheet(b *book) ([]byte, error) {
 // section is one XHTML file handed to go-epub.
 type section struct {
 	file, title, body string
-	reused            bool // no body: the entry is copied from the last book
+	reused            bool   // no body: the entry is copied from the last book
+	later             *month // no body yet: rendered when its entry is written
 }
 
 // mark stands for the section's body in go-epub's document.

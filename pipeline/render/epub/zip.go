@@ -26,12 +26,18 @@ const (
 //
 // A reused document keeps go-epub's mark: its entry is copied from last,
 // the last build's book, as it is.
-func repack(raw []byte, b *book, docs []section, last lastBook) ([]byte, error) {
+//
+// A document rendered later (section.later) keeps its mark until its
+// entry is written: then render makes its body, which goes in the mark's
+// place on the way into the archive and is dropped after it. The archive
+// is written to w as it is made.
+func repack(w io.Writer, raw []byte, b *book, docs []section, last lastBook, render func(*month) (string, error)) error {
 	files, err := readZip(raw)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	reused := map[string]bool{}
+	later := map[string]laterBody{}
 	for _, d := range docs {
 		name := containerDir + xhtmlDir + d.file
 		if d.reused {
@@ -40,14 +46,25 @@ func repack(raw []byte, b *book, docs []section, last lastBook) ([]byte, error) 
 		}
 		doc, ok := files[name]
 		if !ok || bytes.Count(doc, []byte(d.mark())) != 1 {
-			return nil, fmt.Errorf("epub: go-epub's %s does not hold its body's mark once", name)
+			return fmt.Errorf("epub: go-epub's %s does not hold its body's mark once", name)
+		}
+		if d.later != nil {
+			later[name] = laterBody{mark: d.mark(), m: d.later, render: render}
+			continue
 		}
 		files[name] = bytes.Replace(doc, []byte(d.mark()), []byte(d.body), 1)
 	}
 	if err := rewrite(files, b, reused); err != nil {
-		return nil, err
+		return err
 	}
-	return writeZip(files, b, reused, last)
+	return writeZip(w, files, b, reused, last, later)
+}
+
+// laterBody is a document's body to render as its entry is written.
+type laterBody struct {
+	mark   string
+	m      *month
+	render func(*month) (string, error)
 }
 
 func readZip(raw []byte) (map[string][]byte, error) {
@@ -132,10 +149,10 @@ func declareLang(files map[string][]byte, name, lang string) error {
 	return nil
 }
 
-func writeZip(files map[string][]byte, b *book, reused map[string]bool, last lastBook) ([]byte, error) {
+func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]bool, last lastBook, later map[string]laterBody) error {
 	mt, ok := files[mimetypeName]
 	if !ok || string(mt) != "application/epub+zip" {
-		return nil, fmt.Errorf("epub: go-epub wrote no valid mimetype entry")
+		return fmt.Errorf("epub: go-epub wrote no valid mimetype entry")
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {
@@ -145,8 +162,7 @@ func writeZip(files map[string][]byte, b *book, reused map[string]bool, last las
 	}
 	sort.Strings(names)
 
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	zw := zip.NewWriter(w)
 	// Entries are written one after another, so one deflate writer serves
 	// them all. The default level: on this text the fastest saved no
 	// measurable time and made the book 50% larger.
@@ -157,12 +173,24 @@ func writeZip(files map[string][]byte, b *book, reused map[string]bool, last las
 	})
 	// The OCF container requires mimetype first and uncompressed.
 	if err := addEntry(zw, mimetypeName, mt, zip.Store, b); err != nil {
-		return nil, err
+		return err
 	}
 	for _, name := range names {
 		if reused[name] {
 			if err := copyEntry(zw, last, name, b); err != nil {
-				return nil, err
+				return err
+			}
+			continue
+		}
+		if l, ok := later[name]; ok {
+			body, err := l.render(l.m)
+			if err != nil {
+				return err
+			}
+			doc := files[name]
+			i := bytes.Index(doc, []byte(l.mark))
+			if err := addEntry(zw, name, doc[:i], zip.Deflate, b, []byte(body), doc[i+len(l.mark):]); err != nil {
+				return err
 			}
 			continue
 		}
@@ -171,13 +199,13 @@ func writeZip(files map[string][]byte, b *book, reused map[string]bool, last las
 			method = zip.Store // deflating a PNG or JPEG again gains nothing
 		}
 		if err := addEntry(zw, name, files[name], method, b); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("epub: finish archive: %w", err)
+		return fmt.Errorf("epub: finish archive: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // compressed says whether a file's format is compressed already.
@@ -189,7 +217,8 @@ func compressed(name string) bool {
 	return false
 }
 
-func addEntry(zw *zip.Writer, name string, data []byte, method uint16, b *book) error {
+// addEntry writes the entry name, whose content is data and then more.
+func addEntry(zw *zip.Writer, name string, data []byte, method uint16, b *book, more ...[]byte) error {
 	h := &zip.FileHeader{Name: name, Method: method}
 	// MS-DOS fields only: setting Modified would add an extra field, which
 	// the mimetype entry must not have (EPUBCheck PKG-005).
@@ -199,8 +228,10 @@ func addEntry(zw *zip.Writer, name string, data []byte, method uint16, b *book) 
 	if err != nil {
 		return fmt.Errorf("epub: add %s to archive: %w", name, err)
 	}
-	if _, err := w.Write(data); err != nil {
-		return fmt.Errorf("epub: write %s to archive: %w", name, err)
+	for _, d := range append([][]byte{data}, more...) {
+		if _, err := w.Write(d); err != nil {
+			return fmt.Errorf("epub: write %s to archive: %w", name, err)
+		}
 	}
 	return nil
 }

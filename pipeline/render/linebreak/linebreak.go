@@ -114,21 +114,70 @@ type node struct {
 // alone wider than the line is set on a line of its own, overfull.
 // The paragraph ends after the last item; it needs no closing penalty.
 func Break(items []Item, o Options) []Line {
+	var b Breaker
+	return b.Break(items, o)
+}
+
+// Breaker is Break with its working memory kept from one paragraph to the
+// next: a document breaks thousands of paragraphs, and allocating afresh
+// for each was a tenth of a large build's allocation. The zero value is
+// ready; a Breaker is not safe for concurrent use.
+type Breaker struct {
+	para  []Item
+	nodes nodePool
+}
+
+// Break is the package's Break, reusing b's memory.
+func (b *Breaker) Break(items []Item, o Options) []Line {
 	o.defaults()
 	if len(items) == 0 {
 		return nil
 	}
 	// Close the paragraph: fill the last line and force a break.
-	para := make([]Item, len(items), len(items)+2)
-	copy(para, items)
+	para := append(b.para[:0], items...)
 	para = append(para, Item{Kind: Glue, InfStretch: true}, Item{Kind: Penalty, Penalty: Forced})
+	b.para = para
 	for _, tol := range o.Tolerances {
-		if ls, ok := run(para, o, tol, false); ok {
+		b.nodes.reset()
+		if ls, ok := run(para, o, tol, false, &b.nodes); ok {
 			return trim(ls, len(items))
 		}
 	}
-	ls, _ := run(para, o, math.Inf(1), true)
+	b.nodes.reset()
+	ls, _ := run(para, o, math.Inf(1), true, &b.nodes)
 	return trim(ls, len(items))
+}
+
+// nodePool hands out nodes from blocks kept across runs: a run's nodes
+// are garbage once its lines are read off them.
+type nodePool struct {
+	blocks [][]node
+	cur    int // the block being filled
+}
+
+func (p *nodePool) reset() {
+	for i := range p.blocks[:min(p.cur+1, len(p.blocks))] {
+		p.blocks[i] = p.blocks[i][:0] // each node is written whole when handed out
+	}
+	p.cur = 0
+}
+
+func (p *nodePool) new(n node) *node {
+	if p.cur < len(p.blocks) && len(p.blocks[p.cur]) == cap(p.blocks[p.cur]) {
+		p.cur++
+	}
+	if p.cur == len(p.blocks) {
+		// Blocks double from a small first one: a title wrapped once
+		// needs a few nodes, a long paragraph thousands.
+		size := 16
+		if p.cur > 0 {
+			size = min(2*cap(p.blocks[p.cur-1]), 4096)
+		}
+		p.blocks = append(p.blocks, make([]node, 0, size))
+	}
+	blk := append(p.blocks[p.cur], n)
+	p.blocks[p.cur] = blk
+	return &blk[len(blk)-1]
 }
 
 // trim maps the closing items back to the caller's end.
@@ -142,10 +191,10 @@ func trim(ls []Line, n int) []Line {
 
 // run is one pass at tolerance tol; rescue (the last pass) never fails:
 // when no active node can reach a break it starts a line there anyway.
-func run(items []Item, o Options, tol float64, rescue bool) ([]Line, bool) {
+func run(items []Item, o Options, tol float64, rescue bool, pool *nodePool) ([]Line, bool) {
 	var sw, sy, sz float64 // sums of widths, stretch, shrink up to the current item
 	sinf := 0
-	active := []*node{{pos: -1}}
+	active := []*node{pool.new(node{pos: -1})}
 	var fresh []*node
 	var best [4][4]*node // by fitness class and hyphen run, at one break
 	width := o.Width
@@ -218,7 +267,7 @@ func run(items []Item, o Options, tol float64, rescue bool) ([]Line, bool) {
 				}
 				d += a.demerits
 				if b := best[fc][hy]; b == nil || d < b.demerits {
-					best[fc][hy] = &node{pos: i, line: a.line + 1, fitness: fc, hyphens: hy, demerits: d, ratio: r, prev: a, flagged: flagged}
+					best[fc][hy] = pool.new(node{pos: i, line: a.line + 1, fitness: fc, hyphens: hy, demerits: d, ratio: r, prev: a, flagged: flagged})
 					found = true
 				}
 			}
@@ -226,7 +275,7 @@ func run(items []Item, o Options, tol float64, rescue bool) ([]Line, bool) {
 			if !found && rescue && len(active) == 0 && dropped != nil {
 				// Nothing can reach here within any tolerance (a box wider
 				// than the line): end a line here regardless.
-				best[0][0] = &node{pos: i, line: dropped.line + 1, fitness: 1, demerits: dropped.demerits + 1e6, ratio: -1, prev: dropped, flagged: flagged}
+				best[0][0] = pool.new(node{pos: i, line: dropped.line + 1, fitness: 1, demerits: dropped.demerits + 1e6, ratio: -1, prev: dropped, flagged: flagged})
 				found = true
 			}
 			if found {

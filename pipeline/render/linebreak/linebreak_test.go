@@ -1,6 +1,8 @@
 package linebreak
 
 import (
+	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,4 +191,51 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(s)
+}
+
+// A Breaker reused from paragraph to paragraph (as the PDF's builder
+// does) breaks each as a fresh Break would: nothing of one paragraph's
+// nodes or items leaks into the next, whatever their lengths.
+func TestBreakerReuse(t *testing.T) {
+	rnd := rand.New(rand.NewSource(3))
+	var b Breaker
+	for n := range 300 {
+		var items []Item
+		words := 1 + rnd.Intn(400)
+		if n%50 == 0 {
+			words = 3000 // more nodes than one of the pool's blocks
+		}
+		for w := range words {
+			items = append(items, Item{Kind: Box, Width: 1 + rnd.Float64()*12})
+			if rnd.Intn(5) == 0 {
+				items = append(items, Item{Kind: Penalty, Width: 1, Penalty: 100, Flagged: true}, Item{Kind: Box, Width: 1 + rnd.Float64()*5})
+			}
+			if w < words-1 {
+				items = append(items, Item{Kind: Glue, Width: 2, Stretch: 1, Shrink: 0.7})
+			}
+		}
+		o := Options{Width: 40 + rnd.Float64()*60}
+		if n%3 == 0 {
+			o.Ragged = o.Width / 4
+		}
+		want := Break(items, o)
+		got := b.Break(items, o)
+		if !slices.Equal(got, want) {
+			t.Fatalf("paragraph %d (%d items): reused Breaker gave %v, Break %v", n, len(items), got, want)
+		}
+	}
+}
+
+// Wrap through one Breaker, title after title as a document does, gives
+// what a fresh Wrap does.
+func TestBreakerWrapReuse(t *testing.T) {
+	var b Breaker
+	texts := []string{"A short title", strings.Repeat("word ", 200), "Supercalifragilisticexpialidocious words", "", "  spaced  out  ", "x"}
+	for i := range 60 {
+		s := texts[i%len(texts)]
+		w := float64(5 + i%17)
+		if got, want := b.Wrap(s, w, mono), Wrap(s, w, mono); !slices.Equal(got, want) {
+			t.Fatalf("%q at %v: reused %q, fresh %q", s, w, got, want)
+		}
+	}
 }

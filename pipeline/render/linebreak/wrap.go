@@ -1,7 +1,6 @@
 package linebreak
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -39,6 +38,13 @@ func Emergency(widths []float64, width float64) []int {
 // between glyphs. The spaces between words on a line are kept as written
 // ("A  ·  B" keeps its wide gaps); those at a break go.
 func Wrap(text string, width float64, measure func(string) float64) []string {
+	var b Breaker
+	return b.Wrap(text, width, measure)
+}
+
+// Wrap is the package's Wrap, reusing b's memory for the breaking (a
+// document wraps every title and contents line, twice).
+func (b *Breaker) Wrap(text string, width float64, measure func(string) float64) []string {
 	type span struct{ from, to int } // byte ranges in text
 	var words, gaps []span           // gaps[i] is the space before words[i]
 	gap := 0
@@ -64,8 +70,8 @@ func Wrap(text string, width float64, measure func(string) float64) []string {
 		return []string{""}
 	}
 	type piece struct{ word, from, to int } // byte range of a word
-	var pieces []piece
-	var items []Item
+	pieces := make([]piece, 0, len(words))
+	items := make([]Item, 0, 2*len(words))
 	for wi, w := range words {
 		if wi > 0 {
 			items = append(items, Item{Kind: Glue, Width: measure(text[gaps[wi].from:gaps[wi].to])})
@@ -97,25 +103,29 @@ func Wrap(text string, width float64, measure func(string) float64) []string {
 			from = c
 		}
 	}
-	lines := Break(items, Options{Width: width, Ragged: width / 4})
+	lines := b.Break(items, Options{Width: width, Ragged: width / 4})
 	out := make([]string, 0, len(lines))
 	k := 0 // the piece of the next box
 	for _, l := range lines {
-		var sb strings.Builder
-		prev := -1
+		// A line's pieces, with the spaces written between its words,
+		// are one stretch of text: the line is a slice of it.
+		from, to := -1, -1
 		for i := l.Start; i < l.End; i++ {
 			if items[i].Kind != Box {
 				continue
 			}
 			p := pieces[k]
 			k++
-			if prev >= 0 && prev != p.word {
-				sb.WriteString(text[gaps[p.word].from:gaps[p.word].to])
+			if from < 0 {
+				from = p.from
 			}
-			sb.WriteString(text[p.from:p.to])
-			prev = p.word
+			to = p.to
 		}
-		out = append(out, sb.String())
+		if from < 0 {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, text[from:to])
 	}
 	return out
 }

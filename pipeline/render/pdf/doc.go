@@ -66,6 +66,8 @@ type builder struct {
 	carry     []notePiece
 	roomOf    []float64 // by page-1: the room its notes took
 	hlevel    int       // the last heading level tagged
+
+	scratch scratch // para.go
 }
 
 // parsedBody is a Markdown body and its syntax tree, which refers to it.

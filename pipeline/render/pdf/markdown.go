@@ -200,7 +200,7 @@ func (b *builder) heading(h *ast.Heading) {
 	runs := b.collect(h)
 	x := b.leftMargin()
 	width := b.left() + b.textW() - x
-	lines := b.breakLines(b.words(runs), width, false, false)
+	lines := b.breakLines(b.tempWords(runs), width, false, false)
 	lh := b.inl.lh
 	b.inl = saved
 	next := b.keepHeight(h.NextSibling())

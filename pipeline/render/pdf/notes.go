@@ -127,7 +127,7 @@ func (b *builder) noteLines(n *footnote) []line {
 	n.lh = b.inl.lh
 	width := b.textW() - noteIndent
 	for c := n.node.FirstChild(); c != nil; c = c.NextSibling() {
-		if ws := b.words(b.collect(c)); len(ws) > 0 {
+		if ws := b.tempWords(b.collect(c)); len(ws) > 0 {
 			n.lines = append(n.lines, b.breakLines(ws, width, b.lay.Text.Hyphenate, b.lay.Text.Justify)...)
 		}
 	}

@@ -43,10 +43,12 @@ type textRun struct {
 	alt  string // an image's text alternative
 }
 
-// frag is the part of a word in one style.
+// frag is the part of a word in one style. Its style is shared by the
+// frags of one run: a style is 96 bytes, and a month of 280 items has
+// some 200,000 frags, kept from the first pass to the second.
 type frag struct {
 	text string
-	st   style
+	st   *style
 	m    *fontMetrics // st's font, when known (see metricsOf)
 	w    float64
 }
@@ -108,9 +110,30 @@ func (b *builder) curStyle() style {
 	return st
 }
 
-// words cuts runs into words at breakable spaces.
-func (b *builder) words(runs []textRun) []word {
-	var out []word
+// words cuts runs into words at breakable spaces, in a slice of the
+// caller's own.
+func (b *builder) words(runs []textRun) []word { return b.appendWords(nil, runs) }
+
+// tempWords is words in the builder's scratch slice, for a caller that
+// is done with them before the next call (breakLines copies what it keeps).
+func (b *builder) tempWords(runs []textRun) []word {
+	b.scratch.words = b.appendWords(b.scratch.words[:0], runs)
+	return b.scratch.words
+}
+
+// scratch is working memory reused from paragraph to paragraph of one
+// document: none of it outlives the call that fills it. Allocating it
+// afresh for each paragraph was a tenth of a large build's allocation.
+type scratch struct {
+	words   []word
+	items   []linebreak.Item
+	refs    []itemRef
+	rw      []float64
+	cut     cutter
+	breaker linebreak.Breaker
+}
+
+func (b *builder) appendWords(out []word, runs []textRun) []word {
 	// Every word's fragments are a stretch of one slice (see breakLines).
 	n := 0
 	for _, r := range runs {
@@ -134,16 +157,18 @@ func (b *builder) words(runs []textRun) []word {
 		}
 		// One look-up of the run's font, not one a word.
 		m := b.metricsOf(r.st)
+		st := &style{}
+		*st = r.st
 		space := m.width(" ", r.st.size)
 		s := r.text
 		for s != "" {
 			i := strings.IndexFunc(s, breakableSpace)
 			if i < 0 {
-				frags = append(frags, frag{text: s, st: r.st, m: m})
+				frags = append(frags, frag{text: s, st: st, m: m})
 				break
 			}
 			if i > 0 {
-				frags = append(frags, frag{text: s[:i], st: r.st, m: m})
+				frags = append(frags, frag{text: s[:i], st: st, m: m})
 			}
 			_, size := utf8.DecodeRuneInString(s[i:])
 			flush(space)
@@ -162,7 +187,7 @@ func (b *builder) measureWord(w *word) {
 	for i := range w.frags {
 		f := &w.frags[i]
 		if f.m == nil {
-			f.m = b.metricsOf(f.st)
+			f.m = b.metricsOf(*f.st)
 		}
 		f.w = f.m.width(f.text, f.st.size)
 		w.w += f.w
@@ -182,13 +207,12 @@ type itemRef struct {
 // ragged ones do not; with hyph, words may break at their hyphenation
 // points. A word wider than a line is cut between letters wherever it must.
 func (b *builder) breakLines(ws []word, width float64, hyph, justify bool) []line {
-	items := make([]linebreak.Item, 0, len(ws)*3+4)
-	refs := make([]itemRef, 0, cap(items))
+	items, refs := b.scratch.items[:0], b.scratch.refs[:0]
 	add := func(it linebreak.Item, r itemRef) {
 		items = append(items, it)
 		refs = append(refs, r)
 	}
-	var rw []float64 // the current word's rune widths, when it is cut
+	rw := b.scratch.rw[:0] // the current word's rune widths, when it is cut
 	for wi := range ws {
 		w := &ws[wi]
 		var pts []int
@@ -252,7 +276,8 @@ func (b *builder) breakLines(ws []word, width float64, hyph, justify bool) []lin
 	if !justify {
 		o.Ragged = width / 4
 	}
-	brks := linebreak.Break(items, o)
+	brks := b.scratch.breaker.Break(items, o)
+	b.scratch.items, b.scratch.refs, b.scratch.rw = items, refs, rw
 	return b.linesOf(ws, items, refs, brks)
 }
 
@@ -265,7 +290,10 @@ const hyphenPenalty = 100
 func (b *builder) linesOf(ws []word, items []linebreak.Item, refs []itemRef, brks []linebreak.Line) []line {
 	lines := make([]line, 0, len(brks))
 	buf := make([]word, 0, len(ws)+len(brks)+2)
-	var cw cutter
+	cw := &b.scratch.cut
+	// ws may sit where the last paragraph's words did: the cutter's
+	// index of a word is found by its address.
+	cw.w = nil
 	for _, l := range brks {
 		start := len(buf)
 		// Consecutive boxes of one word (between them only the penalties
@@ -562,7 +590,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 			b.tag.beginSpan(l.whole)
 		}
 		for k, f := range wd.frags {
-			b.setStyle(f.st)
+			b.setStyle(*f.st)
 			b.colour(f.st.colour)
 			// Text at the baseline CellFormat would use (cell margins are
 			// 0): the same output at a fraction of the cost per word.
@@ -706,7 +734,7 @@ func plainLine(l line) (string, style, bool) {
 	if len(l.words) == 0 || len(l.words[0].frags) == 0 {
 		return "", style{}, false
 	}
-	st := l.words[0].frags[0].st
+	st := *l.words[0].frags[0].st
 	if st.link != "" {
 		return "", style{}, false
 	}
@@ -716,7 +744,7 @@ func plainLine(l line) (string, style, bool) {
 			sb.WriteByte(' ')
 		}
 		for _, f := range wd.frags {
-			if f.st != st {
+			if *f.st != st {
 				return "", style{}, false
 			}
 			sb.WriteString(f.text)
@@ -821,7 +849,7 @@ func (b *builder) paragraphLines(runs []textRun, width float64, hyph, justify bo
 		return c.lines
 	}
 	var lines []line
-	if ws := b.words(runs); len(ws) > 0 {
+	if ws := b.tempWords(runs); len(ws) > 0 {
 		lines = b.breakLines(ws, width, hyph, justify)
 	}
 	b.lines[b.paraSeq] = brokenParagraph{width, lines}

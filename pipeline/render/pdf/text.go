@@ -8,7 +8,6 @@ import (
 
 	"bulletin/pipeline/dates"
 	"bulletin/pipeline/news"
-	"bulletin/pipeline/render/linebreak"
 )
 
 // invisible are format characters fpdf would print as glyphs (it has no
@@ -82,7 +81,7 @@ func (b *builder) missing(c rune) {
 // font, by the same breaker as the body (never at a no-break space); a word
 // wider than a line is cut between runes.
 func (b *builder) wrap(s string, width float64) []string {
-	return linebreak.Wrap(s, width, b.width)
+	return b.scratch.breaker.Wrap(s, width, b.width)
 }
 
 // formatDate writes d as "6 July 2020" (or "6 июля 2020" for Russian); the
