@@ -28,6 +28,9 @@ import (
 // as a clean build does. A recalled file's problems are reported again,
 // in the same order as a clean build's.
 //
+// Most files are not even read: a file whose stat is as the stats file
+// recorded (stats.go) is taken to hold the bytes recorded with it.
+//
 // The memo holds only the files this build read, so it does not grow with
 // files deleted since. It is written through the sink like the outputs,
 // and its SHA-256 is checked before it is used: a damaged or altered memo
@@ -51,17 +54,18 @@ type memoEntry struct {
 
 // memo is one build's view of the sources memo.
 type memo struct {
-	salt []byte                // version, configuration: hashed into every key
-	old  map[[32]byte][]byte   // the last build's entries, encoded, by key
-	mu   sync.Mutex            // guards what follows
-	now  map[[32]byte][]byte   // this build's entries
-	got  map[string]*memoEntry // the entries recalled, by file as shown
+	stats *stats                // the sources' stats
+	salt  []byte                // version, configuration: hashed into every key
+	old   map[[32]byte][]byte   // the last build's entries, encoded, by key
+	mu    sync.Mutex            // guards what follows
+	now   map[[32]byte][]byte   // this build's entries
+	got   map[string]*memoEntry // the entries recalled, by file as shown
 }
 
 // newMemo reads the last build's memo from sink when it is a Keeper and
 // the build may use it (not NoCache); nil when sink is no Keeper: then no
 // memo is kept. A missing, damaged or older memo is an empty one.
-func newMemo(opts Options, sink Sink) (*memo, error) {
+func newMemo(opts Options, sink Sink, st *stats) (*memo, error) {
 	k, ok := sink.(Keeper)
 	if !ok {
 		return nil, nil
@@ -71,10 +75,11 @@ func newMemo(opts Options, sink Sink) (*memo, error) {
 		return nil, fmt.Errorf("pipeline: memo: %w", err)
 	}
 	m := &memo{
-		salt: fmt.Appendf(nil, "bulletin %s %s\x00config %s\x00", program(), memoMagic, conf),
-		old:  map[[32]byte][]byte{},
-		now:  map[[32]byte][]byte{},
-		got:  map[string]*memoEntry{},
+		stats: st,
+		salt:  fmt.Appendf(nil, "bulletin %s %s\x00config %s\x00", program(), memoMagic, conf),
+		old:   map[[32]byte][]byte{},
+		now:   map[[32]byte][]byte{},
+		got:   map[string]*memoEntry{},
 	}
 	if opts.NoCache {
 		return m, nil
@@ -131,9 +136,15 @@ func (m *memo) key(file string, sum [sha256.Size]byte) [32]byte {
 	return [32]byte(h.Sum(nil))
 }
 
-// known is source.ReadParts's question: whether the memo holds file with
-// these bytes. An entry that does not decode is not known.
-func (m *memo) known(file string, sum [sha256.Size]byte) bool {
+// Recorded is source.Memory's: the SHA-256 recorded with file's stat,
+// when st is that stat.
+func (m *memo) Recorded(file string, st source.Stat) ([sha256.Size]byte, bool) {
+	return m.stats.source(file, st)
+}
+
+// Known is source.Memory's: whether the memo holds file with these
+// bytes. An entry that does not decode is not known.
+func (m *memo) Known(file string, sum [sha256.Size]byte) bool {
 	key := m.key(file, sum)
 	blob, ok := m.old[key]
 	if !ok {

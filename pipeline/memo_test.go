@@ -92,7 +92,11 @@ func checkMemoRecalls(t *testing.T, opts Options, files int) *Catalogue {
 		o := opts
 		o.NoCache = noCache
 		stage := outdir.NewStage(out)
-		m, err := newMemo(o, stage)
+		st, err := newStats(o, stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := newMemo(o, stage, st)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,6 +105,9 @@ func checkMemoRecalls(t *testing.T, opts Options, files int) *Catalogue {
 			t.Fatal(err)
 		}
 		if err := m.save(stage); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.save(stage, false, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := stage.Commit(); err != nil {

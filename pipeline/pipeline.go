@@ -81,11 +81,11 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 // does not know (nil: every file), and tells m what the others read to.
 func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 	cfg := opts.Config
-	var known func(string, [32]byte) bool
+	var mem source.Memory // not a nil *memo: ReadParts would call it
 	if m != nil {
-		known = m.known
+		mem = m
 	}
-	parts, err := source.ReadParts(ctx, opts.Sources, opts.SourcesDir, cfg.Location, cfg.Limits, known)
+	parts, err := source.ReadParts(ctx, opts.Sources, opts.SourcesDir, cfg.Location, cfg.Limits, mem)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
@@ -183,6 +183,7 @@ func prepare(ctx context.Context, n *normalise.Normaliser, parts []*source.Part,
 		}
 	}
 	if m != nil {
+		m.stats.noteSources(parts)
 		if err := m.remember(ctx, newParts, newEntries); err != nil {
 			return nil, err
 		}
