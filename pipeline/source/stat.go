@@ -39,12 +39,13 @@ const RacyMargin = 2 * time.Second
 
 // Trustworthy reports whether st may be recorded as vouching for the
 // bytes read after it was taken, when the stat was taken at or after
-// since: its file's last change (modification or, where known, change
-// of its inode) is clearly older than since.
+// since: its file was last modified clearly before since. Any later write
+// then gives the file another modification time. (The change time need
+// not be old: a write sets both times, and the modification time alone
+// already tells it apart.)
 func (st Stat) Trustworthy(since time.Time) bool {
 	if st == (Stat{}) {
 		return false
 	}
-	last := max(st.Mtime, st.Ctime)
-	return last < since.Add(-RacyMargin).UnixNano()
+	return st.Mtime < since.Add(-RacyMargin).UnixNano()
 }
