@@ -33,15 +33,30 @@ import (
 //
 // The memo holds only the files this build read, so it does not grow with
 // files deleted since. It is written through the sink like the outputs,
-// and its SHA-256 is checked before it is used: a damaged or altered memo
-// is no memo.
+// in memoShards files by the first byte of the entries' keys, so that an
+// edit rewrites the one or two small files its old and new entries fall
+// in and the others are kept as they are (a ten-year archive's memo is
+// some 13 MB). Each file's SHA-256 is checked before it is used: a
+// damaged or altered file is no memo for its share of the keys.
 
-// MemoName is the sources memo's file in the output folder.
-const MemoName = ".bulletin-sources.memo"
+// MemoDir is the sources memo's folder in the output folder.
+const MemoDir = ".bulletin-memo"
 
-// memoMagic opens the memo file; its number changes when the key's recipe
+// legacyMemoName is where the memo was one file; a build removes it.
+const legacyMemoName = ".bulletin-sources.memo"
+
+// memoShards is how many files the memo is split into.
+const memoShards = 64
+
+// shardOf is the memo file that holds key.
+func shardOf(key [32]byte) int { return int(key[0]) % memoShards }
+
+// shardName is the memo file i's name in the output folder.
+func shardName(i int) string { return fmt.Sprintf("%s/%02x", MemoDir, i) }
+
+// memoMagic opens each memo file; its number changes when the key's recipe
 // or an entry's shape does, so an older memo is ignored, not misread.
-const memoMagic = "bulletin sources memo 2\n"
+const memoMagic = "bulletin sources memo 3\n"
 
 // memoEntry is what one source file read to.
 type memoEntry struct {
@@ -57,6 +72,9 @@ type memo struct {
 	stats *stats                // the sources' stats
 	salt  []byte                // version, configuration: hashed into every key
 	old   map[[32]byte][]byte   // the last build's entries, encoded, by key
+	// oldShard[i] is the number of entries the last build's memo file i
+	// held, -1 when it was missing or damaged.
+	oldShard [memoShards]int
 	mu    sync.Mutex            // guards what follows
 	now   map[[32]byte][]byte   // this build's entries
 	got   map[string]*memoEntry // the entries recalled, by file as shown
@@ -81,18 +99,34 @@ func newMemo(opts Options, sink Sink, st *stats) (*memo, error) {
 		now:   map[[32]byte][]byte{},
 		got:   map[string]*memoEntry{},
 	}
+	for i := range m.oldShard {
+		m.oldShard[i] = -1
+	}
 	if opts.NoCache {
 		return m, nil
 	}
-	data, err := k.Existing(MemoName)
-	if errors.Is(err, fs.ErrNotExist) {
-		return m, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: memo: %w", err)
-	}
-	if old, ok := parseMemo(data); ok {
-		m.old = old
+	for i := range memoShards {
+		data, err := k.Existing(shardName(i))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: memo: %w", err)
+		}
+		old, ok := parseMemo(data)
+		if !ok {
+			continue
+		}
+		n := 0
+		for key, blob := range old {
+			if shardOf(key) == i { // else the file is not what its name says
+				m.old[key] = blob
+				n++
+			}
+		}
+		if n == len(old) {
+			m.oldShard[i] = n
+		}
 	}
 	return m, nil
 }
@@ -183,30 +217,58 @@ func (m *memo) remember(ctx context.Context, parts []*source.Part, entries []mem
 	return nil
 }
 
-// save puts this build's memo into sink, its entries in key order so the
-// same sources make the same file.
+// save puts this build's memo into sink, each file's entries in key order
+// so the same sources make the same files. A file whose entries are those
+// the last build's held is kept as it is.
 func (m *memo) save(sink Sink) error {
 	if m == nil {
 		return nil
 	}
-	keys := make([][32]byte, 0, len(m.now))
-	size := 0
-	for k, blob := range m.now {
-		keys = append(keys, k)
-		size += len(k) + binary.MaxVarintLen64 + len(blob)
+	var shards [memoShards][][32]byte
+	for k := range m.now {
+		shards[shardOf(k)] = append(shards[shardOf(k)], k)
 	}
-	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
-	body := make([]byte, 0, size)
-	for _, k := range keys {
-		body = append(body, k[:]...)
-		body = binary.AppendUvarint(body, uint64(len(m.now[k])))
-		body = append(body, m.now[k]...)
+	for i, keys := range shards {
+		if err := m.saveShard(sink, i, keys); err != nil {
+			return fmt.Errorf("pipeline: memo: %w", err)
+		}
 	}
-	sum := sha256.Sum256(body)
-	data := make([]byte, 0, len(memoMagic)+len(sum)+len(body))
-	data = append(append(append(data, memoMagic...), sum[:]...), body...)
-	if err := sink.Put(MemoName, data); err != nil {
-		return fmt.Errorf("pipeline: memo: %w", err)
+	// The memo of an earlier version, one file: no longer read.
+	if sk, ok := sink.(statKeeper); ok {
+		if rm, ok := sink.(Remover); ok {
+			if _, err := sk.Stat(legacyMemoName); err == nil {
+				if err := rm.Remove(legacyMemoName); err != nil {
+					return fmt.Errorf("pipeline: memo: %w", err)
+				}
+			}
+		}
 	}
 	return nil
+}
+
+// saveShard puts memo file i, of the entries keys, or keeps it when the
+// last build's held the same ones (the same key is the same entry: it is
+// hashed from the file's bytes, its name, the configuration and the
+// program).
+func (m *memo) saveShard(sink Sink, i int, keys [][32]byte) error {
+	if m.oldShard[i] == len(keys) && !slices.ContainsFunc(keys, func(k [32]byte) bool { _, ok := m.old[k]; return !ok }) {
+		if k, ok := sink.(Keeper); ok {
+			return k.Keep(shardName(i))
+		}
+	}
+	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	size := len(memoMagic) + sha256.Size
+	for _, k := range keys {
+		size += len(k) + binary.MaxVarintLen64 + len(m.now[k])
+	}
+	data := make([]byte, len(memoMagic)+sha256.Size, size)
+	copy(data, memoMagic)
+	for _, k := range keys {
+		data = append(data, k[:]...)
+		data = binary.AppendUvarint(data, uint64(len(m.now[k])))
+		data = append(data, m.now[k]...)
+	}
+	sum := sha256.Sum256(data[len(memoMagic)+sha256.Size:])
+	copy(data[len(memoMagic):], sum[:])
+	return sink.Put(shardName(i), data)
 }

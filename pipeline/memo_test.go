@@ -214,8 +214,11 @@ func TestMemoDamaged(t *testing.T) {
 	if err := m.save(&sink); err != nil {
 		t.Fatal(err)
 	}
-	good := sink[MemoName]
-	if got, ok := parseMemo(good); !ok || !reflect.DeepEqual(got, m.now) {
+	if len(sink) != memoShards {
+		t.Fatalf("%d memo files, want %d", len(sink), memoShards)
+	}
+	good := sink[shardName(1)]
+	if got, ok := parseMemo(good); !ok || !reflect.DeepEqual(got, map[[32]byte][]byte{{1}: m.now[[32]byte{1}]}) {
 		t.Fatalf("the memo as saved reads as %v, %v", got, ok)
 	}
 	damaged := map[string][]byte{
