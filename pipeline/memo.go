@@ -69,15 +69,15 @@ type memoEntry struct {
 
 // memo is one build's view of the sources memo.
 type memo struct {
-	stats *stats                // the sources' stats
-	salt  []byte                // version, configuration: hashed into every key
-	old   map[[32]byte][]byte   // the last build's entries, encoded, by key
+	stats *stats              // the sources' stats
+	salt  []byte              // version, configuration: hashed into every key
+	old   map[[32]byte][]byte // the last build's entries, encoded, by key
 	// oldShard[i] is the number of entries the last build's memo file i
 	// held, -1 when it was missing or damaged.
 	oldShard [memoShards]int
-	mu    sync.Mutex            // guards what follows
-	now   map[[32]byte][]byte   // this build's entries
-	got   map[string]*memoEntry // the entries recalled, by file as shown
+	mu       sync.Mutex            // guards what follows
+	now      map[[32]byte][]byte   // this build's entries
+	got      map[string]*memoEntry // the entries recalled, by file as shown
 }
 
 // newMemo reads the last build's memo from sink when it is a Keeper and
