@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -345,6 +346,50 @@ func TestStatsFile(t *testing.T) {
 	} {
 		if _, _, ok := parseStatsFile(data); ok {
 			t.Errorf("%s: read as a stats file", name)
+		}
+	}
+}
+
+// An archive big enough that the collection's navigation documents pass
+// the size from which an unchanged one is copied from the last book (not
+// deflated again): an edit of one item's text makes the very bytes a
+// clean build makes.
+func TestIncrementalCopiesUnchangedNavigation(t *testing.T) {
+	src, inc := t.TempDir(), t.TempDir()
+	var lines bytes.Buffer
+	for i := range 400 {
+		fmt.Fprintf(&lines, `{"title": "Statement number %d on a long enough subject", "date": "2024-0%d-%02d", "type": "statement", "body": "Text of statement %d."}`+"\n", i, 1+i%3, 1+i%28, i)
+	}
+	if err := os.WriteFile(filepath.Join(src, "items.jsonl"), lines.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edit := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(src, "edited.md"), statItem("Edited", "2024-02-15", body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("Before.")
+	opts := Options{Config: config.Default(), Sources: os.DirFS(src), SourcesDir: "sources",
+		Published: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}
+	statsBuild(t, opts, inc)
+	edit("After, a longer text.")
+	res, _ := statsBuild(t, opts, inc)
+	if slices.Contains(res.Kept, "collection.epub") {
+		t.Fatal("the collection was kept, not repacked")
+	}
+	clean := t.TempDir()
+	statsBuild(t, opts, clean)
+	sameFolders(t, "an item's text edited", inc, clean)
+
+	zr, err := zip.OpenReader(filepath.Join(inc, "collection.epub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == "EPUB/nav.xhtml" && f.UncompressedSize64 < 32<<10 {
+			t.Errorf("the navigation document is %d bytes: too small to be copied, the test checks nothing", f.UncompressedSize64)
 		}
 	}
 }

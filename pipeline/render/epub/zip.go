@@ -160,7 +160,7 @@ func writeZip(files map[string][]byte, b *book, reused map[string]bool, last las
 		return nil, err
 	}
 	for _, name := range names {
-		if reused[name] {
+		if reused[name] || last.holds(name, files[name]) {
 			if err := copyEntry(zw, last, name, b); err != nil {
 				return nil, err
 			}
