@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,7 +104,13 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	cat.Problems = append(cat.Problems, problems...)
-	cat.Account = account(items, cat.Problems, cfg)
+	// The account of what was read and kept is made while the months are
+	// grouped and weighed: it reads the items and the problems so far,
+	// which nothing changes any more (later problems are appended beyond
+	// the clipped slice it gets).
+	accounted := make(chan Account, 1)
+	go func(problems []news.Problem) { accounted <- account(items, problems, cfg) }(slices.Clip(cat.Problems))
+	defer func() { cat.Account = <-accounted }()
 
 	counters, problems := counter.Merge(cfg.NewsCounters(), read.Counters)
 	cat.Counters = counters
@@ -124,7 +131,7 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 			Msg: "the sources folder has no source files; add captures (.txt) or point --sources at the right folder"})
 	}
 	all := group.ByMonth(items, cfg, words.Labels(cfg.Language).Undated)
-	cat.Problems = append(cat.Problems, heavyMonths(all, cfg.Limits)...)
+	cat.Problems = append(cat.Problems, heavyMonths(ctx, all, cfg.Limits)...)
 	// The incremental cache's keys take each month's digest; worked out
 	// here once, on every core, rather than by each output.
 	parallel.For(ctx, len(all), func(i int) { all[i].SetDigest() })
