@@ -75,7 +75,7 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 		<-ready
 		return nil, err
 	}
-	m, err := newMemo(opts, sink, st)
+	m, err := newMemo(ctx, opts, sink, st)
 	if err != nil {
 		<-ready
 		return nil, err

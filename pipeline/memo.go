@@ -83,7 +83,7 @@ type memo struct {
 // newMemo reads the last build's memo from sink when it is a Keeper and
 // the build may use it (not NoCache); nil when sink is no Keeper: then no
 // memo is kept. A missing, damaged or older memo is an empty one.
-func newMemo(opts Options, sink Sink, st *stats) (*memo, error) {
+func newMemo(ctx context.Context, opts Options, sink Sink, st *stats) (*memo, error) {
 	k, ok := sink.(Keeper)
 	if !ok {
 		return nil, nil
@@ -105,16 +105,26 @@ func newMemo(opts Options, sink Sink, st *stats) (*memo, error) {
 	if opts.NoCache {
 		return m, nil
 	}
-	for i := range memoShards {
+	// The files are read and checked on every core, then merged.
+	shards := make([]map[[32]byte][]byte, memoShards)
+	errs := make([]error, memoShards)
+	parallel.For(ctx, memoShards, func(i int) {
 		data, err := k.Existing(shardName(i))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
 		if err != nil {
-			return nil, fmt.Errorf("pipeline: memo: %w", err)
+			if !errors.Is(err, fs.ErrNotExist) {
+				errs[i] = err
+			}
+			return
 		}
-		old, ok := parseMemo(data)
-		if !ok {
+		if old, ok := parseMemo(data); ok {
+			shards[i] = old
+		}
+	})
+	if err := errors.Join(append(errs, ctx.Err())...); err != nil {
+		return nil, fmt.Errorf("pipeline: memo: %w", err)
+	}
+	for i, old := range shards {
+		if old == nil {
 			continue
 		}
 		n := 0

@@ -96,7 +96,7 @@ func checkMemoRecalls(t *testing.T, opts Options, files int) *Catalogue {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := newMemo(o, stage, st)
+		m, err := newMemo(ctx, o, stage, st)
 		if err != nil {
 			t.Fatal(err)
 		}
