@@ -11,6 +11,9 @@
 # shows). Then bulletin alone at SCALE sizes in both shapes, to show growth.
 #
 #   N=1000 RUNS=3 SPAN=6 SCALE="1000 5000 20000" bench/run.sh
+#
+# BEFORE=path/to/an/older/bulletin adds its rows beside ours (the same
+# corpus, measured right after ours), for before-and-after tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
@@ -18,6 +21,7 @@ RUNS=${RUNS:-3}
 SCALE=${SCALE:-"1000 5000 20000"}
 SPAN=${SPAN:-6}
 TYPST_NODE_DIR=${TYPST_NODE_DIR:-}
+BEFORE=${BEFORE:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -54,6 +58,10 @@ table() {
   go run ./cmd/corpus -n "$N" -years "$1" -seed 1 -out "$work/corpus" >/dev/null
   measure bulletin "$work/out-bulletin" "$work/bulletin" build --sources "$work/corpus/md" --out "$work/out-bulletin" --date 2025-01-01
   ours=$secs; row "bulletin md → PDFs + EPUB" "1.0"
+  if [ -n "$BEFORE" ]; then
+    measure before "$work/out-before" "$BEFORE" build --sources "$work/corpus/md" --out "$work/out-before" --date 2025-01-01
+    row "  the same, before ($(basename "$BEFORE"))" "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f", a/b}')"
+  fi
   measure bulletin-txt "$work/out-bulletin-txt" "$work/bulletin" build --sources "$work/corpus/txt" --out "$work/out-bulletin-txt" --date 2025-01-01
   row "bulletin captures → PDFs + EPUB" "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f", a/b}')"
 
@@ -66,7 +74,7 @@ table() {
     measure pandoc-epub "$work/out-pandoc-epub" pandoc --toc -o "$work/out-pandoc-epub/c.epub" "$work/corpus/pandoc/all.md"
     row "pandoc md → EPUB" "$(ratio)"
     measure pandoc-files "$work/out-pandoc-files" sh -c "pandoc --metadata title=Collection -o '$work/out-pandoc-files/c.epub' '$work'/corpus/md/*.md"
-    row "  (the 1,000 files: titles lost)" "$(ratio)"
+    row "  (the $N files: titles lost)" "$(ratio)"
     if command -v weasyprint >/dev/null; then
       measure pandoc-weasy "$work/out-pandoc-pdf" sh -c "pandoc -s --toc -o '$work/out-pandoc-pdf/c.html' '$work/corpus/pandoc/all.md' && weasyprint '$work/out-pandoc-pdf/c.html' '$work/out-pandoc-pdf/c.pdf' && rm '$work/out-pandoc-pdf/c.html'"
       row "pandoc + WeasyPrint md → PDF" "$(ratio)"
@@ -95,12 +103,15 @@ table() {
 table 1
 table "$SPAN"
 echo
-printf '%-10s %-8s %9s %8s %8s\n' items years "median s" "peak MB" "s/1k"
+printf '%-10s %-8s %-7s %9s %8s %8s\n' items years binary "median s" "peak MB" "s/1k"
 for n in $SCALE; do
   for years in $((n / 2000 > 1 ? n / 2000 : 1)) "$SPAN"; do
     go run ./cmd/corpus -n "$n" -years "$years" -seed 1 -out "$work/scale-$n" >/dev/null
-    N=$n measure "scale-$n" "$work/out-scale" "$work/bulletin" build --sources "$work/scale-$n/md" --out "$work/out-scale" --date 2025-01-01
-    printf '%-10s %-8s %9s %8s %8s\n' "$n" "$years" "$secs" "$mem" "$(awk -v s="$secs" -v n="$n" 'BEGIN {printf "%.2f", s*1000/n}')"
+    for bin in "$work/bulletin" ${BEFORE:+"$BEFORE"}; do
+      label=ours; [ "$bin" = "$work/bulletin" ] || label=before
+      N=$n measure "scale-$n" "$work/out-scale" "$bin" build --sources "$work/scale-$n/md" --out "$work/out-scale" --date 2025-01-01
+      printf '%-10s %-8s %-7s %9s %8s %8s\n' "$n" "$years" "$label" "$secs" "$mem" "$(awk -v s="$secs" -v n="$n" 'BEGIN {printf "%.2f", s*1000/n}')"
+    done
     rm -rf "$work/scale-$n"
   done
 done
