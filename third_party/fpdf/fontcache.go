@@ -106,3 +106,29 @@ func (p *parsedUTF8Font) fontID(def fontDefType) string {
 	utf8Fonts.Unlock()
 	return id
 }
+
+// iccKept keeps the compressed bytes of the output intents' colour
+// profiles: a program that makes many documents with one profile
+// compressed it again for each. Read only once kept.
+var iccKept struct {
+	sync.Mutex
+	profiles []struct{ plain, compressed []byte }
+}
+
+// keptICC returns xmem.compress(profile)'s bytes, compressed once.
+func keptICC(profile []byte) []byte {
+	iccKept.Lock()
+	defer iccKept.Unlock()
+	for _, k := range iccKept.profiles {
+		if bytes.Equal(k.plain, profile) {
+			return k.compressed
+		}
+	}
+	mem := xmem.compress(profile)
+	compressed := mem.copy()
+	mem.release()
+	if len(iccKept.profiles) < 4 {
+		iccKept.profiles = append(iccKept.profiles, struct{ plain, compressed []byte }{bytes.Clone(profile), compressed})
+	}
+	return compressed
+}

@@ -4103,7 +4103,14 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	// The bytes as they are: out(string(b)) copied every stream once
+	// more (each UTF-8 font's CIDToGIDMap is 128 KB).
+	dst := &f.buffer.Buffer
+	if f.state == 2 {
+		dst = f.pages[f.page]
+	}
+	must(dst.Write(b))
+	must(dst.WriteString("\n"))
 	f.out("endstream")
 }
 
@@ -4445,6 +4452,16 @@ func (f *Fpdf) putfonts() {
 		if f.catalogSort {
 			sort.SliceStable(keyList, func(i, j int) bool { return keyList[i] < keyList[j] })
 		}
+		// Room for each UTF-8 font's CIDToGIDMap and a subset, made once:
+		// growing the buffer stream by stream copied and cleared it
+		// several times over.
+		room := 0
+		for _, key = range keyList {
+			if f.fonts[key].Tp == "UTF8" {
+				room += 256*256*2 + 64<<10
+			}
+		}
+		f.buffer.Grow(room)
 		for _, key = range keyList {
 			font = f.fonts[key]
 			// Font objects
@@ -4718,28 +4735,34 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 			isInterval = false
 		}
 	}
-	var w fmtBuffer
+	// The same bytes as fmt's " %d %d %d" and " %d [ %s ]\n" with
+	// implode: formatted with strconv, since every document writes the
+	// widths of the 255 first characters of each font.
+	w := []byte("/W [")
 	for _, k := range cidArrayKeys {
 		ws := cidArray[k]
 		if len(arrayCountValues(ws.valueSet)) == 1 {
-			w.printf(" %d %d %d", k, k+len(ws.valueSet)-1, ws.get(0))
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(k), 10)
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(k+len(ws.valueSet)-1), 10)
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(ws.get(0)), 10)
 		} else {
-			w.printf(" %d [ %s ]\n", k, implode(" ", ws.valueSet))
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(k), 10)
+			w = append(w, " [ "...)
+			for i, v := range ws.valueSet {
+				if i > 0 {
+					w = append(w, ' ')
+				}
+				w = strconv.AppendInt(w, int64(v), 10)
+			}
+			w = append(w, " ]\n"...)
 		}
 	}
-	f.out("/W [" + w.String() + " ]")
-}
-
-func implode(sep string, arr []int) string {
-	var s fmtBuffer
-	for i := 0; i < len(arr)-1; i++ {
-		s.printf("%v", arr[i])
-		s.printf("%s", sep)
-	}
-	if len(arr) > 0 {
-		s.printf("%v", arr[len(arr)-1])
-	}
-	return s.String()
+	w = append(w, " ]"...)
+	f.out(string(w))
 }
 
 // arrayCountValues counts the occurrences of each item in the $mp array.
@@ -5235,13 +5258,13 @@ func (f *Fpdf) putOutputIntentStreams() {
 	f.outputIntentStartN = f.n + 1
 	for _, oi := range f.outputIntents {
 		f.newobj()
-		mem := xmem.compress(oi.ICCProfile)
-		compressedICC := mem.bytes()
+		compressedICC := keptICC(oi.ICCProfile)
+		if f.protect.encrypted {
+			compressedICC = bytes.Clone(compressedICC) // putstream encrypts in place
+		}
 		f.outf("<< /N 3 /Alternate /DeviceRGB /Length %d /Filter /FlateDecode >>", len(compressedICC))
 		f.putstream(compressedICC)
 		f.out("endobj")
-
-		mem.release()
 	}
 }
 

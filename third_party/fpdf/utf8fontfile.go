@@ -992,7 +992,6 @@ func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, symbolCh
 }
 
 func (utf *utf8FontFile) assembleTables() []byte {
-	answer := make([]byte, 0)
 	tablesCount := len(utf.outTablesData)
 	findSize := 1
 	writer := 0
@@ -1003,40 +1002,61 @@ func (utf *utf8FontFile) assembleTables() []byte {
 	findSize = findSize * 16
 	rOffset := tablesCount*16 - findSize
 
-	answer = append(answer, packHeader(0x00010000, tablesCount, findSize, writer, rOffset)...)
-
-	tables := make(map[string][]byte, len(utf.outTablesData))
-	for k, v := range utf.outTablesData {
-		tables[k] = make([]byte, len(v))
-		copy(tables[k], v)
+	// The tables are read, not copied (a copy of each was made to pad
+	// it), and the file is made at its size: the same bytes as before.
+	tablesNames := keySortStrings(utf.outTablesData)
+	size := 12 + tablesCount*16
+	for _, name := range tablesNames {
+		size += (len(utf.outTablesData[name]) + 3) &^ 3
 	}
-	tablesNames := keySortStrings(tables)
+	answer := make([]byte, 0, size)
+	answer = append(answer, packHeader(0x00010000, tablesCount, findSize, writer, rOffset)...)
 
 	offset := 12 + tablesCount*16
 	begin := 0
 
 	for _, name := range tablesNames {
+		table := utf.outTablesData[name]
 		if name == "head" {
 			begin = offset
 		}
-		answer = append(answer, []byte(name)...)
-		checksum := utf.generateChecksum(tables[name])
-		answer = append(answer, pack2Uint16(checksum[0], checksum[1])...)
-		answer = append(answer, pack2Uint32(offset, len(tables[name]))...)
-		paddedLength := (len(tables[name]) + 3) &^ 3
+		answer = append(answer, name...)
+		hi, lo := paddedChecksum(table)
+		answer = binary.BigEndian.AppendUint16(answer, uint16(hi))
+		answer = binary.BigEndian.AppendUint16(answer, uint16(lo))
+		answer = binary.BigEndian.AppendUint32(answer, uint32(offset))
+		answer = binary.BigEndian.AppendUint32(answer, uint32(len(table)))
+		paddedLength := (len(table) + 3) &^ 3
 		offset = offset + paddedLength
 	}
 
 	for _, key := range tablesNames {
-		data := append([]byte{}, tables[key]...)
-		data = append(data, []byte{0, 0, 0}...)
-		answer = append(answer, data[:(len(data)&^3)]...)
+		table := utf.outTablesData[key]
+		answer = append(answer, table...)
+		answer = append(answer, make([]byte, (len(table)+3)&^3-len(table))...)
 	}
 
-	checksum := utf.generateChecksum([]byte(answer))
-	checksum = utf.calcInt32([]int{0xB1B0, 0xAFBA}, checksum)
-	answer = utf.splice(answer, (begin + 8), pack2Uint16(checksum[0], checksum[1]))
+	hi, lo := paddedChecksum(answer)
+	checksum := utf.calcInt32([]int{0xB1B0, 0xAFBA}, []int{hi, lo})
+	binary.BigEndian.PutUint16(answer[begin+8:], uint16(checksum[0]))
+	binary.BigEndian.PutUint16(answer[begin+10:], uint16(checksum[1]))
 	return answer
+}
+
+// paddedChecksum is generateChecksum of data padded with zeros to a
+// multiple of 4 bytes, without padding it: data may be a slice of the
+// font file, which appending would write over.
+func paddedChecksum(data []byte) (hi, lo int) {
+	for i := 0; i < len(data); i += 4 {
+		var b [4]byte
+		copy(b[:], data[i:])
+		hi += (int(b[0]) << 8) + int(b[1])
+		lo += (int(b[2]) << 8) + int(b[3])
+		hi += lo >> 16
+		lo = lo & 0xFFFF
+		hi = hi & 0xFFFF
+	}
+	return hi, lo
 }
 
 func unpackUint16Array(data []byte) []int {

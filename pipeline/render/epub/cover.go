@@ -89,6 +89,30 @@ type canvas struct {
 	img   *image.Paletted
 	index map[color.RGBA]uint8 // palette entry of each colour used
 	y     int                  // top of the next block
+	masks *lineMasks           // the text's masks, shared by covers; nil: none kept
+	// A kept head's strips (own), and on a copy of it, the head's (from)
+	// and which strips of rows were drawn on since: the others are the
+	// head's rows, so their deflated strips are the head's (pngstrips.go).
+	// A copy's pixels are copied from the head a strip at a time, when
+	// first drawn on: the rest of the 4 MB is never read.
+	own, from *baseStrips
+	touched   []bool // by strip of rows
+}
+
+// touch notes that the rows of r are about to be drawn on, copying them
+// from the head first when c is a copy of one.
+func (c *canvas) touch(r image.Rectangle) {
+	if c.touched == nil {
+		return
+	}
+	for y := r.Min.Y / stripRows; y <= (r.Max.Y-1)/stripRows && y < len(c.touched); y++ {
+		if !c.touched[y] {
+			c.touched[y] = true
+			from := c.img.PixOffset(c.img.Rect.Min.X, c.img.Rect.Min.Y+y*stripRows)
+			to := c.img.PixOffset(c.img.Rect.Min.X, min(c.img.Rect.Min.Y+(y+1)*stripRows, c.img.Rect.Max.Y))
+			copy(c.img.Pix[from:to], c.from.img.Pix[from:to])
+		}
+	}
 }
 
 func newCanvas(w, h int) *canvas {
@@ -257,30 +281,29 @@ func (c *canvas) block(s *styledFace, lines []string, x0, x1 int) {
 	}
 }
 
-// text draws one line with its origin at dot. The glyphs go into a
-// coverage mask first; the mask is then blended onto the cover in col with
-// coverage rounded to 16 levels, so the cover keeps within a 256-colour
-// palette (a PNG several times smaller, the same look).
+// text draws one line with its origin at dot (on a whole pixel
+// vertically). The glyphs go into a coverage mask first (lineMasks); the
+// mask is then blended onto the cover in col with coverage rounded to 16
+// levels, so the cover keeps within a 256-colour palette (a PNG several
+// times smaller, the same look).
 func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color.RGBA) {
-	b, _ := font.BoundString(s.face, line)
-	if b.Empty() {
+	mask := c.masks.mask(s, line, dot.X)
+	if mask == nil {
 		return
 	}
-	b.Max.X += s.track * fixed.Int26_6(max(s.glyphs(line)-1, 0))
-	b = b.Add(dot)
-	r := image.Rect(b.Min.X.Floor()-1, b.Min.Y.Floor()-1, b.Max.X.Ceil()+1, b.Max.Y.Ceil()+1).Intersect(c.img.Rect)
+	dy := dot.Y.Floor()
+	r := mask.Rect.Add(image.Pt(0, dy)).Intersect(c.img.Rect)
 	if r.Empty() {
 		return
 	}
-	mask := image.NewAlpha(r)
-	s.draw(&font.Drawer{Dst: mask, Src: image.Opaque, Face: s.face, Dot: dot}, line)
+	c.touch(r)
 	// The entry of each background entry and level, once worked out: a
 	// line has a handful of them and thousands of pixels. 0 is unknown,
 	// else the entry plus one.
 	var memo [256 * 16]uint16
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
-			level := (uint32(mask.Pix[mask.PixOffset(x, y)])*15 + 127) / 255 // 0..15
+			level := (uint32(mask.Pix[mask.PixOffset(x, y-dy)])*15 + 127) / 255 // 0..15
 			if level == 0 {
 				continue
 			}
@@ -296,12 +319,21 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 }
 
 // clone is a copy of the canvas to draw on, leaving c as it is; its
-// pixels go into pix when it is large enough.
+// pixels go into pix when it is large enough. The copy of a kept head
+// (own) takes its rows from the head as it draws on them (touch).
 func (c *canvas) clone(pix []byte) *canvas {
 	img := *c.img
-	img.Pix = append(pix[:0], c.img.Pix...)
+	if c.own != nil && cap(pix) >= len(c.img.Pix) {
+		img.Pix = pix[:len(c.img.Pix)]
+	} else {
+		img.Pix = append(pix[:0], c.img.Pix...)
+	}
 	img.Palette = slices.Clone(c.img.Palette)
-	return &canvas{img: &img, index: maps.Clone(c.index), y: c.y}
+	cl := &canvas{img: &img, index: maps.Clone(c.index), y: c.y, masks: c.masks}
+	if c.own != nil {
+		cl.from, cl.touched = c.own, make([]bool, (c.img.Rect.Dy()+stripRows-1)/stripRows)
+	}
+	return cl
 }
 
 func blend(bg, fg uint8, level uint32) uint8 {
@@ -315,6 +347,7 @@ func (c *canvas) rect(x0, y0, x1, y1 int, col color.RGBA) {
 		return
 	}
 	n := c.colour(col)
+	c.touch(r)
 	first := c.img.Pix[c.img.PixOffset(r.Min.X, r.Min.Y):c.img.PixOffset(r.Max.X, r.Min.Y)]
 	for i := range first {
 		first[i] = n
@@ -341,6 +374,7 @@ type coverArt struct {
 	mu     sync.Mutex
 	heads  map[coverHead]*canvas // drawn canvases, never drawn on again
 	strips *pngStrips            // the PNG's pixels, deflated in strips shared by covers
+	masks  *lineMasks            // the text lines drawn on more than one cover
 	pix    sync.Pool             // *[]byte: pixels of covers drawn and encoded, to draw the next on
 }
 
@@ -357,7 +391,7 @@ const maxHeads = 8
 func newCoverArt(lay *layouts.Layout) *coverArt {
 	return &coverArt{lay: lay, faces: sync.OnceValues(func() (*coverFaces, error) { return loadCoverFaces(lay) }),
 		logo:  sync.OnceValues(func() (image.Image, error) { return decodeLogo(lay) }),
-		heads: map[coverHead]*canvas{}, strips: newPNGStrips()}
+		heads: map[coverHead]*canvas{}, strips: newPNGStrips(), masks: newLineMasks()}
 }
 
 // decodeLogo is the layout's crest as a picture to draw, or nil.
@@ -384,12 +418,13 @@ func (a *coverArt) coverPNG(b *book) ([]byte, error) {
 	}
 	// Long counters or many types: shrink everything until it fits.
 	for scale := 1.0; ; scale -= 0.05 {
-		img, fits, err := a.drawCover(b, faces, scale)
+		c, fits, err := a.drawCover(b, faces, scale)
 		if err != nil {
 			return nil, fmt.Errorf("epub: cover image: %w", err)
 		}
+		img := c.img
 		if fits || scale < 0.55 {
-			data, err := a.encode(img)
+			data, err := a.encode(c)
 			a.pix.Put(&img.Pix)
 			if err != nil {
 				return nil, fmt.Errorf("epub: cover image: %w", err)
@@ -405,7 +440,8 @@ func (a *coverArt) coverPNG(b *book) ([]byte, error) {
 // pixels are deflated by klauspost/compress in strips that the covers of
 // a build share (pngStrips). The rows are unfiltered, as image/png writes
 // a palette image's.
-func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
+func (a *coverArt) encode(c *canvas) ([]byte, error) {
+	img := c.img
 	var out bytes.Buffer
 	out.WriteString("\x89PNG\r\n\x1a\n")
 	chunk := func(kind string, data []byte) {
@@ -432,7 +468,7 @@ func (a *coverArt) encode(img *image.Paletted) ([]byte, error) {
 		plte = append(plte, uint8(r>>8), uint8(g>>8), uint8(b>>8))
 	}
 	chunk("PLTE", plte)
-	idat, err := a.strips.zlibPixels(img)
+	idat, err := a.strips.zlibPixels(img, c.from, c.touched)
 	if err != nil {
 		return nil, err
 	}
@@ -462,6 +498,7 @@ func (a *coverArt) head(b *book, f *coverFaces, scale float64) (*canvas, error) 
 	}
 	a.mu.Lock()
 	if len(a.heads) < maxHeads {
+		c.own = newBaseStrips(c.img)
 		a.heads[key] = c
 		c = c.clone(a.pixels())
 	}
@@ -576,6 +613,7 @@ func (c *canvas) picture(img image.Image, r image.Rectangle) {
 	if r.Empty() {
 		return
 	}
+	c.touch(r)
 	scaled := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 	xdraw.Draw(scaled, scaled.Bounds(), image.NewUniform(paper), image.Point{}, xdraw.Src)
 	xdraw.CatmullRom.Scale(scaled, scaled.Bounds(), img, img.Bounds(), xdraw.Over, nil)
@@ -607,7 +645,7 @@ func (c *canvas) picture(img image.Image, r image.Rectangle) {
 	}
 }
 
-func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*image.Paletted, bool, error) {
+func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*canvas, bool, error) {
 	lay := a.lay
 	cv := b.ed.Cover
 	accent, rule := rgb(lay.Colours.Accent), rgb(lay.Colours.Rule)
@@ -617,6 +655,7 @@ func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*image.Pale
 	if err != nil {
 		return nil, false, err
 	}
+	c.masks = a.masks
 	var faces [8]*styledFace
 	for i, st := range coverStyles(f, lay, scale) {
 		if i < 2 {
@@ -680,5 +719,5 @@ func (a *coverArt) drawCover(b *book, f *coverFaces, scale float64) (*image.Pale
 		c.y = coverHeight - footer + (footer-len(lines)*faces[7].lineHeight())/2
 		c.block(faces[7], lines, left, right)
 	}
-	return c.img, fits, nil
+	return c, fits, nil
 }

@@ -53,26 +53,62 @@ func newPNGStrips() *pngStrips {
 	return &pngStrips{kept: map[stripKey][]*strip{}}
 }
 
+// baseStrips are the deflated strips of a picture that others are copied
+// from (a cover's head): a strip of a copy whose rows were not drawn on
+// since is the base's, found without comparing its rows. Safe for
+// concurrent use.
+type baseStrips struct {
+	img *image.Paletted // the base picture, never drawn on again
+	mu  sync.Mutex
+	s   map[stripKey]*strip
+}
+
+func newBaseStrips(img *image.Paletted) *baseStrips {
+	return &baseStrips{img: img, s: map[stripKey]*strip{}}
+}
+
 // zlibPixels returns the zlib stream of img's rows (unfiltered), the
-// content of a palette PNG's IDAT chunk.
-func (p *pngStrips) zlibPixels(img *image.Paletted) ([]byte, error) {
+// content of a palette PNG's IDAT chunk. When base is not nil, img is a
+// copy of base's picture, and touched[i] says whether the rows of strip i
+// were drawn on since: the rows of the others are read from base (a copy
+// need not hold them).
+func (p *pngStrips) zlibPixels(img *image.Paletted, base *baseStrips, touched []bool) ([]byte, error) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	var out bytes.Buffer
 	out.Grow(h * w / 40)
 	out.Write([]byte{0x78, 0x01}) // deflate, 32 KB window, fastest: what zlib.BestSpeed writes
 	var sum uint32 = 1            // Adler-32 of nothing
 	for y0 := 0; y0 < h; y0 += stripRows {
+		untouched := base != nil && y0/stripRows < len(touched) && !touched[y0/stripRows]
+		src := img
+		if untouched {
+			src = base.img
+		}
 		rows := func(yield func([]byte) bool) {
 			for y := y0; y < min(y0+stripRows, h); y++ {
-				i := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
-				if !yield(img.Pix[i : i+w]) {
+				i := src.PixOffset(src.Rect.Min.X, src.Rect.Min.Y+y)
+				if !yield(src.Pix[i : i+w]) {
 					return
 				}
 			}
 		}
-		s, err := p.strip(stripKey{y0, w}, rows)
-		if err != nil {
-			return nil, err
+		k := stripKey{y0, w}
+		var s *strip
+		if untouched {
+			base.mu.Lock()
+			s = base.s[k]
+			base.mu.Unlock()
+		}
+		if s == nil {
+			var err error
+			if s, err = p.strip(k, rows); err != nil {
+				return nil, err
+			}
+			if untouched {
+				base.mu.Lock()
+				base.s[k] = s
+				base.mu.Unlock()
+			}
 		}
 		out.Write(s.deflated)
 		sum = adler32Combine(sum, s.adler, len(s.raw))

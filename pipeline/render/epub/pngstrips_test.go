@@ -56,7 +56,7 @@ func TestPNGStrips(t *testing.T) {
 					img.SetColorIndex(x, y, 2)
 				}
 			}
-			data, err := (&coverArt{strips: p}).encode(img)
+			data, err := (&coverArt{strips: p}).encode(&canvas{img: img})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -125,8 +125,28 @@ func (b *builder) xmp() []byte {
 	return []byte(sb.String())
 }
 
-// infoObj finds the Info dictionary: the object that opens with /Producer.
-var infoObj = regexp.MustCompile(`\n(\d+) 0 obj\n<<\n/Producer `)
+// infoObject is the number of the Info dictionary, the object that opens
+// with /Producer: the first "\nN 0 obj\n<<\n/Producer " in pdf, or "".
+// (A regular expression did the same, scanning the whole file at every
+// line break.)
+func infoObject(pdf []byte) string {
+	const opens = " 0 obj\n<<\n/Producer "
+	for from := 0; ; {
+		i := bytes.Index(pdf[from:], []byte(opens))
+		if i < 0 {
+			return ""
+		}
+		i += from
+		j := i
+		for j > 0 && pdf[j-1] >= '0' && pdf[j-1] <= '9' {
+			j--
+		}
+		if j < i && j > 0 && pdf[j-1] == '\n' {
+			return string(pdf[j:i])
+		}
+		from = i + 1
+	}
+}
 
 // trailerInfo is fpdf's /Info entry, which assumes the Info dictionary is
 // the object before the catalogue; with an output intent the ICC profile
@@ -144,8 +164,8 @@ func withTrailerID(pdf []byte, id [16]byte) []byte {
 	at := i + len("\ntrailer\n<<\n")
 	h := strings.ToUpper(hex.EncodeToString(id[:]))
 	tail := append([]byte("/ID [<"+h+"> <"+h+">]\n"), pdf[at:]...)
-	if m := infoObj.FindSubmatch(pdf[:i]); m != nil {
-		tail = trailerInfo.ReplaceAll(tail, []byte("\n/Info "+string(m[1])+" 0 R\n"))
+	if n := infoObject(pdf[:i]); n != "" {
+		tail = trailerInfo.ReplaceAll(tail, []byte("\n/Info "+n+" 0 R\n"))
 	}
 	out := make([]byte, 0, len(pdf)+len(tail))
 	out = append(out, pdf[:at]...)

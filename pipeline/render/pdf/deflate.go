@@ -65,17 +65,26 @@ type objectAdder interface {
 
 // rewrite is deflatePages with fx (when not nil) applied to the other objects.
 func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
+	var out bytes.Buffer
+	if err := d.rewriteTo(&out, pdf, fx); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// rewriteTo is rewrite writing to out.
+func (d *deflaters) rewriteTo(out *bytes.Buffer, pdf []byte, fx objectFixer) error {
 	objs, xrefAt, err := objectSpans(pdf)
 	if err != nil {
-		return nil, fmt.Errorf("pdf: compress pages: %w", err)
+		return fmt.Errorf("pdf: compress pages: %w", err)
 	}
 	trailer := bytes.Index(pdf[xrefAt:], []byte("trailer\n"))
 	if trailer < 0 {
-		return nil, errors.New("pdf: compress pages: no trailer after the cross-reference table")
+		return errors.New("pdf: compress pages: no trailer after the cross-reference table")
 	}
 	trailer += xrefAt
 
-	out := bytes.NewBuffer(make([]byte, 0, len(pdf)/2))
+	out.Grow(len(pdf) / 4)
 	first := xrefAt
 	if len(objs) > 0 {
 		first = objs[0].at
@@ -110,10 +119,10 @@ func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 		z.Reset()
 		zw.Reset(&z)
 		if _, err := zw.Write(content); err != nil {
-			return nil, fmt.Errorf("pdf: compress object %d: %w", o.num, err)
+			return fmt.Errorf("pdf: compress object %d: %w", o.num, err)
 		}
 		if err := zw.Close(); err != nil {
-			return nil, fmt.Errorf("pdf: compress object %d: %w", o.num, err)
+			return fmt.Errorf("pdf: compress object %d: %w", o.num, err)
 		}
 		out.Write(obj[:head])
 		out.WriteString("<</Filter /FlateDecode /Length ")
@@ -126,7 +135,7 @@ func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 	if adder != nil {
 		more, err := adder.added()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, obj := range more {
 			offsets = append(offsets, out.Len())
@@ -143,7 +152,7 @@ func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 	tail := pdf[trailer:]
 	sx := bytes.LastIndex(tail, []byte("startxref\n"))
 	if sx < 0 {
-		return nil, errors.New("pdf: compress pages: no startxref")
+		return errors.New("pdf: compress pages: no startxref")
 	}
 	if len(offsets) != len(objs)+1 {
 		tail = sizeRe.ReplaceAll(tail[:sx:sx], []byte("\n/Size "+strconv.Itoa(len(offsets))+"\n"))
@@ -153,7 +162,7 @@ func (d *deflaters) rewrite(pdf []byte, fx objectFixer) ([]byte, error) {
 	out.WriteString("startxref\n")
 	out.WriteString(strconv.Itoa(newXref))
 	out.WriteString("\n%%EOF\n")
-	return out.Bytes(), nil
+	return nil
 }
 
 var sizeRe = regexp.MustCompile(`\n/Size \d+\n`)

@@ -49,6 +49,7 @@ type Renderer struct {
 	hyphLangs []string                    // hyph's keys, sorted
 	icc       []byte                      // output intent profile, if any
 	deflate   deflaters                   // page compression (fpdf's is off)
+	bufs      sync.Pool                   // *bytes.Buffer for a document's bytes (Render)
 	mast      *imageRef                   // the layout's crest for the cover, if any
 	mastAlt   string
 }
@@ -245,45 +246,58 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if len(ed.Months) != 1 {
 		return nil, fmt.Errorf("pdf: render: edition has %d months, want exactly one", len(ed.Months))
 	}
-	raw, second, err := r.layout(ctx, ed)
+	// fpdf's file and the compressed one are each several hundred
+	// kilobytes (a CIDToGIDMap of 128 KB per font): their buffers are
+	// reused by the next document rather than allocated and cleared anew.
+	rawBuf, outBuf := r.buffer(), r.buffer()
+	defer r.bufs.Put(rawBuf)
+	defer r.bufs.Put(outBuf)
+	second, err := r.layout(ctx, ed, rawBuf)
 	if err != nil {
 		return nil, err
 	}
-	out, err := r.deflate.rewrite(raw, second.tidier())
-	if err != nil {
+	if err := r.deflate.rewriteTo(outBuf, rawBuf.Bytes(), second.tidier()); err != nil {
 		return nil, err
 	}
-	if _, err := w.Write(withTrailerID(out, second.docID())); err != nil {
+	if _, err := w.Write(withTrailerID(outBuf.Bytes(), second.docID())); err != nil {
 		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
 	return second.warnings, nil
 }
 
-// layout sets the document twice and returns fpdf's file (uncompressed)
-// and the builder of the second pass.
-func (r *Renderer) layout(ctx context.Context, ed news.Edition) ([]byte, *builder, error) {
+// buffer is an empty buffer from r.bufs, or a new one.
+func (r *Renderer) buffer() *bytes.Buffer {
+	if b, ok := r.bufs.Get().(*bytes.Buffer); ok {
+		b.Reset()
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// layout sets the document twice, writes fpdf's file (uncompressed) to
+// buf and returns the builder of the second pass.
+func (r *Renderer) layout(ctx context.Context, ed news.Edition, buf *bytes.Buffer) (*builder, error) {
 	// First pass: learn the page count and where each item starts.
 	shared := newCaches()
 	first := newBuilder(r, ed, nil, shared)
 	if err := first.build(ctx); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Second pass: same layout, now printing the real numbers.
 	second := newBuilder(r, ed, &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages}, shared)
 	if err := second.build(ctx); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if second.f.PageNo() != first.f.PageNo() || !slices.Equal(second.itemPages, first.itemPages) {
 		// The contents and footers print the first pass's numbers: they
 		// must be the second pass's too.
-		return nil, nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages, items on %v and %v)",
+		return nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages, items on %v and %v)",
 			first.f.PageNo(), second.f.PageNo(), first.itemPages, second.itemPages)
 	}
-	var buf bytes.Buffer
-	if err := second.f.Output(&buf); err != nil {
-		return nil, nil, fmt.Errorf("pdf: write: %w", err)
+	if err := second.f.Output(buf); err != nil {
+		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
-	return buf.Bytes(), second, nil
+	return second, nil
 }
 
 // tidier is the post-processing of this document (tidy.go).

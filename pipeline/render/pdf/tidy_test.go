@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -74,13 +75,16 @@ func TestPDFDate(t *testing.T) {
 // month's fpdf output: the cost of tidying is their difference.
 func BenchmarkPostProcess(b *testing.B) {
 	r := newRenderer(b)
-	raw, bld, err := r.layout(context.Background(), testEdition())
+	var buf bytes.Buffer
+	bld, err := r.layout(context.Background(), testEdition(), &buf)
 	if err != nil {
 		b.Fatal(err)
 	}
+	raw := buf.Bytes()
 	b.Run("layout", func(b *testing.B) {
 		for b.Loop() {
-			if _, _, err := r.layout(context.Background(), testEdition()); err != nil {
+			var buf bytes.Buffer
+			if _, err := r.layout(context.Background(), testEdition(), &buf); err != nil {
 				b.Fatal(err)
 			}
 		}
