@@ -69,7 +69,13 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 		defer close(ready)
 		outs, outErr = newOutputs()
 	}()
-	m, err := newMemo(opts, sink)
+	keeper, _ := sink.(Keeper)
+	st, err := newStats(opts, keeper)
+	if err != nil {
+		<-ready
+		return nil, err
+	}
+	m, err := newMemo(ctx, opts, sink, st)
 	if err != nil {
 		<-ready
 		return nil, err
@@ -92,7 +98,7 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 	if err := m.save(sink); err != nil {
 		return nil, err
 	}
-	ch, err := newCache(opts, lay, sink)
+	ch, err := newCache(opts, lay, sink, st)
 	if err != nil {
 		return nil, err
 	}
@@ -130,12 +136,13 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 	var firstErr error
 	parallel.For(rctx, len(order), func(k int) {
 		j := jobs[order[k]]
-		fs, w, hit, err := ch.renderFile(rctx, j, cat.edition(opts, j.months, nil), cfg.Types, sink)
+		keep := j.out.Scope == render.Monthly && slices.Contains(opts.Keep, j.months[0].Key)
+		fs, w, hit, err := ch.renderFile(rctx, j, cat.edition(opts, j.months, nil), cfg.Types, sink, keep)
 		if err != nil {
 			once.Do(func() { firstErr = err; cancel(err) })
 			return
 		}
-		if j.out.Scope != render.Monthly || !slices.Contains(opts.Keep, j.months[0].Key) {
+		if !keep {
 			for i := range fs {
 				fs[i].Data = nil
 			}
@@ -173,6 +180,15 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 	}
 	if err := ch.save(sink, partial(opts)); err != nil {
 		return nil, err
+	}
+	if keeper != nil {
+		names := make([]string, len(all))
+		for i, f := range all {
+			names[i] = f.Name
+		}
+		if err := st.save(sink, partial(opts), names); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
@@ -214,8 +230,9 @@ func removeStale(opts Options, outs []render.Output, made []news.File, sink Sink
 // renderFile makes one job's file: kept as the last build made it when
 // the cache says its inputs are unchanged (hit), else rendered and put
 // into sink; either way described, and recorded in the cache. Folder
-// outputs (the site) are always made: the cache keeps whole files.
-func (c *cache) renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink) (fs []news.File, warnings []news.Problem, hit bool, err error) {
+// outputs (the site) are always made: the cache keeps whole files. A kept
+// file's bytes are read only when needData asks for them (mail).
+func (c *cache) renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type, sink Sink, needData bool) (fs []news.File, warnings []news.Problem, hit bool, err error) {
 	if j.out.Folder() {
 		fs, warnings, _, err = renderFile(ctx, j, ed, types, sink, c)
 		return fs, warnings, false, err
@@ -224,14 +241,14 @@ func (c *cache) renderFile(ctx context.Context, j job, ed news.Edition, types []
 	if err != nil {
 		return nil, nil, false, err
 	}
-	data, warnings, hit, err := c.reuse(j.name, key)
+	v, e, hit, err := c.reuse(j.name, key, needData)
 	if err != nil {
 		return nil, nil, false, err
 	}
 	if hit {
-		f := describe(j.name, j.out.MediaType, data, j.months, types)
-		f.Data = data
-		return []news.File{f}, warnings, true, nil
+		f := describeSum(j.name, j.out.MediaType, v.size, e.SHA256, j.months, types)
+		f.Data = v.data
+		return []news.File{f}, e.Warnings, true, nil
 	}
 	fs, warnings, parts, err := renderFile(ctx, j, ed, types, sink, c)
 	if err != nil {
@@ -278,7 +295,7 @@ func renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type
 		return nil, nil, nil, fmt.Errorf("pipeline: render %s: %w", j.name, err)
 	}
 	if j.out.Folder() {
-		dir := &folder{prefix: j.name, sink: sink, c: c, keys: map[string]string{}, same: map[string][]byte{}}
+		dir := &folder{prefix: j.name, sink: sink, c: c, keys: map[string]string{}, same: map[string]verifiedFile{}}
 		warnings, err := j.out.Renderer.Render(ctx, dir, ed)
 		if err != nil {
 			return fail(err)
@@ -312,8 +329,8 @@ type folder struct {
 	sink   Sink
 	c      *cache
 	made   []news.File
-	keys   map[string]string // name → salted key, from Record
-	same   map[string][]byte // name → the verified bytes Previous returned
+	keys   map[string]string       // name → salted key, from Record
+	same   map[string]verifiedFile // name → the verified file Previous returned
 }
 
 func (d *folder) Write([]byte) (int, error) { return 0, render.ErrNotFolder }
@@ -324,12 +341,12 @@ func (d *folder) Previous(name, key string) ([]byte, bool) {
 	if d.c.keeper == nil || !ok || e.Key != d.c.salt(key) {
 		return nil, false
 	}
-	data := d.c.verified(full, e)
-	if data == nil {
+	v, ok := d.c.verified(full, e, true)
+	if !ok {
 		return nil, false
 	}
-	d.same[name] = data
-	return data, true
+	d.same[name] = v
+	return v.data, true
 }
 
 func (d *folder) Record(name, key string) { d.keys[name] = d.c.salt(key) }
@@ -339,14 +356,19 @@ func (d *folder) Put(name string, data []byte) error {
 		return err
 	}
 	full := d.prefix + name
-	if old, ok := d.same[name]; ok && bytes.Equal(old, data) {
+	var f news.File
+	if old, ok := d.same[name]; ok && bytes.Equal(old.data, data) {
 		if err := d.c.keeper.Keep(full); err != nil {
 			return err
 		}
-	} else if err := d.sink.Put(full, data); err != nil {
-		return err
+		d.c.kept(full, old)
+		f = describeSum(full, mediaTypeOf(name), len(data), hex.EncodeToString(old.sum[:]), nil, nil)
+	} else {
+		if err := d.sink.Put(full, data); err != nil {
+			return err
+		}
+		f = describe(full, mediaTypeOf(name), data, nil, nil)
 	}
-	f := describe(full, mediaTypeOf(name), data, nil, nil)
 	if k, ok := d.keys[name]; ok {
 		d.c.record(full, cacheEntry{Key: k, SHA256: f.SHA256})
 	}
@@ -415,7 +437,13 @@ func (cat *Catalogue) edition(opts Options, months []news.Month, made []news.Fil
 // follow the vocabulary's order, as everywhere else.
 func describe(name, mediaType string, data []byte, months []news.Month, types []config.Type) news.File {
 	sum := sha256.Sum256(data)
-	f := news.File{Name: name, MediaType: mediaType, Bytes: len(data), SHA256: hex.EncodeToString(sum[:])}
+	return describeSum(name, mediaType, len(data), hex.EncodeToString(sum[:]), months, types)
+}
+
+// describeSum is describe of a file of size bytes whose SHA-256 (hex) is
+// known: a kept file is not read or hashed again.
+func describeSum(name, mediaType string, size int, sum string, months []news.Month, types []config.Type) news.File {
+	f := news.File{Name: name, MediaType: mediaType, Bytes: size, SHA256: sum}
 	counts := map[string]int{}
 	for _, m := range months {
 		f.Months = append(f.Months, m.Key)

@@ -13,6 +13,7 @@ import (
 	"bulletin/layouts"
 	"bulletin/pipeline/config"
 	"bulletin/pipeline/news"
+	"bulletin/pipeline/source"
 )
 
 // The incremental cache. A file is made from its edition (the items with
@@ -25,7 +26,9 @@ import (
 // keeps the file as it is (Keeper.Keep) and repeats its warnings instead
 // of rendering it again; anything else is rendered. The cache is written
 // through the sink like the outputs, so it is committed with them or not
-// at all, and it is never trusted beyond what the folder's bytes confirm.
+// at all, and it is never trusted beyond what the folder's bytes confirm:
+// read and hashed, or vouched for by a stat recorded when they were
+// (stats.go).
 
 // CacheName is the incremental cache's file in the output folder.
 const CacheName = ".bulletin-cache.json"
@@ -43,6 +46,12 @@ type Keeper interface {
 	// Keep says this build made name again with exactly those bytes: the
 	// file stays as it is, and it is not removed as stale.
 	Keep(name string) error
+}
+
+// statKeeper is a Keeper that can also stat the file the last build left
+// under name, so a file whose stat was recorded need not be read.
+type statKeeper interface {
+	Stat(name string) (fs.FileInfo, error)
 }
 
 type cacheFile struct {
@@ -63,6 +72,7 @@ type cacheEntry struct {
 // and what this one records.
 type cache struct {
 	keeper   Keeper // nil: no incremental build
+	stats    *stats // the outputs' stats
 	settings []byte // configuration, layout and version, hashed into every key
 	old      map[string]cacheEntry
 	mu       sync.Mutex
@@ -73,8 +83,8 @@ type cache struct {
 // the build may use it; a missing, unreadable or older cache is no cache.
 // The settings are always worked out: a build with NoCache still records
 // what it made, for the next one.
-func newCache(opts Options, lay *layouts.Layout, sink Sink) (*cache, error) {
-	c := &cache{old: map[string]cacheEntry{}, now: map[string]cacheEntry{}}
+func newCache(opts Options, lay *layouts.Layout, sink Sink, st *stats) (*cache, error) {
+	c := &cache{stats: st, old: map[string]cacheEntry{}, now: map[string]cacheEntry{}}
 	k, ok := sink.(Keeper)
 	if !ok || lay == nil {
 		return c, nil
@@ -130,37 +140,76 @@ func (c *cache) key(j job, ed news.Edition) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// reuse returns the bytes and warnings the last build made for name when
-// they were made from key and the folder still holds them, and keeps the
-// file; ok is false when name must be rendered.
-func (c *cache) reuse(name, key string) (data []byte, warnings []news.Problem, ok bool, err error) {
+// reuse keeps the file the last build made for name when it was made from
+// key and the folder still holds it: ok, the file's entry (its SHA-256
+// and warnings), its size, and its bytes when needData asks for them;
+// ok is false when name must be rendered.
+func (c *cache) reuse(name, key string, needData bool) (v verifiedFile, e cacheEntry, ok bool, err error) {
 	e, found := c.old[name]
 	if c.keeper == nil || !found || e.Key != key {
-		return nil, nil, false, nil
+		return v, e, false, nil
 	}
-	if data = c.verified(name, e); data == nil {
-		return nil, nil, false, nil
+	if v, ok = c.verified(name, e, needData); !ok {
+		return v, e, false, nil
 	}
 	if err := c.keeper.Keep(name); err != nil {
-		return nil, nil, false, fmt.Errorf("pipeline: keep %s: %w", name, err)
+		return v, e, false, fmt.Errorf("pipeline: keep %s: %w", name, err)
 	}
 	c.record(name, e)
-	return data, e.Warnings, true, nil
+	c.kept(name, v)
+	return v, e, true, nil
 }
 
-// verified returns the bytes the folder holds under name when they are
-// those the cache recorded; nil when the file is gone, unreadable or was
-// changed since (by hand, or by a build that did not record it): then it
-// is made again.
-func (c *cache) verified(name string, e cacheEntry) []byte {
+// verifiedFile is a file of the folder found to hold the bytes the cache
+// recorded: its size, its stat as taken before it was read, and its
+// bytes when they were asked for.
+type verifiedFile struct {
+	data []byte
+	size int
+	stat source.Stat
+	sum  [sha256.Size]byte
+}
+
+// verified reports whether the folder holds under name the bytes the
+// cache recorded: false when the file is gone, unreadable or was changed
+// since (by hand, or by a build that did not record it), and it is made
+// again. A file whose stat is as recorded is not read unless needData
+// asks for its bytes, and not hashed; any other is read and hashed.
+func (c *cache) verified(name string, e cacheEntry, needData bool) (v verifiedFile, ok bool) {
+	want, err := hex.DecodeString(e.SHA256)
+	if err != nil || len(want) != sha256.Size {
+		return v, false
+	}
+	v.sum = [sha256.Size]byte(want)
+	if sk, ok := c.keeper.(statKeeper); ok {
+		fi, err := sk.Stat(name)
+		if err != nil {
+			return v, false
+		}
+		v.stat = source.StatOf(fi)
+		if sum, ok := c.stats.output(name, v.stat); ok && sum == v.sum {
+			v.size = int(v.stat.Size)
+			if needData {
+				if v.data, err = c.keeper.Existing(name); err != nil || len(v.data) != v.size {
+					return v, false
+				}
+			}
+			return v, true
+		}
+	}
 	data, err := c.keeper.Existing(name)
-	if err != nil {
-		return nil
+	if err != nil || sha256.Sum256(data) != v.sum {
+		return v, false
 	}
-	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != e.SHA256 {
-		return nil
+	v.data, v.size = data, len(data)
+	return v, true
+}
+
+// kept records the stat of an output this build keeps, for the next.
+func (c *cache) kept(name string, v verifiedFile) {
+	if v.stat != (source.Stat{}) {
+		c.stats.noteOutput(name, v.stat, v.sum)
 	}
-	return data
 }
 
 // salt is a part's key as the cache records it: with the settings, which
@@ -193,7 +242,11 @@ func (w *fileParts) Previous(part, key string) ([]byte, bool) {
 	if w.c.keeper == nil || !ok || e.Parts[part] != w.c.salt(key) {
 		return nil, false
 	}
-	w.once.Do(func() { w.prev = w.c.verified(w.name, e) })
+	w.once.Do(func() {
+		if v, ok := w.c.verified(w.name, e, true); ok {
+			w.prev = v.data
+		}
+	})
 	return w.prev, w.prev != nil
 }
 

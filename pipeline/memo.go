@@ -28,17 +28,35 @@ import (
 // as a clean build does. A recalled file's problems are reported again,
 // in the same order as a clean build's.
 //
+// Most files are not even read: a file whose stat is as the stats file
+// recorded (stats.go) is taken to hold the bytes recorded with it.
+//
 // The memo holds only the files this build read, so it does not grow with
 // files deleted since. It is written through the sink like the outputs,
-// and its SHA-256 is checked before it is used: a damaged or altered memo
-// is no memo.
+// in memoShards files by the first byte of the entries' keys, so that an
+// edit rewrites the one or two small files its old and new entries fall
+// in and the others are kept as they are (a ten-year archive's memo is
+// some 13 MB). Each file's SHA-256 is checked before it is used: a
+// damaged or altered file is no memo for its share of the keys.
 
-// MemoName is the sources memo's file in the output folder.
-const MemoName = ".bulletin-sources.memo"
+// MemoDir is the sources memo's folder in the output folder.
+const MemoDir = ".bulletin-memo"
 
-// memoMagic opens the memo file; its number changes when the key's recipe
+// legacyMemoName is where the memo was one file; a build removes it.
+const legacyMemoName = ".bulletin-sources.memo"
+
+// memoShards is how many files the memo is split into.
+const memoShards = 64
+
+// shardOf is the memo file that holds key.
+func shardOf(key [32]byte) int { return int(key[0]) % memoShards }
+
+// shardName is the memo file i's name in the output folder.
+func shardName(i int) string { return fmt.Sprintf("%s/%02x", MemoDir, i) }
+
+// memoMagic opens each memo file; its number changes when the key's recipe
 // or an entry's shape does, so an older memo is ignored, not misread.
-const memoMagic = "bulletin sources memo 2\n"
+const memoMagic = "bulletin sources memo 3\n"
 
 // memoEntry is what one source file read to.
 type memoEntry struct {
@@ -51,17 +69,21 @@ type memoEntry struct {
 
 // memo is one build's view of the sources memo.
 type memo struct {
-	salt []byte                // version, configuration: hashed into every key
-	old  map[[32]byte][]byte   // the last build's entries, encoded, by key
-	mu   sync.Mutex            // guards what follows
-	now  map[[32]byte][]byte   // this build's entries
-	got  map[string]*memoEntry // the entries recalled, by file as shown
+	stats *stats              // the sources' stats
+	salt  []byte              // version, configuration: hashed into every key
+	old   map[[32]byte][]byte // the last build's entries, encoded, by key
+	// oldShard[i] is the number of entries the last build's memo file i
+	// held, -1 when it was missing or damaged.
+	oldShard [memoShards]int
+	mu       sync.Mutex            // guards what follows
+	now      map[[32]byte][]byte   // this build's entries
+	got      map[string]*memoEntry // the entries recalled, by file as shown
 }
 
 // newMemo reads the last build's memo from sink when it is a Keeper and
 // the build may use it (not NoCache); nil when sink is no Keeper: then no
 // memo is kept. A missing, damaged or older memo is an empty one.
-func newMemo(opts Options, sink Sink) (*memo, error) {
+func newMemo(ctx context.Context, opts Options, sink Sink, st *stats) (*memo, error) {
 	k, ok := sink.(Keeper)
 	if !ok {
 		return nil, nil
@@ -71,23 +93,50 @@ func newMemo(opts Options, sink Sink) (*memo, error) {
 		return nil, fmt.Errorf("pipeline: memo: %w", err)
 	}
 	m := &memo{
-		salt: fmt.Appendf(nil, "bulletin %s %s\x00config %s\x00", program(), memoMagic, conf),
-		old:  map[[32]byte][]byte{},
-		now:  map[[32]byte][]byte{},
-		got:  map[string]*memoEntry{},
+		stats: st,
+		salt:  fmt.Appendf(nil, "bulletin %s %s\x00config %s\x00", program(), memoMagic, conf),
+		old:   map[[32]byte][]byte{},
+		now:   map[[32]byte][]byte{},
+		got:   map[string]*memoEntry{},
+	}
+	for i := range m.oldShard {
+		m.oldShard[i] = -1
 	}
 	if opts.NoCache {
 		return m, nil
 	}
-	data, err := k.Existing(MemoName)
-	if errors.Is(err, fs.ErrNotExist) {
-		return m, nil
-	}
-	if err != nil {
+	// The files are read and checked on every core, then merged.
+	shards := make([]map[[32]byte][]byte, memoShards)
+	errs := make([]error, memoShards)
+	parallel.For(ctx, memoShards, func(i int) {
+		data, err := k.Existing(shardName(i))
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				errs[i] = err
+			}
+			return
+		}
+		if old, ok := parseMemo(data); ok {
+			shards[i] = old
+		}
+	})
+	if err := errors.Join(append(errs, ctx.Err())...); err != nil {
 		return nil, fmt.Errorf("pipeline: memo: %w", err)
 	}
-	if old, ok := parseMemo(data); ok {
-		m.old = old
+	for i, old := range shards {
+		if old == nil {
+			continue
+		}
+		n := 0
+		for key, blob := range old {
+			if shardOf(key) == i { // else the file is not what its name says
+				m.old[key] = blob
+				n++
+			}
+		}
+		if n == len(old) {
+			m.oldShard[i] = n
+		}
 	}
 	return m, nil
 }
@@ -131,9 +180,15 @@ func (m *memo) key(file string, sum [sha256.Size]byte) [32]byte {
 	return [32]byte(h.Sum(nil))
 }
 
-// known is source.ReadParts's question: whether the memo holds file with
-// these bytes. An entry that does not decode is not known.
-func (m *memo) known(file string, sum [sha256.Size]byte) bool {
+// Recorded is source.Memory's: the SHA-256 recorded with file's stat,
+// when st is that stat.
+func (m *memo) Recorded(file string, st source.Stat) ([sha256.Size]byte, bool) {
+	return m.stats.source(file, st)
+}
+
+// Known is source.Memory's: whether the memo holds file with these
+// bytes. An entry that does not decode is not known.
+func (m *memo) Known(file string, sum [sha256.Size]byte) bool {
 	key := m.key(file, sum)
 	blob, ok := m.old[key]
 	if !ok {
@@ -172,34 +227,60 @@ func (m *memo) remember(ctx context.Context, parts []*source.Part, entries []mem
 	return nil
 }
 
-// save puts this build's memo into sink, its entries in key order so the
-// same sources make the same file.
+// save puts this build's memo into sink, each file's entries in key order
+// so the same sources make the same files. A file whose entries are those
+// the last build's held is kept as it is.
 func (m *memo) save(sink Sink) error {
 	if m == nil {
 		return nil
 	}
-	keys := make([][32]byte, 0, len(m.now))
-	size := 0
-	for k, blob := range m.now {
-		keys = append(keys, k)
-		size += len(k) + binary.MaxVarintLen64 + len(blob)
+	var shards [memoShards][][32]byte
+	for k := range m.now {
+		shards[shardOf(k)] = append(shards[shardOf(k)], k)
+	}
+	for i, keys := range shards {
+		if err := m.saveShard(sink, i, keys); err != nil {
+			return fmt.Errorf("pipeline: memo: %w", err)
+		}
+	}
+	// The memo of an earlier version, one file: no longer read.
+	if sk, ok := sink.(statKeeper); ok {
+		if rm, ok := sink.(Remover); ok {
+			if _, err := sk.Stat(legacyMemoName); err == nil {
+				if err := rm.Remove(legacyMemoName); err != nil {
+					return fmt.Errorf("pipeline: memo: %w", err)
+				}
+			}
+		}
+	}
+	// Saved once per build: the entries are not needed again.
+	m.now, m.old = nil, nil
+	return nil
+}
+
+// saveShard puts memo file i, of the entries keys, or keeps it when the
+// last build's held the same ones (the same key is the same entry: it is
+// hashed from the file's bytes, its name, the configuration and the
+// program).
+func (m *memo) saveShard(sink Sink, i int, keys [][32]byte) error {
+	if m.oldShard[i] == len(keys) && !slices.ContainsFunc(keys, func(k [32]byte) bool { _, ok := m.old[k]; return !ok }) {
+		if k, ok := sink.(Keeper); ok {
+			return k.Keep(shardName(i))
+		}
 	}
 	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
-	// One buffer: the magic, room for the checksum, the body.
-	head := len(memoMagic) + sha256.Size
-	data := make([]byte, head, head+size)
+	size := len(memoMagic) + sha256.Size
+	for _, k := range keys {
+		size += len(k) + binary.MaxVarintLen64 + len(m.now[k])
+	}
+	data := make([]byte, len(memoMagic)+sha256.Size, size)
 	copy(data, memoMagic)
 	for _, k := range keys {
 		data = append(data, k[:]...)
 		data = binary.AppendUvarint(data, uint64(len(m.now[k])))
 		data = append(data, m.now[k]...)
 	}
-	sum := sha256.Sum256(data[head:])
+	sum := sha256.Sum256(data[len(memoMagic)+sha256.Size:])
 	copy(data[len(memoMagic):], sum[:])
-	if err := sink.Put(MemoName, data); err != nil {
-		return fmt.Errorf("pipeline: memo: %w", err)
-	}
-	// Saved once per build: the entries are not needed again.
-	m.now, m.old = nil, nil
-	return nil
+	return sink.Put(shardName(i), data)
 }

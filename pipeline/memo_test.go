@@ -94,7 +94,11 @@ func checkMemoRecalls(t *testing.T, opts Options, files int) *Catalogue {
 		o := opts
 		o.NoCache = noCache
 		stage := outdir.NewStage(out)
-		m, err := newMemo(o, stage)
+		st, err := newStats(o, stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := newMemo(ctx, o, stage, st)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,6 +108,9 @@ func checkMemoRecalls(t *testing.T, opts Options, files int) *Catalogue {
 		}
 		saved = len(m.now) // save lets go of its entries
 		if err := m.save(stage); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.save(stage, false, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := stage.Commit(); err != nil {
@@ -211,8 +218,11 @@ func TestMemoDamaged(t *testing.T) {
 	if err := m.save(&sink); err != nil {
 		t.Fatal(err)
 	}
-	good := sink[MemoName]
-	if got, ok := parseMemo(good); !ok || !reflect.DeepEqual(got, want) {
+	if len(sink) != memoShards {
+		t.Fatalf("%d memo files, want %d", len(sink), memoShards)
+	}
+	good := sink[shardName(1)]
+	if got, ok := parseMemo(good); !ok || !reflect.DeepEqual(got, map[[32]byte][]byte{{1}: want[[32]byte{1}]}) {
 		t.Fatalf("the memo as saved reads as %v, %v", got, ok)
 	}
 	damaged := map[string][]byte{

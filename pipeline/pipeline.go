@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -81,11 +82,11 @@ func Collect(ctx context.Context, opts Options) (*Catalogue, error) {
 // does not know (nil: every file), and tells m what the others read to.
 func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 	cfg := opts.Config
-	var known func(string, [32]byte) bool
+	var mem source.Memory // not a nil *memo: ReadParts would call it
 	if m != nil {
-		known = m.known
+		mem = m
 	}
-	parts, err := source.ReadParts(ctx, opts.Sources, opts.SourcesDir, cfg.Location, cfg.Limits, known)
+	parts, err := source.ReadParts(ctx, opts.Sources, opts.SourcesDir, cfg.Location, cfg.Limits, mem)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
@@ -103,7 +104,13 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	cat.Problems = append(cat.Problems, problems...)
-	cat.Account = account(items, cat.Problems, cfg)
+	// The account of what was read and kept is made while the months are
+	// grouped and weighed: it reads the items and the problems so far,
+	// which nothing changes any more (later problems are appended beyond
+	// the clipped slice it gets).
+	accounted := make(chan Account, 1)
+	go func(problems []news.Problem) { accounted <- account(items, problems, cfg) }(slices.Clip(cat.Problems))
+	defer func() { cat.Account = <-accounted }()
 
 	counters, problems := counter.Merge(cfg.NewsCounters(), read.Counters)
 	cat.Counters = counters
@@ -124,7 +131,7 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 			Msg: "the sources folder has no source files; add captures (.txt) or point --sources at the right folder"})
 	}
 	all := group.ByMonth(items, cfg, words.Labels(cfg.Language).Undated)
-	cat.Problems = append(cat.Problems, heavyMonths(all, cfg.Limits)...)
+	cat.Problems = append(cat.Problems, heavyMonths(ctx, all, cfg.Limits)...)
 	// The incremental cache's keys take each month's digest; worked out
 	// here once, on every core, rather than by each output.
 	parallel.For(ctx, len(all), func(i int) { all[i].SetDigest() })
@@ -183,6 +190,7 @@ func prepare(ctx context.Context, n *normalise.Normaliser, parts []*source.Part,
 		}
 	}
 	if m != nil {
+		m.stats.noteSources(parts)
 		if err := m.remember(ctx, newParts, newEntries); err != nil {
 			return nil, err
 		}

@@ -182,3 +182,108 @@ func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
 		time.Sleep(5 * time.Millisecond) // a coarser poll would add to the delays measured
 	}
 }
+
+// TestServeCorpus measures serve on a big archive: BULLETIN_SERVE_CORPUS
+// names a generated corpus's Markdown folder (`go run ./cmd/corpus -n 5000
+// -years 10 -out DIR`, then DIR/md). One item is saved five times over,
+// its month's page open in the browser; the median time from the save to
+// the reloaded page is logged, not judged: the machine's load decides it.
+// The copies keep the corpus's times, as an archive's files are old.
+func TestServeCorpus(t *testing.T) {
+	corpus := os.Getenv("BULLETIN_SERVE_CORPUS")
+	if corpus == "" {
+		t.Skip("BULLETIN_SERVE_CORPUS is not set: point it at a generated corpus's md folder to measure serve on it")
+	}
+	bctx := browsertest.New(t)
+	dir := project(t, nil)
+	entries, err := os.ReadDir(corpus)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("corpus: %d files, %v", len(entries), err)
+	}
+	for _, e := range entries {
+		from, to := filepath.Join(corpus, e.Name()), filepath.Join(dir, "sources", e.Name())
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, to, data)
+		if err := os.Chtimes(to, fi.ModTime(), fi.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The edited item: the middle file, named by its date.
+	name := entries[len(entries)/2].Name()
+	edited := filepath.Join(dir, "sources", name)
+	original, err := os.ReadFile(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := name[:7] // "2019-12-31-02499.md" → 2019-12
+
+	t.Chdir(dir)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	var stdout, stderr lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	f := &flags{projectFlags: projectFlags{sources: "sources", out: "out", date: "2025-01-01"}}
+	go func() {
+		done <- serve(ctx, f, ln, env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }, now: time.Now})
+	}()
+	start := time.Now()
+	waitFor(t, 10*time.Minute, "the first build", func() bool {
+		resp, err := http.Get(base + "/site/" + month + ".html")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	t.Logf("first build of %d files served after %s", len(entries), time.Since(start).Round(time.Millisecond))
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/site/"+month+".html"), chromedp.WaitVisible(`#main`)); err != nil {
+		t.Fatal(err)
+	}
+	bodyHas := func(text string) func() bool {
+		return func() bool {
+			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.body !== null && document.body.innerText.includes(%q)`, text)))
+			return err == nil && ok
+		}
+	}
+	save := func(i int) time.Duration {
+		t.Helper()
+		text := fmt.Sprintf("Edited in serve, take %d.", i)
+		start := time.Now()
+		write(t, edited, append(bytes.Clone(original), "\n"+text+"\n"...))
+		waitFor(t, 30*time.Second, "the edit on the open page", bodyHas(text))
+		return time.Since(start)
+	}
+	// The first save after the first build reads and hashes the outputs
+	// that build made, once their times are clear of the racy margin.
+	time.Sleep(2500 * time.Millisecond)
+	t.Logf("first save: page reloaded after %s", save(0).Round(time.Millisecond))
+	var took []time.Duration
+	for i := 1; i <= 5; i++ {
+		took = append(took, save(i))
+	}
+	slices.Sort(took)
+	t.Logf("save to reloaded page on %d files, 5 saves: median %s (fastest %s, slowest %s)", len(entries), took[2].Round(time.Millisecond), took[0].Round(time.Millisecond), took[4].Round(time.Millisecond))
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(l, "done in") {
+			t.Log(l)
+		}
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30 s of Ctrl-C")
+	}
+}

@@ -96,6 +96,28 @@ func (s *Stage) Existing(name string) ([]byte, error) {
 	return data, nil
 }
 
+// Stat is the stat of the file name as the last committed build left it,
+// for an incremental build to trust it unchanged without reading it.
+func (s *Stage) Stat(name string) (fs.FileInfo, error) {
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(s.dir); err != nil {
+		return nil, fmt.Errorf("outdir: %w", err)
+	}
+	s.mu.Lock()
+	err := s.prepare()
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(filepath.Join(s.dir, filepath.FromSlash(name)))
+	if err != nil {
+		return nil, fmt.Errorf("outdir: %w", err)
+	}
+	return fi, nil
+}
+
 // Keep says the build made name again, byte for byte what the folder
 // holds (read with Existing): Commit leaves the file as it is, and does
 // not remove it even when Remove asked to. A later Put of name wins.

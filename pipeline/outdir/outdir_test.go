@@ -355,8 +355,11 @@ func TestStageKeepAndExisting(t *testing.T) {
 	if _, err := s.Existing("a.pdf"); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("Existing in a missing folder: %v, want not exist", err)
 	}
+	if _, err := s.Stat("a.pdf"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Stat in a missing folder: %v, want not exist", err)
+	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("Existing created %s", dir)
+		t.Fatalf("Existing or Stat created %s", dir)
 	}
 	if err := Write(dir, []File{{"a.pdf", []byte("A")}, {"b.pdf", []byte("B")}}); err != nil {
 		t.Fatal(err)
@@ -366,9 +369,18 @@ func TestStageKeepAndExisting(t *testing.T) {
 	if err != nil || string(got) != "A" {
 		t.Fatalf("Existing(a.pdf) = %q, %v; want A", got, err)
 	}
+	if fi, err := s.Stat("a.pdf"); err != nil || fi.Size() != 1 {
+		t.Fatalf("Stat(a.pdf) = %v, %v; want 1 byte", fi, err)
+	}
+	if _, err := s.Stat("z.pdf"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Stat(z.pdf) = %v, want not exist", err)
+	}
 	for _, name := range []string{"", "../a.pdf", "/etc/passwd", "x/../../a.pdf"} {
 		if _, err := s.Existing(name); err == nil {
 			t.Errorf("Existing(%q) read outside the folder", name)
+		}
+		if _, err := s.Stat(name); err == nil {
+			t.Errorf("Stat(%q) looked outside the folder", name)
 		}
 		if err := s.Keep(name); err == nil {
 			t.Errorf("Keep(%q) accepted", name)

@@ -111,17 +111,31 @@ type Part struct {
 	// Sum is the SHA-256 of the file's bytes when it was read whole;
 	// zero when it was not (refused, or an image).
 	Sum [sha256.Size]byte
-	// Known says the file was read but not parsed: known said its bytes
-	// were seen before, and the caller holds what they read to. The
-	// part's Result is then empty.
+	// Known says the file was not parsed: the Memory held what its bytes
+	// read to. The part's Result is then empty.
 	Known bool
+	// Stat is the file's stat, taken before it was read (or trusted);
+	// zero when it was not read.
+	Stat Stat
+}
+
+// Memory is what ReadParts asks about the files it reads. It may be
+// called from several goroutines at once.
+type Memory interface {
+	// Recorded returns the SHA-256 of file's bytes when st, taken just
+	// now, is the stat recorded with them: the file is then taken to
+	// hold those bytes without being read.
+	Recorded(file string, st Stat) (sum [sha256.Size]byte, ok bool)
+	// Known reports whether the caller holds what file with these bytes
+	// reads to: the file is then not parsed.
+	Known(file string, sum [sha256.Size]byte) bool
 }
 
 // ReadParts is Read, file by file, in the same order: Join of its parts
-// is Read's result. known, when not nil, is asked about each file read
-// whole (its name as shown and the SHA-256 of its bytes): a file it knows
-// is not parsed. It may be called from several goroutines at once.
-func ReadParts(ctx context.Context, fsys fs.FS, dir string, loc *time.Location, lim config.Limits, known func(file string, sum [sha256.Size]byte) bool) ([]*Part, error) {
+// is Read's result. mem, when not nil, is asked about each file to read
+// (its name as shown, its stat, the SHA-256 of its bytes): a file whose
+// stat it recorded is not read, and a file it knows is not parsed.
+func ReadParts(ctx context.Context, fsys fs.FS, dir string, loc *time.Location, lim config.Limits, mem Memory) ([]*Part, error) {
 	// The walk lists the files (and what could not be listed) in order;
 	// the files are then parsed on every core, each into its own part, and
 	// the parts joined in the walk's order: the result is the same as
@@ -158,7 +172,7 @@ func ReadParts(ctx context.Context, fsys fs.FS, dir string, loc *time.Location, 
 	}
 	parallel.For(ctx, len(parts), func(i int) {
 		if p := parts[i]; p.name != "" {
-			p.readFile(fsys, known)
+			p.readFile(fsys, mem)
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -185,7 +199,7 @@ func Join(parts []*Part) *Result {
 // shown is name as the user knows it, under the sources folder.
 func (res *Result) shown(name string) string { return path.Join(res.dir, name) }
 
-func (p *Part) readFile(fsys fs.FS, known func(string, [sha256.Size]byte) bool) {
+func (p *Part) readFile(fsys fs.FS, mem Memory) {
 	res, name := &p.Result, p.name
 	if isImage(name) {
 		return // an asset of a Markdown item, not an item
@@ -196,7 +210,20 @@ func (p *Part) readFile(fsys fs.FS, known func(string, [sha256.Size]byte) bool) 
 		// A Markdown file is one item.
 		limit, what, key = res.lim.ItemBytes(), "an item", "limits.item_kb"
 	}
-	data, err := readRegular(fsys, name, limit)
+	fi, err := statRegular(fsys, name, limit)
+	var data []byte
+	if err == nil {
+		p.Stat = StatOf(fi)
+		if mem != nil {
+			// A file whose stat is as recorded is not read at all: most
+			// of a rebuild after one edit would be reading the others.
+			if sum, ok := mem.Recorded(shown, p.Stat); ok && mem.Known(shown, sum) {
+				p.Sum, p.Known = sum, true
+				return
+			}
+		}
+		data, err = readBounded(fsys, name, limit)
+	}
 	if err != nil {
 		var big *tooBig
 		msg := fmt.Sprintf("cannot read: %v; check that the file exists and is readable", unwrapPath(err))
@@ -213,7 +240,7 @@ func (p *Part) readFile(fsys fs.FS, known func(string, [sha256.Size]byte) bool) 
 		return
 	}
 	p.Sum = sha256.Sum256(data)
-	if known != nil && known(shown, p.Sum) {
+	if mem != nil && mem.Known(shown, p.Sum) {
 		p.Known = true
 		return
 	}
@@ -281,12 +308,11 @@ type tooBig struct{ size int64 }
 
 func (e *tooBig) Error() string { return fmt.Sprintf("%d bytes: above the size limit", e.size) }
 
-// readRegular reads name when it is a regular file of at most limit bytes.
-// The type and size are checked on a stat before the file is opened:
-// opening a named pipe would block until something writes to it, and a
-// device such as /dev/zero never ends. The read itself is bounded too, in
-// case the file grows in between.
-func readRegular(fsys fs.FS, name string, limit int64) ([]byte, error) {
+// statRegular is name's stat when it is a regular file of at most limit
+// bytes. The type and size are checked on a stat before the file is
+// opened (readBounded): opening a named pipe would block until something
+// writes to it, and a device such as /dev/zero never ends.
+func statRegular(fsys fs.FS, name string, limit int64) (fs.FileInfo, error) {
 	if !utf8.ValidString(name) {
 		// fs.FS paths are UTF-8: the open would fail with "invalid argument".
 		return nil, &fs.PathError{Op: "read", Path: name, Err: errNameNotUTF8}
@@ -301,6 +327,12 @@ func readRegular(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, &tooBig{fi.Size()}
 	}
+	return fi, nil
+}
+
+// readBounded reads name, which statRegular passed, to at most limit
+// bytes: the read is bounded too, in case the file grew since.
+func readBounded(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"time"
 
@@ -88,4 +89,42 @@ func copyEntry(zw *zip.Writer, last lastBook, name string, b *book) error {
 		return fmt.Errorf("epub: reuse %s: %w", name, err)
 	}
 	return nil
+}
+
+// copyMin is the size from which a document the last book holds with the
+// same bytes is copied rather than deflated again: below it, deflating
+// costs about what checking does.
+const copyMin = 32 << 10
+
+// holds reports whether the last book's entry name is deflated data, byte
+// for byte: then it can be copied still deflated (copyEntry) and the book
+// is the same as if it were deflated again. The collection's navigation
+// documents list every item of the archive, megabytes that an edit of one
+// item's text leaves as they were. The size and CRC-32 rule most changes
+// out at once; the entry is inflated and compared to be sure.
+func (last lastBook) holds(name string, data []byte) bool {
+	f, ok := last[name]
+	if !ok || len(data) < copyMin || f.Method != zip.Deflate || f.UncompressedSize64 != uint64(len(data)) || f.CRC32 != crc32.ChecksumIEEE(data) {
+		return false
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	buf := make([]byte, 32<<10)
+	rest := data
+	for {
+		n, err := rc.Read(buf)
+		if n > len(rest) || !bytes.Equal(buf[:n], rest[:n]) {
+			return false
+		}
+		rest = rest[n:]
+		if err == io.EOF {
+			return len(rest) == 0
+		}
+		if err != nil {
+			return false
+		}
+	}
 }

@@ -176,7 +176,7 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 		return err
 	}
 	for _, name := range names {
-		if reused[name] {
+		if reused[name] || last.holds(name, files[name]) {
 			if err := copyEntry(zw, last, name, b); err != nil {
 				return err
 			}

@@ -1,0 +1,56 @@
+package epub
+
+import (
+	"archive/zip"
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// holds copies an entry only when the last book has the very bytes,
+// deflated, and big enough to be worth it.
+func TestLastBookHolds(t *testing.T) {
+	big := []byte(strings.Repeat("<li>An item of the archive</li>\n", 2000))
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range []struct {
+		name   string
+		method uint16
+		data   []byte
+	}{{"nav", zip.Deflate, big}, {"stored", zip.Store, big}, {"small", zip.Deflate, []byte("<li>x</li>")}} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: e.method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(e.data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	last, err := openLastBook(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := bytes.Clone(big)
+	changed[len(changed)/2] ^= 1
+	for _, c := range []struct {
+		what string
+		name string
+		data []byte
+		want bool
+	}{
+		{"the same bytes", "nav", big, true},
+		{"a byte changed", "nav", changed, false},
+		{"one byte more", "nav", append(bytes.Clone(big), '\n'), false},
+		{"stored, not deflated", "stored", big, false},
+		{"below the size worth copying", "small", []byte("<li>x</li>"), false},
+		{"not in the last book", "toc", big, false},
+	} {
+		if got := last.holds(c.name, c.data); got != c.want {
+			t.Errorf("%s: holds %v, want %v", c.what, got, c.want)
+		}
+	}
+	if (lastBook(nil)).holds("nav", big) {
+		t.Error("no last book holds anything")
+	}
+}
