@@ -3,7 +3,6 @@ package pipeline
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -162,102 +161,57 @@ func parseStatsFile(data []byte) (sources, outputs map[string]statRecord, ok boo
 	if got := sha256.Sum256(rest); !bytes.Equal(got[:], sum) {
 		return nil, nil, false
 	}
-	r := &statsReader{data: rest}
-	sources, outputs = r.records(), r.records()
-	if r.bad || len(r.data) != 0 {
+	d := &memoDec{b: rest}
+	sources, outputs = readStats(d), readStats(d)
+	if d.bad || len(d.b) != 0 {
 		return nil, nil, false
 	}
 	return sources, outputs, true
 }
 
-// appendStats appends records in name order: their number (uvarint), then
-// each as its name (length and bytes), size, modification and change
-// times (varints), inode and mode (uvarints), and the SHA-256.
+// appendStats appends records in name order, with the memo's codec
+// (memocodec.go): their number, then each as its name, size,
+// modification and change times, inode and mode, and the SHA-256.
 func appendStats(b []byte, records map[string]statRecord) []byte {
+	e := memoEnc{b: b}
 	names := slices.Sorted(maps.Keys(records))
-	b = binary.AppendUvarint(b, uint64(len(names)))
+	e.uint(uint(len(names)))
 	for _, name := range names {
 		rec := records[name]
-		b = binary.AppendUvarint(b, uint64(len(name)))
-		b = append(b, name...)
-		b = binary.AppendVarint(b, rec.stat.Size)
-		b = binary.AppendVarint(b, rec.stat.Mtime)
-		b = binary.AppendVarint(b, rec.stat.Ctime)
-		b = binary.AppendUvarint(b, rec.stat.Ino)
-		b = binary.AppendUvarint(b, uint64(rec.stat.Mode))
-		b = append(b, rec.sum[:]...)
+		e.str(name)
+		e.int(int(rec.stat.Size))
+		e.int(int(rec.stat.Mtime))
+		e.int(int(rec.stat.Ctime))
+		e.uint(uint(rec.stat.Ino))
+		e.uint(uint(rec.stat.Mode))
+		e.b = append(e.b, rec.sum[:]...)
 	}
-	return b
+	return e.b
 }
 
-// statsReader reads appendStats's fields; bad is set, and stays set, when
-// one runs past the end.
-type statsReader struct {
-	data []byte
-	bad  bool
-}
-
-func (r *statsReader) records() map[string]statRecord {
-	n := r.uvarint()
-	if r.bad || n > uint64(len(r.data)) {
-		r.bad = true
+// readStats reads what appendStats wrote; d.bad is set on a fault.
+func readStats(d *memoDec) map[string]statRecord {
+	n := d.uint()
+	if d.bad || n > uint(len(d.b)) {
+		d.bad = true
 		return nil
 	}
 	records := make(map[string]statRecord, n)
 	for range n {
-		name := r.bytes()
+		name := d.str()
 		var rec statRecord
-		rec.stat.Size = r.varint()
-		rec.stat.Mtime = r.varint()
-		rec.stat.Ctime = r.varint()
-		rec.stat.Ino = r.uvarint()
-		rec.stat.Mode = uint32(r.uvarint())
-		if sum := r.next(sha256.Size); sum != nil {
+		rec.stat.Size = int64(d.int())
+		rec.stat.Mtime = int64(d.int())
+		rec.stat.Ctime = int64(d.int())
+		rec.stat.Ino = uint64(d.uint())
+		rec.stat.Mode = uint32(d.uint())
+		if sum := d.raw(sha256.Size); sum != nil {
 			rec.sum = [sha256.Size]byte(sum)
 		}
-		if r.bad {
+		if d.bad {
 			return nil
 		}
-		records[string(name)] = rec
+		records[name] = rec
 	}
 	return records
-}
-
-func (r *statsReader) next(n int) []byte {
-	if r.bad || n < 0 || n > len(r.data) {
-		r.bad = true
-		return nil
-	}
-	b := r.data[:n]
-	r.data = r.data[n:]
-	return b
-}
-
-func (r *statsReader) uvarint() uint64 {
-	v, w := binary.Uvarint(r.data)
-	if w <= 0 {
-		r.bad = true
-		return 0
-	}
-	r.data = r.data[w:]
-	return v
-}
-
-func (r *statsReader) varint() int64 {
-	v, w := binary.Varint(r.data)
-	if w <= 0 {
-		r.bad = true
-		return 0
-	}
-	r.data = r.data[w:]
-	return v
-}
-
-func (r *statsReader) bytes() []byte {
-	n := r.uvarint()
-	if r.bad || n > uint64(len(r.data)) {
-		r.bad = true
-		return nil
-	}
-	return r.next(int(n))
 }

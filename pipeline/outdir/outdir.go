@@ -76,42 +76,44 @@ func NewStage(dir string) *Stage {
 // commit a killed run left half done is finished first), for an
 // incremental build to compare with what it would make.
 func (s *Stage) Existing(name string) ([]byte, error) {
-	if err := checkName(name); err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(s.dir); err != nil {
-		// Nothing was built here yet; and a failed build leaves no folder.
-		return nil, fmt.Errorf("outdir: %w", err)
-	}
-	s.mu.Lock()
-	err := s.prepare()
-	s.mu.Unlock()
+	path, err := s.committed(name)
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(s.dir, filepath.FromSlash(name)))
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("outdir: %w", err)
 	}
 	return data, nil
 }
 
-// Stat is the stat of the file name as the last committed build left it,
-// for an incremental build to trust it unchanged without reading it.
-func (s *Stage) Stat(name string) (fs.FileInfo, error) {
+// committed is the path of the file name as the last committed build
+// left it, once a commit a killed run left half done is finished.
+func (s *Stage) committed(name string) (string, error) {
 	if err := checkName(name); err != nil {
-		return nil, err
+		return "", err
 	}
 	if _, err := os.Stat(s.dir); err != nil {
-		return nil, fmt.Errorf("outdir: %w", err)
+		// Nothing was built here yet; and a failed build leaves no folder.
+		return "", fmt.Errorf("outdir: %w", err)
 	}
 	s.mu.Lock()
 	err := s.prepare()
 	s.mu.Unlock()
 	if err != nil {
+		return "", err
+	}
+	return filepath.Join(s.dir, filepath.FromSlash(name)), nil
+}
+
+// Stat is the stat of the file name as the last committed build left it,
+// for an incremental build to trust it unchanged without reading it.
+func (s *Stage) Stat(name string) (fs.FileInfo, error) {
+	path, err := s.committed(name)
+	if err != nil {
 		return nil, err
 	}
-	fi, err := os.Stat(filepath.Join(s.dir, filepath.FromSlash(name)))
+	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("outdir: %w", err)
 	}
