@@ -601,7 +601,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 				x += f.w
 				continue
 			}
-			text := f.text + wordEnd(l, i, f)
+			text := f.text + wordEnd(l, i, k)
 			if hyphenated && k == len(wd.frags)-1 {
 				text = b.softHyphen(text)
 			}

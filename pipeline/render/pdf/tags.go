@@ -414,9 +414,9 @@ func lineEnd(l line) string {
 
 // wordEnd is the space drawn after a word's last fragment when a space
 // follows it on the line: words drawn one by one would run together.
-func wordEnd(l line, i int, f frag) string {
+func wordEnd(l line, i, k int) string {
 	wd := l.words[i]
-	if i+1 < len(l.words) && wd.space > 0 && len(wd.frags) > 0 && sameFrag(wd.frags[len(wd.frags)-1], f) {
+	if i+1 < len(l.words) && wd.space > 0 && k == len(wd.frags)-1 {
 		return " "
 	}
 	return ""
@@ -445,11 +445,4 @@ func (t *tagger) figure(alt string, draw func()) {
 	t.mark() // the image is the Figure's content: open it before drawing
 	draw()
 	t.end()
-}
-
-// sameFrag compares frags by value, their styles too (a word's frags of
-// equal text and style count as the same, as they did when frags held
-// their style by value).
-func sameFrag(a, b frag) bool {
-	return a.text == b.text && *a.st == *b.st && a.m == b.m && a.w == b.w
 }

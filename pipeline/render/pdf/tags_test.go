@@ -171,3 +171,23 @@ func TestOneLinkPerLink(t *testing.T) {
 		t.Errorf("%d link annotations, %d OBJRs in the tree", annots, objrs)
 	}
 }
+
+// A word drawn in pieces (styles change inside it) gets its space after
+// its last piece only, even when an earlier piece has the same text and
+// style as the last. mutool reads every drawn space (pdftotext drops one
+// that the next glyph overlaps, so it would not see the fault).
+func TestWordSpaceAfterItsLastPiece(t *testing.T) {
+	it := itemWithBody("Pieces", "Before **ab**c**ab** after, and *de*f*de* too.")
+	data, _ := render(t, newRenderer(t), testEdition(it))
+	path := filepath.Join(t.TempDir(), "w.pdf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := collapse(run(t, "mutool", "draw", "-q", "-F", "text", "-o", "-", path))
+	for _, want := range []string{"Before abcab after,", "and defde too."} {
+		if !strings.Contains(text, want) {
+			at := max(0, strings.Index(text, "Before")-10)
+			t.Errorf("mutool does not read %q: %q", want, text[at:min(len(text), at+60)])
+		}
+	}
+}
