@@ -50,27 +50,9 @@ func TestServeInBrowser(t *testing.T) {
 	bctx := browsertest.New(t)
 	dir := project(t, map[string][]byte{"first.md": mdItem("First notice", "2020-06-03")})
 	t.Chdir(dir)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	var stdout, stderr lockedBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	f := &flags{projectFlags: projectFlags{sources: "sources", out: "out", date: "2020-07-06"}}
-	go func() {
-		done <- serve(ctx, f, ln, env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }, now: time.Now})
-	}()
-	waitFor(t, 60*time.Second, "the first build", func() bool {
-		resp, err := http.Get(base + "/site/2020-06.html")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
+	sv := startServe(t, "2020-07-06")
+	base, stderr, done, cancel := sv.base, &sv.stderr, sv.done, sv.cancel
+	sv.waitPage(t, 60*time.Second, "/site/2020-06.html")
 
 	// Open the index, then the month from it.
 	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/")); err != nil {
@@ -82,12 +64,7 @@ func TestServeInBrowser(t *testing.T) {
 	if err := chromedp.Do(bctx, chromedp.Click(`a[href="2020-06.html"]`), chromedp.WaitVisible(`#main`)); err != nil {
 		t.Fatal(err)
 	}
-	bodyHas := func(text string) func() bool {
-		return func() bool {
-			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.body !== null && document.body.innerText.includes(%q)`, text)))
-			return err == nil && ok
-		}
-	}
+	bodyHas := func(text string) func() bool { return pageHas(bctx, text) }
 	if !bodyHas("First notice")() {
 		t.Fatal("the month page does not show the first item")
 	}
@@ -225,38 +202,15 @@ func TestServeCorpus(t *testing.T) {
 	month := name[:7] // "2019-12-31-02499.md" → 2019-12
 
 	t.Chdir(dir)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	var stdout, stderr lockedBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	f := &flags{projectFlags: projectFlags{sources: "sources", out: "out", date: "2025-01-01"}}
-	go func() {
-		done <- serve(ctx, f, ln, env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }, now: time.Now})
-	}()
 	start := time.Now()
-	waitFor(t, 10*time.Minute, "the first build", func() bool {
-		resp, err := http.Get(base + "/site/" + month + ".html")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
+	sv := startServe(t, "2025-01-01")
+	base, stderr, done, cancel := sv.base, &sv.stderr, sv.done, sv.cancel
+	sv.waitPage(t, 10*time.Minute, "/site/"+month+".html")
 	t.Logf("first build of %d files served after %s", len(entries), time.Since(start).Round(time.Millisecond))
 	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/site/"+month+".html"), chromedp.WaitVisible(`#main`)); err != nil {
 		t.Fatal(err)
 	}
-	bodyHas := func(text string) func() bool {
-		return func() bool {
-			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.body !== null && document.body.innerText.includes(%q)`, text)))
-			return err == nil && ok
-		}
-	}
+	bodyHas := func(text string) func() bool { return pageHas(bctx, text) }
 	save := func(i int) time.Duration {
 		t.Helper()
 		text := fmt.Sprintf("Edited in serve, take %d.", i)
@@ -285,5 +239,53 @@ func TestServeCorpus(t *testing.T) {
 	case <-done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop within 30 s of Ctrl-C")
+	}
+}
+
+// served is a `bulletin serve` running in the test on a loopback port.
+type served struct {
+	base           string // http://127.0.0.1:port
+	stdout, stderr lockedBuffer
+	done           chan int // its exit code
+	cancel         context.CancelFunc
+}
+
+// startServe runs serve on the project in the working folder, publication
+// date date; the test's end stops it.
+func startServe(t *testing.T, date string) *served {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	sv := &served{base: "http://" + ln.Addr().String(), done: make(chan int, 1), cancel: cancel}
+	f := &flags{projectFlags: projectFlags{sources: "sources", out: "out", date: date}}
+	go func() {
+		sv.done <- serve(ctx, f, ln, env{stdout: &sv.stdout, stderr: &sv.stderr, getenv: func(string) string { return "" }, now: time.Now})
+	}()
+	return sv
+}
+
+// waitPage waits until the server answers path with 200 OK: the first
+// build is done.
+func (sv *served) waitPage(t *testing.T, limit time.Duration, path string) {
+	t.Helper()
+	waitFor(t, limit, "the first build", func() bool {
+		resp, err := http.Get(sv.base + path)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+}
+
+// pageHas reports whether the browser's page shows text.
+func pageHas(bctx context.Context, text string) func() bool {
+	return func() bool {
+		ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.body !== null && document.body.innerText.includes(%q)`, text)))
+		return err == nil && ok
 	}
 }
