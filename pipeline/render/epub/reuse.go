@@ -71,7 +71,6 @@ func copyEntry(zw *zip.Writer, last lastBook, name string, b *book) error {
 		return fmt.Errorf("epub: the last build's book has no %s", name)
 	}
 	date, clock := msDosTime(zipTime(b))
-	//lint:ignore SA1019 the deprecated fields are those addEntry sets
 	if f.Method != zip.Deflate || f.ModifiedDate != date || f.ModifiedTime != clock || len(f.Extra) != 0 {
 		return fmt.Errorf("epub: the last build's %s is not an entry this build would write", name)
 	}
