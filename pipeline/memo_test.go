@@ -140,7 +140,7 @@ func checkMemoRecalls(t *testing.T, opts Options, files int) *Catalogue {
 		{"contact", got.Contact, want.Contact},
 		{"files", got.Files, want.Files},
 		{"months", got.All, want.All},
-		{"account", got.Account, want.Account},
+		{"account", got.Account(), want.Account()},
 	} {
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Errorf("%s recalled from the memo differ from a clean read's:\n%+v\nwant\n%+v", c.what, c.got, c.want)

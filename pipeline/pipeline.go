@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"bulletin/internal/parallel"
@@ -61,8 +62,6 @@ type Options struct {
 
 // Catalogue is what the sources hold, normalised and grouped.
 type Catalogue struct {
-	// Account lists every item read and what became of it.
-	Account  Account
 	Items    []news.Item  // items kept
 	Months   []news.Month // the months asked for (--month, --from, --to): one PDF each
 	All      []news.Month // every month: the EPUB is always the whole collection
@@ -70,6 +69,18 @@ type Catalogue struct {
 	Contact  []string
 	Files    []string
 	Problems []news.Problem
+
+	// account is made when asked for (Account): only check prints it,
+	// and over a ten-year archive it is a tenth of a rebuild's work.
+	account func() Account
+}
+
+// Account lists every item read and what became of it.
+func (cat *Catalogue) Account() Account {
+	if cat.account == nil {
+		return Account{}
+	}
+	return cat.account()
 }
 
 // Collect reads, normalises and groups; it renders nothing. Problems with
@@ -104,13 +115,11 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	cat.Problems = append(cat.Problems, problems...)
-	// The account of what was read and kept is made while the months are
-	// grouped and weighed: it reads the items and the problems so far,
-	// which nothing changes any more (later problems are appended beyond
-	// the clipped slice it gets).
-	accounted := make(chan Account, 1)
-	go func(problems []news.Problem) { accounted <- account(items, problems, cfg) }(slices.Clip(cat.Problems))
-	defer func() { cat.Account = <-accounted }()
+	// The account of what was read and kept is of the items and the
+	// problems so far, which nothing changes any more (later problems are
+	// appended beyond the clipped slice it keeps).
+	sofar := slices.Clip(cat.Problems)
+	cat.account = sync.OnceValue(func() Account { return account(items, sofar, cfg) })
 
 	counters, problems := counter.Merge(cfg.NewsCounters(), read.Counters)
 	cat.Counters = counters

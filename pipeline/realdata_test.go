@@ -30,8 +30,8 @@ func TestRealMarkdown(t *testing.T) {
 			t.Errorf("%v", p)
 		}
 	}
-	if cat.Account.Read != len(files) || len(cat.Items) != len(files) {
-		t.Errorf("read %d items, kept %d, from %d files: every file is one item", cat.Account.Read, len(cat.Items), len(files))
+	if cat.Account().Read != len(files) || len(cat.Items) != len(files) {
+		t.Errorf("read %d items, kept %d, from %d files: every file is one item", cat.Account().Read, len(cat.Items), len(files))
 	}
 	for _, it := range cat.Items {
 		if it.Date.IsZero() || it.Title == "" {
@@ -60,8 +60,8 @@ func TestRealFeeds(t *testing.T) {
 	if len(cat.Files) != len(entries) {
 		t.Errorf("read %d of the %d files as feeds: %v", len(cat.Files), len(entries), cat.Files)
 	}
-	if cat.Account.Read < 150 || len(cat.Items) < cat.Account.Read-5 {
-		t.Errorf("read %d items, kept %d: the real feeds hold 155", cat.Account.Read, len(cat.Items))
+	if cat.Account().Read < 150 || len(cat.Items) < cat.Account().Read-5 {
+		t.Errorf("read %d items, kept %d: the real feeds hold 155", cat.Account().Read, len(cat.Items))
 	}
 	cyrillic := false
 	for _, it := range cat.Items {

@@ -14,7 +14,7 @@ import (
 // became, then the totals, which add up: read = kept + merged + refused.
 func printAccount(w io.Writer, cat *pipeline.Catalogue) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, e := range cat.Account.Entries {
+	for _, e := range cat.Account().Entries {
 		switch e.Fate {
 		case pipeline.FateKept:
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At, e.Fate, e.Month, e.Type, e.Title)
@@ -25,7 +25,7 @@ func printAccount(w io.Writer, cat *pipeline.Catalogue) {
 		}
 	}
 	tw.Flush()
-	a := cat.Account
+	a := cat.Account()
 	fmt.Fprintf(w, "%d %s: %d %s read = %d kept + %d merged + %d refused; %d %s\n",
 		len(cat.Files), plural(len(cat.Files), "file", "files"), a.Read, plural(a.Read, "item", "items"),
 		a.Kept, a.Merged, a.Refused, len(cat.Months), plural(len(cat.Months), "month", "months"))
@@ -47,7 +47,7 @@ type jsonProblem struct {
 }
 
 func printAccountJSON(w io.Writer, cat *pipeline.Catalogue) error {
-	out := jsonCheck{Files: cat.Files, Account: cat.Account, Months: []string{}, Problems: []jsonProblem{}}
+	out := jsonCheck{Files: cat.Files, Account: cat.Account(), Months: []string{}, Problems: []jsonProblem{}}
 	if out.Files == nil {
 		out.Files = []string{}
 	}
