@@ -107,6 +107,8 @@ func encodeMemoEntry(m *memoEntry) []byte {
 		for _, ps := range p.Problems {
 			e.problems(ps)
 		}
+		e.str(p.TitleKey)
+		e.str(p.BaseID)
 	}
 	e.count(len(m.Counters), m.Counters == nil)
 	for _, c := range m.Counters {
@@ -258,6 +260,8 @@ func decodeMemoEntry(b []byte) (*memoEntry, error) {
 			for s := range m.Items[i].Problems {
 				m.Items[i].Problems[s] = d.problems()
 			}
+			m.Items[i].TitleKey = d.str()
+			m.Items[i].BaseID = d.str()
 		}
 	}
 	if n := d.count(); n >= 0 {

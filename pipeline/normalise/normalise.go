@@ -90,6 +90,11 @@ const (
 type Prepared struct {
 	Item     news.Item
 	Problems [steps][]news.Problem
+	// TitleKey (duplicates are spotted by it) and BaseID (the item's ID
+	// unless another item has it too) depend on the date and title alone:
+	// worked out here, they are kept with the item in the memo rather
+	// than made again for the whole archive at every rebuild.
+	TitleKey, BaseID string
 }
 
 // Prepare runs the steps of one item at a time on every item: each is its
@@ -136,6 +141,7 @@ func (n *Normaliser) prepare(it news.Item) Prepared {
 		it.Type = n.Classify(it.Title)
 	}
 	p.Item = it
+	p.TitleKey, p.BaseID = TitleKey(it.Title), baseID(it)
 	return p
 }
 
@@ -150,14 +156,9 @@ func Finish(prepared []Prepared) ([]news.Item, []news.Problem) {
 			problems = append(problems, prepared[i].Problems[step]...)
 		}
 	}
-	out := make([]news.Item, len(prepared))
-	for i := range prepared {
-		out[i] = prepared[i].Item
-	}
-	out, merged := mergeDuplicates(out)
+	kept, merged := mergeDuplicates(prepared)
 	problems = append(problems, merged...)
-	assignIDs(out)
-	return out, problems
+	return assignIDs(kept), problems
 }
 
 // cleanText cleans an item's texts. Unicode normalisation is most of a
@@ -327,29 +328,30 @@ func TitleKey(title string) string {
 // the one with the fuller text, with the origins of both. Two items on the
 // same day under the same generic title ("Statement") with different texts
 // are two items, and both are kept.
-func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
+func mergeDuplicates(items []Prepared) ([]Prepared, []news.Problem) {
 	type key struct {
 		d news.Date
 		t string
 	}
 	var problems []news.Problem
 	index := map[key][]int{}
-	out := items[:0]
-	for _, it := range items {
-		k := key{it.Date, TitleKey(it.Title)}
+	out := make([]Prepared, 0, len(items))
+	for _, p := range items {
+		it := p.Item
+		k := key{it.Date, p.TitleKey}
 		i := -1
 		for _, j := range index[k] {
-			if textsAgree(out[j], it) {
+			if textsAgree(out[j].Item, it) {
 				i = j
 				break
 			}
 		}
 		if i < 0 {
 			index[k] = append(index[k], len(out))
-			out = append(out, it)
+			out = append(out, p)
 			continue
 		}
-		kept := out[i]
+		kept := out[i].Item
 		msg := fmt.Sprintf("same date, title and text as %s: merged into one item, keeping the fuller text", kept.Origin())
 		if kept.URL != "" && it.URL != "" && kept.URL != it.URL {
 			// An item has one link: the other is named here, not lost silently.
@@ -358,7 +360,7 @@ func mergeDuplicates(items []news.Item) ([]news.Item, []news.Problem) {
 		// The kept item's first origin stays the first-read one either way.
 		problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: msg,
 			Fate: news.Merged, Into: kept.Origin()})
-		out[i] = merge(kept, it)
+		out[i].Item = merge(kept, it) // its date and title, so its keys, stay
 	}
 	return out, problems
 }
@@ -443,15 +445,16 @@ func merge(kept, dup news.Item) news.Item {
 	return kept
 }
 
-// assignIDs gives every item an ID from its date and title, unique and
-// valid as an XML id, whatever the order the items were read in.
-func assignIDs(items []news.Item) {
+// assignIDs returns the items, each with an ID from its date and title
+// (BaseID), unique and valid as an XML id, whatever the order the items
+// were read in.
+func assignIDs(items []Prepared) []news.Item {
 	order := make([]int, len(items))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool {
-		x, y := items[order[a]], items[order[b]]
+		x, y := items[order[a]].Item, items[order[b]].Item
 		if c := x.Date.Compare(y.Date); c != 0 {
 			return c < 0
 		}
@@ -460,20 +463,28 @@ func assignIDs(items []news.Item) {
 		}
 		return x.Origin().String() < y.Origin().String()
 	})
-	used := map[string]bool{}
+	out := make([]news.Item, len(items))
+	used := make(map[string]bool, len(items))
 	for _, i := range order {
-		base := "i-undated-" + slug(items[i].Title)
-		if !items[i].Date.IsZero() {
-			d := items[i].Date
-			base = fmt.Sprintf("i%04d%02d%02d-%s", d.Year, int(d.Month), d.Day, slug(items[i].Title))
-		}
+		base := items[i].BaseID
 		id := base
 		for n := 2; used[id]; n++ {
 			id = fmt.Sprintf("%s-%d", base, n)
 		}
 		used[id] = true
-		items[i].ID = id
+		out[i] = items[i].Item
+		out[i].ID = id
 	}
+	return out
+}
+
+// baseID is the ID of an item of that date and title when no other has it.
+func baseID(it news.Item) string {
+	if it.Date.IsZero() {
+		return "i-undated-" + slug(it.Title)
+	}
+	d := it.Date
+	return fmt.Sprintf("i%04d%02d%02d-%s", d.Year, int(d.Month), d.Day, slug(it.Title))
 }
 
 // slug keeps up to six words of ASCII letters and digits, transliterating
