@@ -83,7 +83,9 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		return nil, err
 	}
 	b.rawHTML = r.md.AllowsHTML()
-	cover, err := r.art.coverPNG(b)
+	reuse, _ := output.ReuseOf(w)
+	last := &previous{reuse: reuse}
+	cover, err := r.cover(b, last)
 	if err != nil {
 		return nil, err
 	}
@@ -96,8 +98,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err != nil {
 		return nil, err
 	}
-	reuse, _ := output.ReuseOf(w)
-	docs, last, err := r.documents(ctx, b, reuse)
+	docs, err := r.documents(ctx, b, last)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		}
 		return r.monthBody(b, *m)
 	}
-	if err := repack(w, raw, b, docs, last, later); err != nil {
+	if err := repack(w, raw, b, docs, last.book, later); err != nil {
 		return nil, err
 	}
 	return nil, nil
@@ -132,34 +133,28 @@ func (r *Renderer) Masthead() (Image, string, bool) {
 const mastheadImage = "images/masthead"
 
 // documents renders the cover, title page and month XHTML bodies, in
-// reading order. With reuse, a month document the last build's book holds
-// as this one would make it is not rendered: it is marked reused, and
-// last is that book.
-func (r *Renderer) documents(ctx context.Context, b *book, reuse output.Reuse) (docs []section, last lastBook, err error) {
+// reading order. A month document the last build's book holds as this
+// one would make it is not rendered: it is marked reused, and copied
+// from last.book.
+func (r *Renderer) documents(ctx context.Context, b *book, last *previous) (docs []section, err error) {
 	docs = []section{
 		{file: coverFile, title: b.coverTitle, body: coverBody(b)},
 		{file: titleFile, title: b.coverTitle, body: titleBody(b)},
 	}
 	for i, m := range b.months {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, fmt.Errorf("epub: %w", err)
+			return nil, fmt.Errorf("epub: %w", err)
 		}
-		if reuse != nil && !ShowsImages(m.src) {
+		if !ShowsImages(m.src) {
 			name, key, err := monthPart(b, m)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
-			reuse.Record(name, key)
-			if data, ok := reuse.Previous(name, key); ok {
-				if last == nil {
-					if last, err = openLastBook(data); err != nil {
-						return nil, nil, err
-					}
-				}
-				if _, ok := last[name]; ok {
-					docs = append(docs, section{file: m.file, title: m.title, reused: true})
-					continue
-				}
+			if _, ok, err := last.entry(name, key); err != nil {
+				return nil, err
+			} else if ok {
+				docs = append(docs, section{file: m.file, title: m.title, reused: true})
+				continue
 			}
 		}
 		if !b.rawHTML && !ShowsImages(m.src) {
@@ -172,11 +167,11 @@ func (r *Renderer) documents(ctx context.Context, b *book, reuse output.Reuse) (
 		}
 		body, err := r.monthBody(b, m)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		docs = append(docs, section{file: m.file, title: m.title, body: body})
 	}
-	return docs, last, nil
+	return docs, nil
 }
 
 // styleSheet is the layout's CSS, then the @font-face rules when fonts are

@@ -46,6 +46,63 @@ func ShowsImages(m news.Month) bool {
 	return false
 }
 
+// coverKeyFormat changes whenever what the cover picture depends on does.
+const coverKeyFormat = "epub cover image 1"
+
+// cover is the book's cover picture: the last build's when it was drawn
+// from the same facts (an edit to an item's text leaves its month's
+// counts, so its cover, as they were), else drawn.
+func (r *Renderer) cover(b *book, last *previous) ([]byte, error) {
+	key, err := output.Key(coverKeyFormat, b.ed.Cover, b.ed.Meta, b.lang, b.author, b.coverTitle)
+	if err != nil {
+		return nil, fmt.Errorf("epub: %w", err)
+	}
+	f, ok, err := last.entry(containerDir+coverImage, key)
+	if err != nil {
+		return nil, err
+	}
+	if ok && f.Method == zip.Store {
+		rc, err := f.Open() // checks the CRC-32 as it reads
+		if err == nil {
+			data, err := io.ReadAll(rc)
+			rc.Close()
+			if err == nil {
+				return data, nil
+			}
+		}
+	}
+	return r.art.coverPNG(b)
+}
+
+// previous is the book the last build made, opened when a part of it is
+// first found unchanged.
+type previous struct {
+	reuse output.Reuse // nil: no incremental build
+	book  lastBook
+}
+
+// entry records that this book makes part name from key, and returns the
+// last book's entry for it when the last build made it from the same key.
+func (p *previous) entry(name, key string) (*zip.File, bool, error) {
+	if p.reuse == nil {
+		return nil, false, nil
+	}
+	p.reuse.Record(name, key)
+	data, ok := p.reuse.Previous(name, key)
+	if !ok {
+		return nil, false, nil
+	}
+	if p.book == nil {
+		book, err := openLastBook(data)
+		if err != nil {
+			return nil, false, err
+		}
+		p.book = book
+	}
+	f, ok := p.book[name]
+	return f, ok, nil
+}
+
 // lastBook is the entries of the book the last build made, by name.
 type lastBook map[string]*zip.File
 
