@@ -72,6 +72,10 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 			[]string{"bulletin-2024-02.pdf", "bulletin-2024-02.epub", "collection.epub", ManifestName}},
 		{"change an item", func() { item("a.md", "2024-01-10", "January statement", "The first month's text, corrected.") },
 			[]string{"bulletin-2024-01.pdf", "bulletin-2024-01.epub", "collection.epub", ManifestName}},
+		// The same count and text, another title: the contents (nav, NCX)
+		// and the item's ID change, the covers do not.
+		{"retitle an item", func() { item("a.md", "2024-01-10", "January statement, revised", "The first month's text, corrected.") },
+			[]string{"bulletin-2024-01.pdf", "bulletin-2024-01.epub", "collection.epub", ManifestName}},
 		{"delete an item", func() { os.Remove(filepath.Join(src, "d.md")) },
 			[]string{"collection.epub", ManifestName}}, // March is gone: its files are removed
 		{"move an item between months", func() { item("b.md", "2024-02-20", "Another January statement", "More text.") },

@@ -40,6 +40,9 @@ type book struct {
 	// mastHref and mastAlt are the layout's crest (its href relative to
 	// EPUB/) and its alt text; "" when there is none.
 	mastHref, mastAlt string
+	// navKept: the nav and NCX are copied from the last build's book,
+	// which has them as this one would write them (keepNavigation).
+	navKept bool
 }
 
 type month struct {

@@ -102,6 +102,9 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err != nil {
 		return nil, err
 	}
+	if b.navKept, err = keepNavigation(b, last); err != nil {
+		return nil, err
+	}
 	raw, err := r.writeGoEpub(b, docs, css)
 	if err != nil {
 		return nil, err

@@ -39,11 +39,11 @@ func navTree(b *book) []navEntry {
 
 // navDocument replaces go-epub's flat nav.xhtml (hard-coded English heading,
 // no xml:lang) with the nested table of contents and the landmarks.
-func navDocument(b *book) string {
+func navDocument(b *book, tree []navEntry) string {
 	var s strings.Builder
 	s.WriteString(xhtmlStart(b.lang, b.contents, "css/"+cssFile))
 	fmt.Fprintf(&s, "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n<h1>%s</h1>\n", esc(b.contents))
-	writeNavList(&s, navTree(b), 0)
+	writeNavList(&s, tree, 0)
 	s.WriteString("</nav>\n")
 	writeLandmarks(&s, b)
 	s.WriteString("</body>\n</html>\n")
@@ -95,8 +95,7 @@ func xhtmlStart(lang, title, css string) string {
 
 // ncxDocument is the EPUB 2 table of contents with the same nesting, for
 // older reading systems; go-epub's is flat and names its uid meta wrongly.
-func ncxDocument(b *book) string {
-	tree := navTree(b)
+func ncxDocument(b *book, tree []navEntry) string {
 	var s strings.Builder
 	s.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	fmt.Fprintf(&s, "<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\" xml:lang=\"%s\">\n", esc(b.lang))

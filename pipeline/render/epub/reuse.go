@@ -3,9 +3,13 @@ package epub
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"strconv"
 	"time"
 
 	"bulletin/pipeline/news"
@@ -72,6 +76,49 @@ func (r *Renderer) cover(b *book, last *previous) ([]byte, error) {
 		}
 	}
 	return r.art.coverPNG(b)
+}
+
+// navKeyFormat changes whenever what the nav and NCX depend on does.
+const navKeyFormat = "epub navigation 1"
+
+// keepNavigation reports whether the last build's book holds the nav and
+// NCX this one would write: their key is every label and link of the
+// contents, not the items' text, so an edit to an item's text keeps them.
+// A ten-year collection's are megabytes, worth not writing again.
+func keepNavigation(b *book, last *previous) (bool, error) {
+	key := navKey(b)
+	_, nav, err := last.entry(containerDir+navFile, key)
+	if err != nil {
+		return false, err
+	}
+	_, ncx, err := last.entry(containerDir+ncxFile, key)
+	return nav && ncx, err
+}
+
+// navKey hashes what navDocument and ncxDocument write (the book's words
+// and identifier, and the contents' tree) and the entries' time.
+func navKey(b *book) string {
+	h := sha256.New()
+	put := func(s string) {
+		var n [binary.MaxVarintLen64]byte
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
+		io.WriteString(h, s)
+	}
+	for _, s := range []string{navKeyFormat, b.lang, b.contents, b.identifier, b.title, b.author, b.coverTitle,
+		b.ed.Meta.Labels.Cover, b.ed.Meta.Labels.TitlePage, zipTime(b).Format(time.RFC3339)} {
+		put(s)
+	}
+	var walk func([]navEntry)
+	walk = func(entries []navEntry) {
+		put(strconv.Itoa(len(entries)))
+		for _, e := range entries {
+			put(e.label)
+			put(e.href)
+			walk(e.children)
+		}
+	}
+	walk(navTree(b))
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // previous is the book the last build made, opened when a part of it is

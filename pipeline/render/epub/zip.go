@@ -105,8 +105,13 @@ func rewrite(files map[string][]byte, b *book, reused map[string]bool) error {
 	for _, r := range b.assets.sorted() {
 		files[containerDir+r.href] = r.data
 	}
-	files[containerDir+navFile] = []byte(navDocument(b))
-	files[containerDir+ncxFile] = []byte(ncxDocument(b))
+	if b.navKept {
+		reused[containerDir+navFile], reused[containerDir+ncxFile] = true, true
+	} else {
+		tree := navTree(b)
+		files[containerDir+navFile] = []byte(navDocument(b, tree))
+		files[containerDir+ncxFile] = []byte(ncxDocument(b, tree))
+	}
 
 	sections := []string{coverFile, titleFile}
 	for _, m := range b.months {
