@@ -76,6 +76,15 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 		// and the item's ID change, the covers do not.
 		{"retitle an item", func() { item("a.md", "2024-01-10", "January statement, revised", "The first month's text, corrected.") },
 			[]string{"bulletin-2024-01.pdf", "bulletin-2024-01.epub", "collection.epub", ManifestName}},
+		// The same date, title and text, another type: the contents' tree
+		// changes, the book's identifier (of the items' IDs, dates and
+		// titles) does not.
+		{"change an item's type", func() {
+			md := "---\ntitle: \"January statement, revised\"\ndate: 2024-01-10\ntype: speech\n---\n\nThe first month's text, corrected.\n"
+			if err := os.WriteFile(filepath.Join(src, "a.md"), []byte(md), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"bulletin-2024-01.pdf", "bulletin-2024-01.epub", "collection.epub", ManifestName}},
 		{"delete an item", func() { os.Remove(filepath.Join(src, "d.md")) },
 			[]string{"collection.epub", ManifestName}}, // March is gone: its files are removed
 		{"move an item between months", func() { item("b.md", "2024-02-20", "Another January statement", "More text.") },
@@ -134,6 +143,7 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		println("STEP", st.name)
 		st.edit()
 		opts := Options{Config: cfg, Sources: os.DirFS(src), SourcesDir: "sources", Published: published}
 		buildInto := func(dir string) *Result {

@@ -54,3 +54,34 @@ func TestLastBookHolds(t *testing.T) {
 		t.Error("no last book holds anything")
 	}
 }
+
+// The nav and NCX are kept from the last book only under the same key:
+// it changes with anything either document shows, down to one label of
+// the contents' tree or the entries' time.
+func TestNavKeySeesTheContents(t *testing.T) {
+	keyOf := func(edit func(b *book)) string {
+		b, err := newBook(richEdition())
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(b)
+		return navKey(b)
+	}
+	same := keyOf(func(*book) {})
+	if again := keyOf(func(*book) {}); again != same {
+		t.Fatal("the same book has two nav keys")
+	}
+	for what, edit := range map[string]func(b *book){
+		"a type's name":   func(b *book) { b.months[0].types[0].name += "!" },
+		"a type's anchor": func(b *book) { b.months[0].types[0].anchor += "x" },
+		"an item's title": func(b *book) { b.months[0].types[0].src.Items[0].Title += "!" },
+		"a month's title": func(b *book) { b.months[0].title += "!" },
+		"the language":    func(b *book) { b.lang = "ru" },
+		"the identifier":  func(b *book) { b.identifier += "0" },
+		"the date":        func(b *book) { b.ed.Meta.Published = b.ed.Meta.Published.AddDate(0, 0, 1) },
+	} {
+		if keyOf(edit) == same {
+			t.Errorf("changing %s leaves the nav key as it was", what)
+		}
+	}
+}
