@@ -1,6 +1,7 @@
 package news
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -31,6 +32,16 @@ func TestDaysUntil(t *testing.T) {
 	for _, n := range []int{1, 400, 106751, 106752, 3000000} {
 		if got := base.AddDays(-n).DaysUntil(base); got != n {
 			t.Errorf("AddDays(-%d) then DaysUntil = %d", n, got)
+		}
+	}
+}
+
+// Date.String writes what fmt's %04d-%02d-%02d would, for every date,
+// the odd ones too (the zero date, a year BC, a runaway year).
+func TestDateString(t *testing.T) {
+	for _, d := range []Date{{}, {2020, time.July, 6}, {9, 1, 2}, {9999, 12, 31}, {10000, 1, 1}, {-1, 12, 31}, {2020, 0, 0}, {2020, 13, 100}, {2020, -1, 5}} {
+		if got, want := d.String(), fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day); got != want {
+			t.Errorf("Date%v.String() = %q, want %q", [3]int{d.Year, int(d.Month), d.Day}, got, want)
 		}
 	}
 }

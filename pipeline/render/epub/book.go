@@ -3,6 +3,7 @@ package epub
 import (
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"strings"
 
 	"bulletin/pipeline/news"
@@ -163,7 +164,12 @@ func identifier(ed news.Edition) string {
 	for _, m := range ed.Months {
 		for _, t := range m.Types {
 			for _, it := range t.Items {
-				fmt.Fprintf(h, "%s\x00%s\x00%s\x00", it.ID, it.Date, it.Title)
+				// As fmt's "%s\x00%s\x00%s\x00" wrote it, without fmt: a
+				// collection names every item of the archive here.
+				for _, s := range [...]string{it.ID, it.Date.String(), it.Title} {
+					io.WriteString(h, s)
+					h.Write([]byte{0})
+				}
 			}
 		}
 	}
