@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"strconv"
 	"time"
 
 	"bulletin/pipeline/news"
@@ -98,11 +97,12 @@ func keepNavigation(b *book, last *previous) (bool, error) {
 // navKey hashes what navDocument and ncxDocument write (the book's words
 // and identifier, and the contents' tree) and the entries' time.
 func navKey(b *book) string {
-	h := sha256.New()
+	// Written out, then hashed once: a hash written in ten thousand small
+	// pieces costs more than the writing.
+	var buf []byte
 	put := func(s string) {
-		var n [binary.MaxVarintLen64]byte
-		h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
-		io.WriteString(h, s)
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
 	}
 	for _, s := range []string{navKeyFormat, b.lang, b.contents, b.identifier, b.title, b.author, b.coverTitle,
 		b.ed.Meta.Labels.Cover, b.ed.Meta.Labels.TitlePage, zipTime(b).Format(time.RFC3339)} {
@@ -110,7 +110,7 @@ func navKey(b *book) string {
 	}
 	var walk func([]navEntry)
 	walk = func(entries []navEntry) {
-		put(strconv.Itoa(len(entries)))
+		buf = binary.AppendUvarint(buf, uint64(len(entries)))
 		for _, e := range entries {
 			put(e.label)
 			put(e.href)
@@ -118,7 +118,8 @@ func navKey(b *book) string {
 		}
 	}
 	walk(navTree(b))
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:])
 }
 
 // previous is the book the last build made, opened when a part of it is
