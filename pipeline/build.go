@@ -323,7 +323,8 @@ func renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type
 // It offers the folder's renderer the files the last build made
 // (render.Reuse): a file put again with the very bytes Previous returned
 // is kept where it is, not written again, and each file put with a key
-// (Record) is recorded in the cache under its full name.
+// (Record) is recorded in the cache under its full name. A file found
+// Unchanged is kept unread (render.Keep).
 type folder struct {
 	prefix string // "site/"
 	sink   Sink
@@ -350,6 +351,40 @@ func (d *folder) Previous(name, key string) ([]byte, bool) {
 }
 
 func (d *folder) Record(name, key string) { d.keys[name] = d.c.salt(key) }
+
+func (d *folder) Unchanged(name, key string) bool {
+	full := d.prefix + name
+	e, ok := d.c.old[full]
+	if d.c.keeper == nil || !ok || e.Key != d.c.salt(key) {
+		return false
+	}
+	v, ok := d.c.verified(full, e, false)
+	if ok {
+		d.same[name] = v
+	}
+	return ok
+}
+
+func (d *folder) Keep(name string) error {
+	if err := render.CleanName(name); err != nil {
+		return err
+	}
+	v, ok := d.same[name]
+	if !ok {
+		return fmt.Errorf("pipeline: keep %s%s: the last build's file was not found unchanged", d.prefix, name)
+	}
+	full := d.prefix + name
+	if err := d.c.keeper.Keep(full); err != nil {
+		return err
+	}
+	d.c.kept(full, v)
+	f := describeSum(full, mediaTypeOf(name), v.size, hex.EncodeToString(v.sum[:]), nil, nil)
+	if k, ok := d.keys[name]; ok {
+		d.c.record(full, cacheEntry{Key: k, SHA256: f.SHA256})
+	}
+	d.made = append(d.made, f)
+	return nil
+}
 
 func (d *folder) Put(name string, data []byte) error {
 	if err := render.CleanName(name); err != nil {

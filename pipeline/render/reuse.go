@@ -28,6 +28,25 @@ type Reuse interface {
 	Record(part, key string)
 }
 
+// Keep is what an incremental build offers a folder output's Renderer
+// beside Reuse: a file the last build made from the same key is kept
+// where it is, unread, instead of being read back (Previous) only to be
+// put again. A ten-year site's month pages are megabytes.
+type Keep interface {
+	// Unchanged reports whether the last build recorded key for the
+	// folder's file name and the folder still holds what it made.
+	Unchanged(name, key string) bool
+	// Keep stands for a Put of name with those very bytes, once
+	// Unchanged said so.
+	Keep(name string) error
+}
+
+// KeepOf is the Keep behind a folder output's w, when the build offers one.
+func KeepOf(w io.Writer) (Keep, bool) {
+	k, ok := w.(Keep)
+	return k, ok
+}
+
 // ReuseOf is the Reuse behind w, when the build offers one.
 func ReuseOf(w io.Writer) (Reuse, bool) {
 	r, ok := w.(Reuse)

@@ -101,8 +101,11 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		eds[i] = e
 	}
 	// In an incremental build a month page made from the same inputs as
-	// the last build's is put back as it was, its body not rendered again.
+	// the last build's is kept as it was (unread where the build can,
+	// render.Keep, else read back and put again), its body not rendered
+	// again.
 	reuse, _ := render.ReuseOf(w)
+	keep, _ := render.KeepOf(w)
 	keys := make([]string, len(eds))
 	last := make([][]byte, len(eds))
 	var reused map[news.MonthKey]bool
@@ -112,8 +115,13 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 			if keys[i], err = render.Key(pageKeyFormat, e.file, ed.Meta, ed.Cover, e.month.Digest(), e.links); err != nil {
 				return nil, fmt.Errorf("site: %w", err)
 			}
-			if last[i], reused[e.month.Key] = reuse.Previous(e.file, keys[i]); reused[e.month.Key] && epub.ShowsImages(e.month) {
-				reused[e.month.Key] = false // its images are put again from its body
+			switch {
+			case epub.ShowsImages(e.month):
+				// Never reused: its images are put again from its body.
+			case keep != nil:
+				reused[e.month.Key] = keep.Unchanged(e.file, keys[i])
+			default:
+				last[i], reused[e.month.Key] = reuse.Previous(e.file, keys[i])
 			}
 		}
 	}
@@ -161,12 +169,18 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("site: %w", err)
 		}
+		if reuse != nil {
+			reuse.Record(e.file, keys[i])
+		}
+		if reused[e.month.Key] && keep != nil {
+			if err := keep.Keep(e.file); err != nil {
+				return nil, fmt.Errorf("site: %w", err)
+			}
+			continue
+		}
 		page := last[i]
 		if !reused[e.month.Key] {
 			page = []byte(monthPage(ed, e))
-		}
-		if reuse != nil {
-			reuse.Record(e.file, keys[i])
 		}
 		if err := put(e.file, page); err != nil {
 			return nil, err
