@@ -3,7 +3,7 @@ package epub
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"strings"
 
 	"bulletin/pipeline/news"
 )
@@ -21,7 +21,29 @@ type Page struct {
 	Body  string // XHTML fragment, also valid HTML
 }
 
-var epubType = regexp.MustCompile(` epub:type="[^"]*"`)
+// stripEpubType removes every ` epub:type="…"` attribute: the book's
+// vocabulary, no attribute of HTML. Not a regular expression: a month's
+// body is some hundred kilobytes, and one is made at every rebuild.
+func stripEpubType(body string) string {
+	const attr = ` epub:type="`
+	i := strings.Index(body, attr)
+	if i < 0 {
+		return body
+	}
+	var b strings.Builder
+	b.Grow(len(body))
+	for i >= 0 {
+		end := strings.IndexByte(body[i+len(attr):], '"')
+		if end < 0 {
+			break // no closing quote: leave the rest as it is
+		}
+		b.WriteString(body[:i])
+		body = body[i+len(attr)+end+1:]
+		i = strings.Index(body, attr)
+	}
+	b.WriteString(body)
+	return b.String()
+}
 
 // Image is an image a page shows, named by its content.
 type Image struct {
@@ -54,7 +76,7 @@ func (r *Renderer) Pages(ctx context.Context, ed news.Edition, need func(news.Mo
 			}
 			// epub:type is the book's vocabulary, no attribute of HTML;
 			// the notes keep their ARIA roles (doc-noteref, doc-footnote).
-			p.Body = epubType.ReplaceAllString(body, "")
+			p.Body = stripEpubType(body)
 		}
 		pages = append(pages, p)
 	}

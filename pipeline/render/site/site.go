@@ -111,8 +111,13 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	var reused map[news.MonthKey]bool
 	if reuse != nil {
 		reused = map[news.MonthKey]bool{}
+		// What every page shows of the edition, hashed once.
+		common, err := render.Key(pageKeyFormat, ed.Meta, ed.Cover)
+		if err != nil {
+			return nil, fmt.Errorf("site: %w", err)
+		}
 		for i, e := range eds {
-			if keys[i], err = render.Key(pageKeyFormat, e.file, ed.Meta, ed.Cover, e.month.Digest(), e.links); err != nil {
+			if keys[i], err = render.Key(common, e.file, e.month.Digest(), e.links); err != nil {
 				return nil, fmt.Errorf("site: %w", err)
 			}
 			switch {
