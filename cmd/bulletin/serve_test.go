@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -202,6 +203,10 @@ func TestServeCorpus(t *testing.T) {
 	}
 	month := name[:7] // "2019-12-31-02499.md" → 2019-12
 
+	// The collector as the command sets it (main.go): serve runs in this
+	// process here, with the test's defaults otherwise.
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(memoryLimit))
 	t.Chdir(dir)
 	start := time.Now()
 	sv := startServe(t, "2025-01-01")
@@ -228,6 +233,9 @@ func TestServeCorpus(t *testing.T) {
 	save := func(i int) time.Duration {
 		t.Helper()
 		text := fmt.Sprintf("Edited in serve, take %d.", i)
+		// A person reads the page before saving again: the browser has
+		// finished with the last reload when the save comes.
+		time.Sleep(500 * time.Millisecond)
 		for len(loads) > 0 {
 			<-loads
 		}
