@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"time"
@@ -109,6 +110,7 @@ func encodeMemoEntry(m *memoEntry) []byte {
 		}
 		e.str(p.TitleKey)
 		e.str(p.BaseID)
+		e.b = append(e.b, p.TextSum[:]...)
 	}
 	e.count(len(m.Counters), m.Counters == nil)
 	for _, c := range m.Counters {
@@ -262,6 +264,7 @@ func decodeMemoEntry(b []byte) (*memoEntry, error) {
 			}
 			m.Items[i].TitleKey = d.str()
 			m.Items[i].BaseID = d.str()
+			copy(m.Items[i].TextSum[:], d.raw(sha256.Size))
 		}
 	}
 	if n := d.count(); n >= 0 {

@@ -5,6 +5,7 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -107,7 +108,7 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 	}
 	read := source.Join(parts)
 	cat := &Catalogue{Files: read.Files, Problems: read.Problems}
-	items, problems := normalise.Finish(prepared)
+	items, sums, problems := normalise.Finish(prepared)
 	cat.Items = items
 	cat.Problems = append(cat.Problems, problems...)
 	problems, err = asset.Resolve(ctx, opts.Sources, opts.SourcesDir, markup.New(cfg.AllowHTML), items)
@@ -143,7 +144,19 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 	cat.Problems = append(cat.Problems, heavyMonths(ctx, all, cfg.Limits)...)
 	// The incremental cache's keys take each month's digest; worked out
 	// here once, on every core, rather than by each output.
-	parallel.For(ctx, len(all), func(i int) { all[i].SetDigest() })
+	// The items' text sums were worked out as they were prepared (and
+	// kept in the memo): the digests hash 32 bytes an item, not its text.
+	textSums := make(map[string][sha256.Size]byte, len(items))
+	for i, it := range items {
+		textSums[it.ID] = sums[i]
+	}
+	sumOf := func(it news.Item) [sha256.Size]byte {
+		if s, ok := textSums[it.ID]; ok {
+			return s
+		}
+		return news.TextSum(it)
+	}
+	parallel.For(ctx, len(all), func(i int) { all[i].SetDigest(sumOf) })
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}

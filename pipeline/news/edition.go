@@ -49,10 +49,19 @@ type Month struct {
 // cannot run together into the same stream (TestDigestSeesEveryField
 // changes each field in turn). Not JSON: encoding a ten-year archive's
 // text, escaped, was a tenth of an incremental rebuild.
+//
+// An item's summary and body go in as their TextSum, so that a rebuild
+// can take the sums worked out when the items were prepared (SetDigest)
+// instead of hashing an archive's text again.
 func (m Month) Digest() string {
 	if m.Sum != "" {
 		return m.Sum
 	}
+	return m.digest(TextSum)
+}
+
+// digest is Digest with the items' text sums from sums.
+func (m Month) digest(sums func(Item) [sha256.Size]byte) string {
 	d := digester{h: sha256.New(), b: make([]byte, 0, 4<<10)}
 	d.str(digestFormat)
 	d.int(m.Key.Year)
@@ -64,7 +73,7 @@ func (m Month) Digest() string {
 		d.str(t.Name)
 		d.int(len(t.Items))
 		for _, it := range t.Items {
-			d.item(it)
+			d.item(it, sums(it))
 		}
 	}
 	d.flush()
@@ -72,7 +81,7 @@ func (m Month) Digest() string {
 }
 
 // digestFormat opens every digest; it changes when the recipe does.
-const digestFormat = "bulletin month digest 2"
+const digestFormat = "bulletin month digest 3"
 
 // digester writes a month's fields into a hash, length-prefixed. Short
 // fields are gathered in a buffer and hashed together: a hash written in
@@ -120,7 +129,7 @@ func (d *digester) strs(list []string) {
 	}
 }
 
-func (d *digester) item(it Item) {
+func (d *digester) item(it Item, text [sha256.Size]byte) {
 	d.str(it.ID)
 	d.str(it.Title)
 	d.int(it.Date.Year)
@@ -133,8 +142,7 @@ func (d *digester) item(it Item) {
 	} else {
 		d.int(0)
 	}
-	d.str(it.Summary)
-	d.str(it.Body)
+	d.b = append(d.b, text[:]...)
 	d.str(it.Lang)
 	d.str(it.URL)
 	d.strs(it.Authors)
@@ -156,10 +164,28 @@ func (d *digester) item(it Item) {
 	}
 }
 
-// SetDigest works Sum out.
-func (m *Month) SetDigest() {
-	m.Sum = ""
-	m.Sum = m.Digest()
+// SetDigest works Sum out, with the items' text sums from sums when it
+// is not nil: it must give TextSum's value for every item of the month.
+func (m *Month) SetDigest(sums func(Item) [sha256.Size]byte) {
+	if sums == nil {
+		sums = TextSum
+	}
+	m.Sum = m.digest(sums)
+}
+
+// textSumFormat opens every TextSum; it changes when the recipe does.
+const textSumFormat = "bulletin item text 1"
+
+// TextSum is the SHA-256 of an item's summary and body, each after its
+// length: what a month's digest takes of them.
+func TextSum(it Item) [sha256.Size]byte {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, s := range [...]string{textSumFormat, it.Summary, it.Body} {
+		h.Write(binary.AppendUvarint(n[:0], uint64(len(s))))
+		io.WriteString(h, s)
+	}
+	return [sha256.Size]byte(h.Sum(nil))
 }
 
 // Count is the number of items in the month.

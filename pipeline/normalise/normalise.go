@@ -5,6 +5,7 @@ package normalise
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"sort"
 	"strings"
@@ -64,7 +65,7 @@ func (n *Normaliser) ItemsContext(ctx context.Context, items []news.Item) ([]new
 	if err != nil {
 		return nil, nil, err
 	}
-	out, problems := Finish(prepared)
+	out, _, problems := Finish(prepared)
 	return out, problems, nil
 }
 
@@ -91,10 +92,12 @@ type Prepared struct {
 	Item     news.Item
 	Problems [steps][]news.Problem
 	// TitleKey (duplicates are spotted by it) and BaseID (the item's ID
-	// unless another item has it too) depend on the date and title alone:
-	// worked out here, they are kept with the item in the memo rather
-	// than made again for the whole archive at every rebuild.
+	// unless another item has it too) depend on the date and title alone,
+	// TextSum (news.TextSum, for the month digests) on the summary and
+	// body: worked out here, they are kept with the item in the memo
+	// rather than made again for the whole archive at every rebuild.
 	TitleKey, BaseID string
+	TextSum          [sha256.Size]byte
 }
 
 // Prepare runs the steps of one item at a time on every item: each is its
@@ -141,15 +144,15 @@ func (n *Normaliser) prepare(it news.Item) Prepared {
 		it.Type = n.Classify(it.Title)
 	}
 	p.Item = it
-	p.TitleKey, p.BaseID = TitleKey(it.Title), baseID(it)
+	p.TitleKey, p.BaseID, p.TextSum = TitleKey(it.Title), baseID(it), news.TextSum(it)
 	return p
 }
 
 // Finish runs the steps across items on prepared items, in their order:
 // duplicates merged and IDs given. It returns the kept items in a
-// deterministic order, and the prepared items' problems followed by one
-// for every merge.
-func Finish(prepared []Prepared) ([]news.Item, []news.Problem) {
+// deterministic order with each one's news.TextSum, and the prepared
+// items' problems followed by one for every merge.
+func Finish(prepared []Prepared) ([]news.Item, [][sha256.Size]byte, []news.Problem) {
 	var problems []news.Problem
 	for step := range steps {
 		for i := range prepared {
@@ -158,7 +161,12 @@ func Finish(prepared []Prepared) ([]news.Item, []news.Problem) {
 	}
 	kept, merged := mergeDuplicates(prepared)
 	problems = append(problems, merged...)
-	return assignIDs(kept), problems
+	items := assignIDs(kept)
+	sums := make([][sha256.Size]byte, len(kept))
+	for i := range kept {
+		sums[i] = kept[i].TextSum
+	}
+	return items, sums, problems
 }
 
 // cleanText cleans an item's texts. Unicode normalisation is most of a
@@ -360,7 +368,9 @@ func mergeDuplicates(items []Prepared) ([]Prepared, []news.Problem) {
 		// The kept item's first origin stays the first-read one either way.
 		problems = append(problems, news.Problem{Severity: news.Warning, At: it.Origin(), Msg: msg,
 			Fate: news.Merged, Into: kept.Origin()})
-		out[i].Item = merge(kept, it) // its date and title, so its keys, stay
+		// Its date and title, so its keys, stay; its text may be the other's.
+		out[i].Item = merge(kept, it)
+		out[i].TextSum = news.TextSum(out[i].Item)
 	}
 	return out, problems
 }

@@ -580,3 +580,29 @@ func TestFootnoteWarnings(t *testing.T) {
 		})
 	}
 }
+
+// Finish gives each kept item's text sum, the one news.TextSum gives for
+// the item as it is: merged ones too, whose text may be the other
+// sighting's. The month digests trust these sums.
+func TestFinishTextSums(t *testing.T) {
+	d := date(2020, 6, 24)
+	in := []news.Item{
+		{Title: "Embassy opens visa centre", Date: d, Body: "A much longer text.", Origins: origin("a.txt", 3)},
+		{Title: "EMBASSY  opens visa-centre!", Date: d, Body: "A much longer text about it.", Summary: "Visas.", Origins: origin("b.txt", 7)},
+		{Title: "Another item", Date: d, Body: "Its own text.", Origins: origin("c.txt", 1)},
+	}
+	n := New(config.Default())
+	prepared, err := n.Prepare(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, sums, _ := Finish(prepared)
+	if len(items) != 2 || len(sums) != len(items) {
+		t.Fatalf("%d items, %d sums; want 2 of each", len(items), len(sums))
+	}
+	for i, it := range items {
+		if sums[i] != news.TextSum(it) {
+			t.Errorf("item %q: Finish's text sum is not its TextSum", it.Title)
+		}
+	}
+}
