@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io/fs"
 	"slices"
 	"sync"
@@ -36,8 +38,8 @@ import (
 // in memoShards files by the first byte of the entries' keys, so that an
 // edit rewrites the one or two small files its old and new entries fall
 // in and the others are kept as they are (a ten-year archive's memo is
-// some 13 MB). Each file's SHA-256 is checked before it is used: a
-// damaged or altered file is no memo for its share of the keys.
+// some 13 MB). Each file's checksum (CRC-32C) is checked before it is
+// used: a damaged or altered file is no memo for its share of the keys.
 
 // MemoDir is the sources memo's folder in the output folder.
 const MemoDir = ".bulletin-memo"
@@ -56,7 +58,7 @@ func shardName(i int) string { return fmt.Sprintf("%s/%02x", MemoDir, i) }
 
 // memoMagic opens each memo file; its number changes when the key's recipe
 // or an entry's shape does, so an older memo is ignored, not misread.
-const memoMagic = "bulletin sources memo 5\n"
+const memoMagic = "bulletin sources memo 6\n"
 
 // memoEntry is what one source file read to.
 type memoEntry struct {
@@ -69,9 +71,12 @@ type memoEntry struct {
 
 // memo is one build's view of the sources memo.
 type memo struct {
-	stats *stats              // the sources' stats
-	salt  []byte              // version, configuration: hashed into every key
-	old   map[[32]byte][]byte // the last build's entries, encoded, by key
+	stats *stats // the sources' stats
+	salt  []byte // version, configuration: hashed into every key
+	// salted is a hash that has taken salt, cloned for each key; nil
+	// where hashes cannot be cloned.
+	salted hash.Cloner
+	old    map[[32]byte][]byte // the last build's entries, encoded, by key
 	// oldShard[i] is the number of entries the last build's memo file i
 	// held, -1 when it was missing or damaged.
 	oldShard [memoShards]int
@@ -98,6 +103,10 @@ func newMemo(ctx context.Context, opts Options, sink Sink, st *stats) (*memo, er
 		old:   map[[32]byte][]byte{},
 		now:   map[[32]byte][]byte{},
 		got:   map[string]*memoEntry{},
+	}
+	if h, ok := sha256.New().(hash.Cloner); ok {
+		h.Write(m.salt)
+		m.salted = h
 	}
 	for i := range m.oldShard {
 		m.oldShard[i] = -1
@@ -141,16 +150,22 @@ func newMemo(ctx context.Context, opts Options, sink Sink, st *stats) (*memo, er
 	return m, nil
 }
 
-// parseMemo reads a memo file: the magic line, the SHA-256 of the rest,
+// castagnoli is the CRC-32C table: the memo files' checksum, against
+// damage (the entries' keys are SHA-256 of what they hold; a checksum
+// of the file is no defence against a deliberate change either way, and
+// CRC-32C, done by the processor, costs a tenth of SHA-256 on 13 MB).
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// parseMemo reads a memo file: the magic line, the CRC-32C of the rest,
 // then each entry as its key, its length (uvarint) and its encoding. ok
 // is false when any of it is wrong.
 func parseMemo(data []byte) (map[[32]byte][]byte, bool) {
 	rest, ok := bytes.CutPrefix(data, []byte(memoMagic))
-	if !ok || len(rest) < sha256.Size {
+	if !ok || len(rest) < crc32.Size {
 		return nil, false
 	}
-	sum, rest := rest[:sha256.Size], rest[sha256.Size:]
-	if got := sha256.Sum256(rest); !bytes.Equal(got[:], sum) {
+	sum, rest := binary.BigEndian.Uint32(rest), rest[crc32.Size:]
+	if crc32.Checksum(rest, castagnoli) != sum {
 		return nil, false
 	}
 	entries := map[[32]byte][]byte{}
@@ -172,8 +187,16 @@ func parseMemo(data []byte) (map[[32]byte][]byte, bool) {
 
 // key is the memo's key of file (as shown) with bytes of SHA-256 sum.
 func (m *memo) key(file string, sum [sha256.Size]byte) [32]byte {
-	h := sha256.New()
-	h.Write(m.salt)
+	var h hash.Hash
+	if m.salted != nil {
+		if c, err := m.salted.Clone(); err == nil {
+			h = c // the salt (the configuration, kilobytes) hashed once
+		}
+	}
+	if h == nil {
+		h = sha256.New()
+		h.Write(m.salt)
+	}
 	h.Write([]byte(file))
 	h.Write([]byte{0})
 	h.Write(sum[:])
@@ -269,18 +292,17 @@ func (m *memo) saveShard(sink Sink, i int, keys [][32]byte) error {
 		}
 	}
 	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
-	size := len(memoMagic) + sha256.Size
+	size := len(memoMagic) + crc32.Size
 	for _, k := range keys {
 		size += len(k) + binary.MaxVarintLen64 + len(m.now[k])
 	}
-	data := make([]byte, len(memoMagic)+sha256.Size, size)
+	data := make([]byte, len(memoMagic)+crc32.Size, size)
 	copy(data, memoMagic)
 	for _, k := range keys {
 		data = append(data, k[:]...)
 		data = binary.AppendUvarint(data, uint64(len(m.now[k])))
 		data = append(data, m.now[k]...)
 	}
-	sum := sha256.Sum256(data[len(memoMagic)+sha256.Size:])
-	copy(data[len(memoMagic):], sum[:])
+	binary.BigEndian.PutUint32(data[len(memoMagic):], crc32.Checksum(data[len(memoMagic)+crc32.Size:], castagnoli))
 	return sink.Put(shardName(i), data)
 }
