@@ -299,6 +299,12 @@ func build(ctx context.Context, f *flags, opts pipeline.Options, e env) int {
 // folder, and renames them into place only when the whole build succeeded:
 // a failed or interrupted build leaves the previous outputs as they were.
 func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, lay *layouts.Layout, e env, onError string) (*pipeline.Result, int) {
+	return buildOutputsWith(ctx, nil, cmd, out, opts, lay, e, onError)
+}
+
+// buildOutputsWith is buildOutputs through rs, the renderers serve keeps
+// from build to build (nil: new ones).
+func buildOutputsWith(ctx context.Context, rs *pipeline.Renderers, cmd, out string, opts pipeline.Options, lay *layouts.Layout, e env, onError string) (*pipeline.Result, int) {
 	fmt.Fprintf(e.stderr, "bulletin: building from %s for %s\n", opts.SourcesDir, dates.Format(pipeline.PublicationDay(opts), opts.Config.Language))
 	if isTerminal(e.stderr) {
 		var mu sync.Mutex
@@ -317,7 +323,7 @@ func buildOutputs(ctx context.Context, cmd, out string, opts pipeline.Options, l
 		return nil, exitUsage
 	}
 	opts.Previous = previousOutputs(out, e)
-	res, err := pipeline.Build(ctx, opts, lay, stage)
+	res, err := rs.Build(ctx, opts, lay, stage)
 	if err == nil {
 		err = ctx.Err()
 	}

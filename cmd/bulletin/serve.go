@@ -55,12 +55,15 @@ func serve(ctx context.Context, f *flags, ln net.Listener, e env) int {
 	if f.layouts != "" {
 		watch = append(watch, f.layouts)
 	}
+	// The renderers are kept from build to build (fonts, hyphenation,
+	// cover art parsed once) while bulletin.yaml and the layout stay.
+	rs := &pipeline.Renderers{}
 	srv := &preview.Server{
 		Dir:    f.out,
 		Start:  pipeline.SiteName + site.IndexFile,
 		Watch:  watch,
 		Ignore: f.out,
-		Build:  func(ctx context.Context) []string { return serveBuild(ctx, f, e) },
+		Build:  func(ctx context.Context) []string { return serveBuild(ctx, f, e, rs) },
 		Log:    e.stderr,
 	}
 	fmt.Fprintf(e.stdout, "serving %s on http://%s/ (Ctrl-C stops)\n", f.out, ln.Addr())
@@ -77,7 +80,7 @@ func serve(ctx context.Context, f *flags, ln net.Listener, e env) int {
 // the overlay: the sources' errors with their file:line, or what the
 // command printed when it failed before reading them (a bad bulletin.yaml,
 // a missing layout file).
-func serveBuild(ctx context.Context, f *flags, e env) []string {
+func serveBuild(ctx context.Context, f *flags, e env, rs *pipeline.Renderers) []string {
 	var said bytes.Buffer
 	be := e
 	be.stderr = io.MultiWriter(e.stderr, &said)
@@ -118,7 +121,7 @@ func serveBuild(ctx context.Context, f *flags, e env) []string {
 		fmt.Fprintf(be.stderr, "bulletin serve: %v\n", err)
 		return fail()
 	}
-	res, code := buildOutputs(ctx, "serve", f.out, opts, lay, be, "the last good outputs are kept")
+	res, code := buildOutputsWith(ctx, rs, "serve", f.out, opts, lay, be, "the last good outputs are kept")
 	if code == exitOK {
 		return nil
 	}
