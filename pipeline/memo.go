@@ -58,7 +58,7 @@ func shardName(i int) string { return fmt.Sprintf("%s/%02x", MemoDir, i) }
 
 // memoMagic opens each memo file; its number changes when the key's recipe
 // or an entry's shape does, so an older memo is ignored, not misread.
-const memoMagic = "bulletin sources memo 6\n"
+const memoMagic = "bulletin sources memo 7\n"
 
 // memoEntry is what one source file read to.
 type memoEntry struct {

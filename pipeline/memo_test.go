@@ -164,7 +164,7 @@ func TestMemoCodec(t *testing.T) {
 		"empties":   {Items: []normalise.Prepared{}, Counters: []news.Counter{}, Contact: []string{}, Files: []string{}, Problems: []news.Problem{}},
 		"zero item": {Items: []normalise.Prepared{{}}},
 		"full": {
-			Items:    []normalise.Prepared{{Item: full, Problems: [5][]news.Problem{{prob}, nil, {}, {prob}, {prob, prob}}, TitleKey: "t", BaseID: "i20200603-t", TextSum: [32]byte{1, 2, 3}}, {Item: news.Item{Title: "second"}}},
+			Items:    []normalise.Prepared{{Item: full, Problems: [5][]news.Problem{{prob}, nil, {}, {prob}, {prob, prob}}, TitleKey: "t", BaseID: "i20200603-t", Facts: normalise.Facts{TextSum: [32]byte{1, 2, 3}, Weight: 1 << 40}}, {Item: news.Item{Title: "second"}}},
 			Counters: []news.Counter{{Key: "k", Origin: news.Date{Year: -1, Month: 12, Day: 31}, Template: "{n}", Lang: "en", From: news.Origin{File: "c", Line: 9}}},
 			Contact:  []string{"Tel"},
 			Files:    []string{"sources/f"},
@@ -201,7 +201,7 @@ func TestMemoCodecFields(t *testing.T) {
 		fields int
 	}{
 		{news.Item{}, 15}, {news.Image{}, 6}, {news.Problem{}, 5}, {news.Counter{}, 5},
-		{news.Origin{}, 2}, {news.Date{}, 3}, {normalise.Prepared{}, 5}, {memoEntry{}, 5},
+		{news.Origin{}, 2}, {news.Date{}, 3}, {normalise.Prepared{}, 5}, {normalise.Facts{}, 2}, {memoEntry{}, 5},
 	} {
 		if n := reflect.TypeOf(c.v).NumField(); n != c.fields {
 			t.Errorf("%T has %d fields, the memo's codec encodes %d: teach memocodec.go the change and update this test", c.v, n, c.fields)

@@ -110,7 +110,8 @@ func encodeMemoEntry(m *memoEntry) []byte {
 		}
 		e.str(p.TitleKey)
 		e.str(p.BaseID)
-		e.b = append(e.b, p.TextSum[:]...)
+		e.b = append(e.b, p.Facts.TextSum[:]...)
+		e.int(int(p.Facts.Weight))
 	}
 	e.count(len(m.Counters), m.Counters == nil)
 	for _, c := range m.Counters {
@@ -264,7 +265,8 @@ func decodeMemoEntry(b []byte) (*memoEntry, error) {
 			}
 			m.Items[i].TitleKey = d.str()
 			m.Items[i].BaseID = d.str()
-			copy(m.Items[i].TextSum[:], d.raw(sha256.Size))
+			copy(m.Items[i].Facts.TextSum[:], d.raw(sha256.Size))
+			m.Items[i].Facts.Weight = int64(d.int())
 		}
 	}
 	if n := d.count(); n >= 0 {

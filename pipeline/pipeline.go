@@ -108,7 +108,7 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 	}
 	read := source.Join(parts)
 	cat := &Catalogue{Files: read.Files, Problems: read.Problems}
-	items, sums, problems := normalise.Finish(prepared)
+	items, facts, problems := normalise.Finish(prepared)
 	cat.Items = items
 	cat.Problems = append(cat.Problems, problems...)
 	problems, err = asset.Resolve(ctx, opts.Sources, opts.SourcesDir, markup.New(cfg.AllowHTML), items)
@@ -140,22 +140,29 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 		cat.Problems = append(cat.Problems, news.Problem{Severity: news.Error, At: news.Origin{File: opts.SourcesDir},
 			Msg: "the sources folder has no source files; add captures (.txt) or point --sources at the right folder"})
 	}
-	all := group.ByMonth(items, cfg, words.Labels(cfg.Language).Undated)
-	cat.Problems = append(cat.Problems, heavyMonths(ctx, all, cfg.Limits)...)
-	// The incremental cache's keys take each month's digest; worked out
-	// here once, on every core, rather than by each output.
-	// The items' text sums were worked out as they were prepared (and
-	// kept in the memo): the digests hash 32 bytes an item, not its text.
-	textSums := make(map[string][sha256.Size]byte, len(items))
+	// The items' facts were worked out as they were prepared (and kept in
+	// the memo): the months are weighed and digested without reading an
+	// archive's text again.
+	factsByID := make(map[string]normalise.Facts, len(items))
 	for i, it := range items {
-		textSums[it.ID] = sums[i]
+		factsByID[it.ID] = facts[i]
+	}
+	weightOf := func(it news.Item) int64 {
+		if f, ok := factsByID[it.ID]; ok {
+			return f.Weight
+		}
+		return news.Weight(it)
 	}
 	sumOf := func(it news.Item) [sha256.Size]byte {
-		if s, ok := textSums[it.ID]; ok {
-			return s
+		if f, ok := factsByID[it.ID]; ok {
+			return f.TextSum
 		}
 		return news.TextSum(it)
 	}
+	all := group.ByMonth(items, cfg, words.Labels(cfg.Language).Undated)
+	cat.Problems = append(cat.Problems, heavyMonths(ctx, all, cfg.Limits, weightOf)...)
+	// The incremental cache's keys take each month's digest; worked out
+	// here once, on every core, rather than by each output.
 	parallel.For(ctx, len(all), func(i int) { all[i].SetDigest(sumOf) })
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)

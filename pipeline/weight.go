@@ -9,48 +9,14 @@ import (
 	"bulletin/pipeline/news"
 )
 
-// markupWeight is what a byte of markup (a heading mark, an emphasis or
-// link delimiter…) weighs against a byte of text, and lineWeight what a
-// line break weighs: each line may open a block (a list item, a heading,
-// a table row), which becomes a node, boxes and tags. Measured on whole
-// builds of a month at the limit (the bodies of BenchmarkHostile): with
-// these weights, a month of "- item" lines, "# h" lines, table rows or
-// "_*" needs no more memory than a month of prose of the same weight.
-const (
-	markupWeight = 10
-	lineWeight   = 64
-)
-
-// Weight is what an item costs to lay out, in bytes of prose: its title,
-// summary and body, with markup and lines counted heavier.
-func Weight(it news.Item) int64 { return weigh(it.Title) + weigh(it.Summary) + weigh(it.Body) }
-
-func weigh(s string) int64 {
-	n := int64(len(s))
-	extra := weightExtra()
-	for i := 0; i < len(s); i++ {
-		n += int64(extra[s[i]])
-	}
-	return n
-}
-
-// weightExtra is what each byte weighs beyond its own: a table rather
-// than a switch, as every build weighs the whole archive's text (a tenth
-// of a second for ten years).
-func weightExtra() [256]int8 {
-	var t [256]int8
-	t['\n'] = lineWeight - 1
-	for _, c := range []byte("#*_[]`<>|!~&") {
-		t[c] = markupWeight - 1
-	}
-	return t
-}
-
 // heavyMonths refuses every month whose items weigh more than the limit:
 // a month is one PDF, laid out in memory whole, so this is what bounds a
 // build's memory. The error is at the month's heaviest item.
 // The months are weighed on every core.
-func heavyMonths(ctx context.Context, months []news.Month, lim config.Limits) []news.Problem {
+//
+// weightOf gives an item's news.Weight (worked out as the items were
+// prepared, and kept in the memo).
+func heavyMonths(ctx context.Context, months []news.Month, lim config.Limits, weightOf func(news.Item) int64) []news.Problem {
 	type weighed struct {
 		total, most int64
 		heaviest    news.Item
@@ -60,7 +26,7 @@ func heavyMonths(ctx context.Context, months []news.Month, lim config.Limits) []
 		w := &ws[i]
 		for _, t := range months[i].Types {
 			for _, it := range t.Items {
-				n := Weight(it)
+				n := weightOf(it)
 				w.total += n
 				if n > w.most {
 					w.most, w.heaviest = n, it

@@ -93,11 +93,22 @@ type Prepared struct {
 	Problems [steps][]news.Problem
 	// TitleKey (duplicates are spotted by it) and BaseID (the item's ID
 	// unless another item has it too) depend on the date and title alone,
-	// TextSum (news.TextSum, for the month digests) on the summary and
-	// body: worked out here, they are kept with the item in the memo
-	// rather than made again for the whole archive at every rebuild.
+	// Facts on the texts: worked out here, they are kept with the item in
+	// the memo rather than made again for the whole archive at every
+	// rebuild.
 	TitleKey, BaseID string
-	TextSum          [sha256.Size]byte
+	Facts            Facts
+}
+
+// Facts are what the build needs of an item's texts besides the texts.
+type Facts struct {
+	TextSum [sha256.Size]byte // news.TextSum: for the month digests
+	Weight  int64             // news.Weight: for the months' limit
+}
+
+// factsOf works out an item's Facts.
+func factsOf(it news.Item) Facts {
+	return Facts{TextSum: news.TextSum(it), Weight: news.Weight(it)}
 }
 
 // Prepare runs the steps of one item at a time on every item: each is its
@@ -144,15 +155,15 @@ func (n *Normaliser) prepare(it news.Item) Prepared {
 		it.Type = n.Classify(it.Title)
 	}
 	p.Item = it
-	p.TitleKey, p.BaseID, p.TextSum = TitleKey(it.Title), baseID(it), news.TextSum(it)
+	p.TitleKey, p.BaseID, p.Facts = TitleKey(it.Title), baseID(it), factsOf(it)
 	return p
 }
 
 // Finish runs the steps across items on prepared items, in their order:
 // duplicates merged and IDs given. It returns the kept items in a
-// deterministic order with each one's news.TextSum, and the prepared
-// items' problems followed by one for every merge.
-func Finish(prepared []Prepared) ([]news.Item, [][sha256.Size]byte, []news.Problem) {
+// deterministic order with each one's Facts, and the prepared items'
+// problems followed by one for every merge.
+func Finish(prepared []Prepared) ([]news.Item, []Facts, []news.Problem) {
 	var problems []news.Problem
 	for step := range steps {
 		for i := range prepared {
@@ -162,11 +173,11 @@ func Finish(prepared []Prepared) ([]news.Item, [][sha256.Size]byte, []news.Probl
 	kept, merged := mergeDuplicates(prepared)
 	problems = append(problems, merged...)
 	items := assignIDs(kept)
-	sums := make([][sha256.Size]byte, len(kept))
+	facts := make([]Facts, len(kept))
 	for i := range kept {
-		sums[i] = kept[i].TextSum
+		facts[i] = kept[i].Facts
 	}
-	return items, sums, problems
+	return items, facts, problems
 }
 
 // cleanText cleans an item's texts. Unicode normalisation is most of a
@@ -370,7 +381,7 @@ func mergeDuplicates(items []Prepared) ([]Prepared, []news.Problem) {
 			Fate: news.Merged, Into: kept.Origin()})
 		// Its date and title, so its keys, stay; its text may be the other's.
 		out[i].Item = merge(kept, it)
-		out[i].TextSum = news.TextSum(out[i].Item)
+		out[i].Facts = factsOf(out[i].Item)
 	}
 	return out, problems
 }

@@ -581,10 +581,10 @@ func TestFootnoteWarnings(t *testing.T) {
 	}
 }
 
-// Finish gives each kept item's text sum, the one news.TextSum gives for
-// the item as it is: merged ones too, whose text may be the other
-// sighting's. The month digests trust these sums.
-func TestFinishTextSums(t *testing.T) {
+// Finish gives each kept item's facts, those news.TextSum and news.Weight
+// give for the item as it is: merged ones too, whose text may be the
+// other sighting's. The month digests and the months' limit trust them.
+func TestFinishFacts(t *testing.T) {
 	d := date(2020, 6, 24)
 	in := []news.Item{
 		{Title: "Embassy opens visa centre", Date: d, Body: "A much longer text.", Origins: origin("a.txt", 3)},
@@ -596,13 +596,13 @@ func TestFinishTextSums(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, sums, _ := Finish(prepared)
-	if len(items) != 2 || len(sums) != len(items) {
-		t.Fatalf("%d items, %d sums; want 2 of each", len(items), len(sums))
+	items, facts, _ := Finish(prepared)
+	if len(items) != 2 || len(facts) != len(items) {
+		t.Fatalf("%d items, %d facts; want 2 of each", len(items), len(facts))
 	}
 	for i, it := range items {
-		if sums[i] != news.TextSum(it) {
-			t.Errorf("item %q: Finish's text sum is not its TextSum", it.Title)
+		if facts[i].TextSum != news.TextSum(it) || facts[i].Weight != news.Weight(it) {
+			t.Errorf("item %q: Finish's facts %+v are not its own (weight %d)", it.Title, facts[i], news.Weight(it))
 		}
 	}
 }
