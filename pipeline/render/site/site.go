@@ -41,7 +41,7 @@ const (
 
 // pageKeyFormat changes whenever what a month page's bytes depend on
 // does: it leads the page's key (render.Reuse).
-const pageKeyFormat = "site month page 1"
+const pageKeyFormat = "site month page 2"
 
 // Renderer writes the web edition. It holds no mutable state.
 type Renderer struct {
@@ -60,6 +60,16 @@ func New(book *epub.Renderer, downloads []render.Output) *Renderer {
 type link struct {
 	href, label, mediaType string
 	bytes                  int
+}
+
+// linkKey is what a page shows of its links, for the page's key (a link's
+// fields are unexported: as JSON it would be "{}", its size not hashed).
+func linkKey(links []link) []string {
+	out := make([]string, 0, len(links))
+	for _, l := range links {
+		out = append(out, fmt.Sprintf("%s\x00%s\x00%s\x00%d", l.href, l.label, l.mediaType, l.bytes))
+	}
+	return out
 }
 
 // edition is one month as the site shows it.
@@ -117,7 +127,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 			return nil, fmt.Errorf("site: %w", err)
 		}
 		for i, e := range eds {
-			if keys[i], err = render.Key(common, e.file, e.month.Digest(), e.links); err != nil {
+			if keys[i], err = render.Key(common, e.file, e.month.Digest(), linkKey(e.links)); err != nil {
 				return nil, fmt.Errorf("site: %w", err)
 			}
 			switch {
