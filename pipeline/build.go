@@ -295,7 +295,7 @@ func renderFile(ctx context.Context, j job, ed news.Edition, types []config.Type
 		return nil, nil, nil, fmt.Errorf("pipeline: render %s: %w", j.name, err)
 	}
 	if j.out.Folder() {
-		dir := &folder{prefix: j.name, sink: sink, c: c, keys: map[string]string{}, same: map[string]verifiedFile{}}
+		dir := &folder{prefix: j.name, sink: sink, c: c, keys: map[string]string{}, same: map[string]verifiedFile{}, unchanged: map[string]verifiedFile{}}
 		warnings, err := j.out.Renderer.Render(ctx, dir, ed)
 		if err != nil {
 			return fail(err)
@@ -332,6 +332,9 @@ type folder struct {
 	made   []news.File
 	keys   map[string]string       // name → salted key, from Record
 	same   map[string]verifiedFile // name → the verified file Previous returned
+	// unchanged are the files Unchanged found as the last build left
+	// them (their bytes not read), for Keep.
+	unchanged map[string]verifiedFile
 }
 
 func (d *folder) Write([]byte) (int, error) { return 0, render.ErrNotFolder }
@@ -360,7 +363,7 @@ func (d *folder) Unchanged(name, key string) bool {
 	}
 	v, ok := d.c.verified(full, e, false)
 	if ok {
-		d.same[name] = v
+		d.unchanged[name] = v
 	}
 	return ok
 }
@@ -369,7 +372,7 @@ func (d *folder) Keep(name string) error {
 	if err := render.CleanName(name); err != nil {
 		return err
 	}
-	v, ok := d.same[name]
+	v, ok := d.unchanged[name]
 	if !ok {
 		return fmt.Errorf("pipeline: keep %s%s: the last build's file was not found unchanged", d.prefix, name)
 	}
