@@ -148,7 +148,7 @@ func (r *Renderer) documents(ctx context.Context, b *book, last *previous) (docs
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("epub: %w", err)
 		}
-		if !ShowsImages(m.src) {
+		if last.reuse != nil && !ShowsImages(m.src) {
 			name, key, err := monthPart(b, m)
 			if err != nil {
 				return nil, err

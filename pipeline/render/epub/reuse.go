@@ -56,6 +56,9 @@ const coverKeyFormat = "epub cover image 1"
 // from the same facts (an edit to an item's text leaves its month's
 // counts, so its cover, as they were), else drawn.
 func (r *Renderer) cover(b *book, last *previous) ([]byte, error) {
+	if last.reuse == nil {
+		return r.art.coverPNG(b)
+	}
 	key, err := output.Key(coverKeyFormat, b.ed.Cover, b.ed.Meta, b.lang, b.author, b.coverTitle)
 	if err != nil {
 		return nil, fmt.Errorf("epub: %w", err)
@@ -85,6 +88,9 @@ const navKeyFormat = "epub navigation 1"
 // contents, not the items' text, so an edit to an item's text keeps them.
 // A ten-year collection's are megabytes, worth not writing again.
 func keepNavigation(b *book, last *previous) (bool, error) {
+	if last.reuse == nil {
+		return false, nil
+	}
 	key := navKey(b)
 	_, nav, err := last.entry(containerDir+navFile, key)
 	if err != nil {
