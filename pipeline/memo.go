@@ -151,9 +151,10 @@ func newMemo(ctx context.Context, opts Options, sink Sink, st *stats) (*memo, er
 }
 
 // castagnoli is the CRC-32C table: the memo files' checksum, against
-// damage (the entries' keys are SHA-256 of what they hold; a checksum
-// of the file is no defence against a deliberate change either way, and
-// CRC-32C, done by the processor, costs a tenth of SHA-256 on 13 MB).
+// damage (an entry's key is the SHA-256 of its source file's name and
+// bytes, with the salt; a checksum of the file is no defence against a
+// deliberate change either way, and CRC-32C, done by the processor,
+// costs a tenth of SHA-256 on 13 MB).
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // parseMemo reads a memo file: the magic line, the CRC-32C of the rest,

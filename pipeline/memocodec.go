@@ -23,8 +23,9 @@ var errMemoEntry = errors.New("memo entry does not decode")
 
 type memoEnc struct{ b []byte }
 
-func (e *memoEnc) int(v int)   { e.b = binary.AppendVarint(e.b, int64(v)) }
-func (e *memoEnc) uint(v uint) { e.b = binary.AppendUvarint(e.b, uint64(v)) }
+func (e *memoEnc) int(v int)     { e.b = binary.AppendVarint(e.b, int64(v)) }
+func (e *memoEnc) uint(v uint)   { e.b = binary.AppendUvarint(e.b, uint64(v)) }
+func (e *memoEnc) int64(v int64) { e.b = binary.AppendVarint(e.b, v) }
 func (e *memoEnc) str(s string) {
 	e.uint(uint(len(s)))
 	e.b = append(e.b, s...)
@@ -111,7 +112,7 @@ func encodeMemoEntry(m *memoEntry) []byte {
 		e.str(p.TitleKey)
 		e.str(p.BaseID)
 		e.b = append(e.b, p.Facts.TextSum[:]...)
-		e.int(int(p.Facts.Weight))
+		e.int64(p.Facts.Weight)
 	}
 	e.count(len(m.Counters), m.Counters == nil)
 	for _, c := range m.Counters {
@@ -144,14 +145,16 @@ func (d *memoDec) uint() uint {
 	return uint(v)
 }
 
-func (d *memoDec) int() int {
+func (d *memoDec) int() int { return int(d.int64()) }
+
+func (d *memoDec) int64() int64 {
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
 		d.bad = true
 		return 0
 	}
 	d.b = d.b[n:]
-	return int(v)
+	return v
 }
 
 func (d *memoDec) raw(n uint) []byte {
@@ -266,7 +269,7 @@ func decodeMemoEntry(b []byte) (*memoEntry, error) {
 			m.Items[i].TitleKey = d.str()
 			m.Items[i].BaseID = d.str()
 			copy(m.Items[i].Facts.TextSum[:], d.raw(sha256.Size))
-			m.Items[i].Facts.Weight = int64(d.int())
+			m.Items[i].Facts.Weight = d.int64()
 		}
 	}
 	if n := d.count(); n >= 0 {
