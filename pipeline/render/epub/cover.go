@@ -384,7 +384,8 @@ type coverHead struct {
 	scale            float64
 }
 
-// maxHeads bounds the tops kept: a build has one or two; more are drawn
+// maxHeads bounds the tops kept (see pngStrips on the caches' life): a
+// build has one or two; more are drawn
 // afresh each time rather than kept.
 const maxHeads = 8
 

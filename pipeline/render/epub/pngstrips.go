@@ -25,6 +25,12 @@ const (
 	maxStripBytes = 12 << 20 // raw bytes of strips kept: the first covers' strips, then no more
 )
 
+// The renderer's caches (these strips, the covers' tops, the line masks)
+// fill up and then take no more. `bulletin serve` keeps its renderers from
+// build to build (pipeline.Renderers), so there they hold the first
+// builds' covers: a cover drawn later is drawn and deflated in full, which
+// costs time, never bytes.
+
 // pngStrips keeps deflated strips of rows, by their place on the picture
 // (covers differ by whole lines of text, so equal rows stay in place), and
 // checks each candidate byte for byte. Safe for concurrent use.
