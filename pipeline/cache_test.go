@@ -143,7 +143,6 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		println("STEP", st.name)
 		st.edit()
 		opts := Options{Config: cfg, Sources: os.DirFS(src), SourcesDir: "sources", Published: published}
 		buildInto := func(dir string) *Result {

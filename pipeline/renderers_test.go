@@ -78,4 +78,37 @@ func TestRenderersKeptWhileSettingsStay(t *testing.T) {
 		got := build(func(s Sink) (*Result, error) { return kept.Build(context.Background(), opts, lay, s) })
 		sameFolders(t, step, got, want)
 	}
+
+	// As serve builds: into the same folder, after an edit, through the
+	// kept renderers; the same bytes as a clean build of the edited
+	// sources.
+	src := t.TempDir()
+	md := func(body string) {
+		t.Helper()
+		doc := "---\ntitle: \"A statement\"\ndate: 2024-01-10\ntype: statement\n---\n\n" + body + "\n"
+		if err := os.WriteFile(filepath.Join(src, "a.md"), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	md("The first text.")
+	opts.Sources, opts.SourcesDir = os.DirFS(src), "sources"
+	served := t.TempDir()
+	into := func(dir string, b func(Sink) (*Result, error)) {
+		t.Helper()
+		stage := outdir.NewStage(dir)
+		if _, err := b(stage); err != nil {
+			stage.Abort()
+			t.Fatal(err)
+		}
+		if err := stage.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var serve Renderers
+	through := func(s Sink) (*Result, error) { return serve.Build(context.Background(), opts, lay, s) }
+	into(served, through)
+	md("The text, corrected.")
+	into(served, through)
+	clean := build(func(s Sink) (*Result, error) { return Build(context.Background(), opts, lay, s) })
+	sameFolders(t, "an edit built through kept renderers", served, clean)
 }

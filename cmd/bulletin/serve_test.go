@@ -241,10 +241,11 @@ func TestServeCorpus(t *testing.T) {
 		}
 		start := time.Now()
 		write(t, edited, append(bytes.Clone(original), "\n"+text+"\n"...))
+		deadline := time.After(30 * time.Second)
 		for {
 			select {
 			case <-loads:
-			case <-time.After(30 * time.Second):
+			case <-deadline:
 				t.Fatalf("the edit did not reach the open page within 30 s")
 			}
 			took := time.Since(start)

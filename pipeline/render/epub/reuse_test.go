@@ -79,6 +79,11 @@ func TestNavKeySeesTheContents(t *testing.T) {
 		"the language":    func(b *book) { b.lang = "ru" },
 		"the identifier":  func(b *book) { b.identifier += "0" },
 		"the date":        func(b *book) { b.ed.Meta.Published = b.ed.Meta.Published.AddDate(0, 0, 1) },
+		"the title":       func(b *book) { b.title += "!" },
+		"the author":      func(b *book) { b.author += "!" },
+		"the cover title": func(b *book) { b.coverTitle += "!" },
+		"the contents":    func(b *book) { b.contents += "!" },
+		"a label":         func(b *book) { b.ed.Meta.Labels.TitlePage += "!" },
 	} {
 		if keyOf(edit) == same {
 			t.Errorf("changing %s leaves the nav key as it was", what)
