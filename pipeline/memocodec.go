@@ -23,9 +23,10 @@ var errMemoEntry = errors.New("memo entry does not decode")
 
 type memoEnc struct{ b []byte }
 
-func (e *memoEnc) int(v int)     { e.b = binary.AppendVarint(e.b, int64(v)) }
-func (e *memoEnc) uint(v uint)   { e.b = binary.AppendUvarint(e.b, uint64(v)) }
-func (e *memoEnc) int64(v int64) { e.b = binary.AppendVarint(e.b, v) }
+func (e *memoEnc) int(v int)       { e.b = binary.AppendVarint(e.b, int64(v)) }
+func (e *memoEnc) uint(v uint)     { e.b = binary.AppendUvarint(e.b, uint64(v)) }
+func (e *memoEnc) int64(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *memoEnc) uint64(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *memoEnc) str(s string) {
 	e.uint(uint(len(s)))
 	e.b = append(e.b, s...)
@@ -135,14 +136,16 @@ type memoDec struct {
 	bad bool
 }
 
-func (d *memoDec) uint() uint {
+func (d *memoDec) uint() uint { return uint(d.uint64()) }
+
+func (d *memoDec) uint64() uint64 {
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
 		d.bad = true
 		return 0
 	}
 	d.b = d.b[n:]
-	return uint(v)
+	return v
 }
 
 func (d *memoDec) int() int { return int(d.int64()) }

@@ -179,11 +179,11 @@ func appendStats(b []byte, records map[string]statRecord) []byte {
 	for _, name := range names {
 		rec := records[name]
 		e.str(name)
-		e.int(int(rec.stat.Size))
-		e.int(int(rec.stat.Mtime))
-		e.int(int(rec.stat.Ctime))
-		e.uint(uint(rec.stat.Ino))
-		e.uint(uint(rec.stat.Mode))
+		e.int64(rec.stat.Size)
+		e.int64(rec.stat.Mtime)
+		e.int64(rec.stat.Ctime)
+		e.uint64(rec.stat.Ino)
+		e.uint64(uint64(rec.stat.Mode))
 		e.b = append(e.b, rec.sum[:]...)
 	}
 	return e.b
@@ -200,11 +200,11 @@ func readStats(d *memoDec) map[string]statRecord {
 	for range n {
 		name := d.str()
 		var rec statRecord
-		rec.stat.Size = int64(d.int())
-		rec.stat.Mtime = int64(d.int())
-		rec.stat.Ctime = int64(d.int())
-		rec.stat.Ino = uint64(d.uint())
-		rec.stat.Mode = uint32(d.uint())
+		rec.stat.Size = d.int64()
+		rec.stat.Mtime = d.int64()
+		rec.stat.Ctime = d.int64()
+		rec.stat.Ino = d.uint64()
+		rec.stat.Mode = uint32(d.uint64())
 		if sum := d.raw(sha256.Size); sum != nil {
 			rec.sum = [sha256.Size]byte(sum)
 		}
