@@ -43,6 +43,7 @@ type book struct {
 	// navKept: the nav and NCX are copied from the last build's book,
 	// which has them as this one would write them (keepNavigation).
 	navKept bool
+	tree    []navEntry // the contents (navTree), once made
 }
 
 type month struct {

@@ -18,7 +18,11 @@ type navEntry struct {
 // navTree starts with the title page, the one front-matter page after which
 // the contents come (the cover is in the landmarks), so that the table is
 // never empty and the NCX play order follows the spine.
+// Made once a book: the nav key and the two documents all walk it.
 func navTree(b *book) []navEntry {
+	if b.tree != nil {
+		return b.tree
+	}
 	tree := []navEntry{{label: b.coverTitle, href: xhtmlDir + titleFile}}
 	for _, m := range b.months {
 		me := navEntry{label: m.title, href: xhtmlDir + m.file}
@@ -34,16 +38,17 @@ func navTree(b *book) []navEntry {
 		}
 		tree = append(tree, me)
 	}
+	b.tree = tree
 	return tree
 }
 
 // navDocument replaces go-epub's flat nav.xhtml (hard-coded English heading,
 // no xml:lang) with the nested table of contents and the landmarks.
-func navDocument(b *book, tree []navEntry) string {
+func navDocument(b *book) string {
 	var s strings.Builder
 	s.WriteString(xhtmlStart(b.lang, b.contents, "css/"+cssFile))
 	fmt.Fprintf(&s, "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n<h1>%s</h1>\n", esc(b.contents))
-	writeNavList(&s, tree, 0)
+	writeNavList(&s, navTree(b), 0)
 	s.WriteString("</nav>\n")
 	writeLandmarks(&s, b)
 	s.WriteString("</body>\n</html>\n")
@@ -95,7 +100,8 @@ func xhtmlStart(lang, title, css string) string {
 
 // ncxDocument is the EPUB 2 table of contents with the same nesting, for
 // older reading systems; go-epub's is flat and names its uid meta wrongly.
-func ncxDocument(b *book, tree []navEntry) string {
+func ncxDocument(b *book) string {
+	tree := navTree(b)
 	var s strings.Builder
 	s.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	fmt.Fprintf(&s, "<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\" xml:lang=\"%s\">\n", esc(b.lang))

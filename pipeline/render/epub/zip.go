@@ -108,9 +108,8 @@ func rewrite(files map[string][]byte, b *book, reused map[string]bool) error {
 	if b.navKept {
 		reused[containerDir+navFile], reused[containerDir+ncxFile] = true, true
 	} else {
-		tree := navTree(b)
-		files[containerDir+navFile] = []byte(navDocument(b, tree))
-		files[containerDir+ncxFile] = []byte(ncxDocument(b, tree))
+		files[containerDir+navFile] = []byte(navDocument(b))
+		files[containerDir+ncxFile] = []byte(ncxDocument(b))
 	}
 
 	sections := []string{coverFile, titleFile}
