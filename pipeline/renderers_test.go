@@ -58,9 +58,9 @@ func TestRenderersKeptWhileSettingsStay(t *testing.T) {
 		t.Errorf("another layout kept the outputs (%v)", err)
 	}
 
-	build := func(b func(Sink) (*Result, error)) string {
+	// into builds through b into dir as the CLI does: staged, committed.
+	into := func(dir string, b func(Sink) (*Result, error)) string {
 		t.Helper()
-		dir := t.TempDir()
 		stage := outdir.NewStage(dir)
 		if _, err := b(stage); err != nil {
 			stage.Abort()
@@ -71,6 +71,7 @@ func TestRenderersKeptWhileSettingsStay(t *testing.T) {
 		}
 		return dir
 	}
+	build := func(b func(Sink) (*Result, error)) string { return into(t.TempDir(), b) }
 	opts.Config = config.Default()
 	var kept Renderers
 	want := build(func(s Sink) (*Result, error) { return Build(context.Background(), opts, lay, s) })
@@ -93,17 +94,6 @@ func TestRenderersKeptWhileSettingsStay(t *testing.T) {
 	md("The first text.")
 	opts.Sources, opts.SourcesDir = os.DirFS(src), "sources"
 	served := t.TempDir()
-	into := func(dir string, b func(Sink) (*Result, error)) {
-		t.Helper()
-		stage := outdir.NewStage(dir)
-		if _, err := b(stage); err != nil {
-			stage.Abort()
-			t.Fatal(err)
-		}
-		if err := stage.Commit(); err != nil {
-			t.Fatal(err)
-		}
-	}
 	var serve Renderers
 	through := func(s Sink) (*Result, error) { return serve.Build(context.Background(), opts, lay, s) }
 	into(served, through)

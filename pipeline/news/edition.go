@@ -85,7 +85,7 @@ const digestFormat = "bulletin month digest 3"
 
 // digester writes a month's fields into a hash, length-prefixed. Short
 // fields are gathered in a buffer and hashed together: a hash written in
-// a hundred thousand small pieces (twenty a item) cost as much as its
+// a hundred thousand small pieces (twenty an item) cost as much as its
 // megabytes of text. The bytes hashed are the same either way.
 type digester struct {
 	h hash.Hash
