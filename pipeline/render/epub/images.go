@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sort"
+	"sync"
 
 	"github.com/yuin/goldmark/util"
 
@@ -16,8 +17,10 @@ type resource struct {
 	data                            []byte
 }
 
-// assets collects the images and fonts of one render, by href.
+// assets collects the images and fonts of one render, by href. The web
+// edition's month bodies are rendered in parallel, each adding its images.
 type assets struct {
+	mu     sync.Mutex
 	byHref map[string]resource
 }
 
@@ -25,10 +28,16 @@ func newAssets() *assets {
 	return &assets{byHref: map[string]resource{}}
 }
 
-func (a *assets) add(r resource) { a.byHref[r.href] = r }
+func (a *assets) add(r resource) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.byHref[r.href] = r
+}
 
 // sorted lists the resources in href order, so the archive is reproducible.
 func (a *assets) sorted() []resource {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	out := make([]resource, 0, len(a.byHref))
 	for _, r := range a.byHref {
 		out = append(out, r)

@@ -3,8 +3,10 @@ package epub
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 
+	"bulletin/internal/parallel"
 	"bulletin/pipeline/news"
 )
 
@@ -52,39 +54,55 @@ type Image struct {
 	Data      []byte
 }
 
-// Pages renders every month of ed as the book does, with the images the
-// pages show; image hrefs are relative to the folder of the pages. A month
-// for which need is false gets its title but no body (a page the last
-// build made already); a month that ShowsImages always gets its body, so
-// that its images are among those returned.
-func (r *Renderer) Pages(ctx context.Context, ed news.Edition, need func(news.Month) bool) ([]Page, []Image, error) {
+// Pages renders every month of ed as the book does and hands each page to
+// put, in month order; it returns the images the pages show. Image hrefs
+// are relative to the folder of the pages. A month for which need is false
+// gets its title but no body (a page the last build made already); a month
+// that ShowsImages always gets its body, so that its images are among
+// those returned.
+//
+// The bodies are rendered on every core, a few months at a time, and each
+// is let go once put has it: a site of many years never holds all its
+// text at once.
+func (r *Renderer) Pages(ctx context.Context, ed news.Edition, need func(news.Month) bool, put func(Page) error) ([]Image, error) {
 	b, err := newBook(ed)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	b.imagePrefix = ""
-	pages := make([]Page, 0, len(b.months))
-	for _, m := range b.months {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, fmt.Errorf("epub: %w", err)
-		}
-		p := Page{Key: m.src.Key, Title: m.title}
-		if need(m.src) || ShowsImages(m.src) {
-			body, err := r.monthBody(b, m)
-			if err != nil {
-				return nil, nil, err
+	batch := make([]Page, min(len(b.months), 4*runtime.GOMAXPROCS(0)))
+	errs := make([]error, len(batch))
+	for start := 0; start < len(b.months); start += len(batch) {
+		months := b.months[start:min(start+len(batch), len(b.months))]
+		parallel.For(ctx, len(months), func(i int) {
+			m := months[i]
+			p := Page{Key: m.src.Key, Title: m.title}
+			if need(m.src) || ShowsImages(m.src) {
+				body, err := r.monthBody(b, m)
+				// epub:type is the book's vocabulary, no attribute of HTML;
+				// the notes keep their ARIA roles (doc-noteref, doc-footnote).
+				p.Body, errs[i] = stripEpubType(body), err
 			}
-			// epub:type is the book's vocabulary, no attribute of HTML;
-			// the notes keep their ARIA roles (doc-noteref, doc-footnote).
-			p.Body = stripEpubType(body)
+			batch[i] = p
+		})
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("epub: %w", err)
 		}
-		pages = append(pages, p)
+		for i := range months {
+			if errs[i] != nil {
+				return nil, errs[i]
+			}
+			if err := put(batch[i]); err != nil {
+				return nil, err
+			}
+			batch[i] = Page{}
+		}
 	}
 	var imgs []Image
 	for _, res := range b.assets.sorted() {
 		imgs = append(imgs, Image{Href: res.href, MediaType: res.mediaType, Data: res.data})
 	}
-	return pages, imgs, nil
+	return imgs, nil
 }
 
 // StyleSheet is the book's style sheet without embedded fonts: the

@@ -140,13 +140,6 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 			}
 		}
 	}
-	pages, images, err := r.book.Pages(ctx, ed, func(m news.Month) bool { return !reused[m.Key] })
-	if err != nil {
-		return nil, fmt.Errorf("site: %w", err)
-	}
-	for i, p := range pages {
-		eds[i].page = p
-	}
 	var whole []link
 	for _, o := range r.downloads {
 		if o.Scope == render.Collection {
@@ -165,11 +158,6 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err := put(StyleFile, append(css, siteCSS...)); err != nil {
 		return nil, err
 	}
-	for _, img := range images {
-		if err := put(img.Href, img.Data); err != nil {
-			return nil, err
-		}
-	}
 	var mast *masthead
 	if img, alt, ok := r.book.Masthead(); ok {
 		if err := put(img.Href, img.Data); err != nil {
@@ -177,29 +165,38 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		}
 		mast = &masthead{href: img.Href, alt: alt}
 	}
-	if err := put(IndexFile, []byte(indexPage(ed, eds, whole, mast))); err != nil {
-		return nil, err
-	}
-	for i, e := range eds {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("site: %w", err)
-		}
+	// The month pages, each put as its body is rendered and then let go;
+	// the index and the feed, which show every month's title, after them.
+	next := 0
+	images, err := r.book.Pages(ctx, ed, func(m news.Month) bool { return !reused[m.Key] }, func(p epub.Page) error {
+		i := next
+		next++
+		e := &eds[i]
+		e.page = epub.Page{Key: p.Key, Title: p.Title}
 		if reuse != nil {
 			reuse.Record(e.file, keys[i])
 		}
 		if reused[e.month.Key] && keep != nil {
-			if err := keep.Keep(e.file); err != nil {
-				return nil, fmt.Errorf("site: %w", err)
-			}
-			continue
+			return keep.Keep(e.file)
 		}
 		page := last[i]
 		if !reused[e.month.Key] {
-			page = []byte(monthPage(ed, e))
+			e.page.Body = p.Body
+			page = []byte(monthPage(ed, *e))
+			e.page.Body = ""
 		}
-		if err := put(e.file, page); err != nil {
+		return files.Put(e.file, page)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	for _, img := range images {
+		if err := put(img.Href, img.Data); err != nil {
 			return nil, err
 		}
+	}
+	if err := put(IndexFile, []byte(indexPage(ed, eds, whole, mast))); err != nil {
+		return nil, err
 	}
 	if err := put(FeedFile, []byte(feed(ed, eds))); err != nil {
 		return nil, err
