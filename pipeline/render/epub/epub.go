@@ -25,14 +25,16 @@ import (
 	output "bulletin/pipeline/render" // "render" is a test helper here
 )
 
-// Renderer turns an edition into an EPUB. Its only state is the cover
-// artwork its books share (coverArt); several goroutines may call Render
-// at once.
+// Renderer turns an edition into an EPUB. Its only state is what its books
+// share: the cover artwork (coverArt) and month documents (shelf); several
+// goroutines may call Render at once.
 type Renderer struct {
 	lay  *layouts.Layout
 	md   *markup.Converter
 	opts Options
 	art  *coverArt
+	// shelf holds month documents one book wrote for another (shelf.go).
+	shelf *shelf
 }
 
 // Options are the EPUB's configurable choices (bulletin.yaml's epub key).
@@ -46,7 +48,7 @@ type Options struct {
 // New returns a Renderer using the layout's style sheet and fonts, and md
 // for bodies.
 func New(lay *layouts.Layout, md *markup.Converter, opts Options) *Renderer {
-	return &Renderer{lay: lay, md: md, opts: opts, art: newCoverArt(lay)}
+	return &Renderer{lay: lay, md: md, opts: opts, art: newCoverArt(lay), shelf: newShelf()}
 }
 
 // go-epub stages files in a package-level storage. Its in-memory storage
@@ -115,7 +117,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 		}
 		return r.monthBody(b, *m)
 	}
-	if err := repack(w, raw, b, docs, last.book, later); err != nil {
+	if err := repack(w, raw, b, docs, last.book, r.shelf, later); err != nil {
 		return nil, err
 	}
 	return nil, nil

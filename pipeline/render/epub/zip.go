@@ -31,7 +31,7 @@ const (
 // entry is written: then render makes its body, which goes in the mark's
 // place on the way into the archive and is dropped after it. The archive
 // is written to w as it is made.
-func repack(w io.Writer, raw []byte, b *book, docs []section, last lastBook, render func(*month) (string, error)) error {
+func repack(w io.Writer, raw []byte, b *book, docs []section, last lastBook, sh *shelf, render func(*month) (string, error)) error {
 	files, err := readZip(raw)
 	if err != nil {
 		return err
@@ -57,7 +57,7 @@ func repack(w io.Writer, raw []byte, b *book, docs []section, last lastBook, ren
 	if err := rewrite(files, b, reused); err != nil {
 		return err
 	}
-	return writeZip(w, files, b, reused, last, later)
+	return writeZip(w, files, b, reused, last, sh, later)
 }
 
 // laterBody is a document's body to render as its entry is written.
@@ -153,7 +153,7 @@ func declareLang(files map[string][]byte, name, lang string) error {
 	return nil
 }
 
-func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]bool, last lastBook, later map[string]laterBody) error {
+func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]bool, last lastBook, sh *shelf, later map[string]laterBody) error {
 	mt, ok := files[mimetypeName]
 	if !ok || string(mt) != "application/epub+zip" {
 		return fmt.Errorf("epub: go-epub wrote no valid mimetype entry")
@@ -171,12 +171,24 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 	// them all. The default level: on this text the fastest saved no
 	// measurable time and made the book 50% larger.
 	fw, _ := flate.NewWriter(nil, flate.DefaultCompression) // the level is valid
+	var copyTo *bytes.Buffer                                // a later document's deflated bytes, for the shelf
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		if copyTo != nil {
+			w = io.MultiWriter(w, copyTo)
+		}
 		fw.Reset(w)
 		return fw, nil
 	})
+	// A later document's header is complete (CRC-32, sizes) once the next
+	// entry starts: shelved when the archive is closed.
+	type pending struct {
+		key  string
+		h    *zip.FileHeader
+		data *bytes.Buffer
+	}
+	var toShelve []pending
 	// The OCF container requires mimetype first and uncompressed.
-	if err := addEntry(zw, mimetypeName, mt, zip.Store, b); err != nil {
+	if _, err := addEntry(zw, mimetypeName, mt, zip.Store, b); err != nil {
 		return err
 	}
 	for _, name := range names {
@@ -187,27 +199,60 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 			continue
 		}
 		if l, ok := later[name]; ok {
+			doc := files[name]
+			i := bytes.Index(doc, []byte(l.mark))
+			head, tail := doc[:i], doc[i+len(l.mark):]
+			key, err := docKey(b, l.m, name, head, tail)
+			if err != nil {
+				return fmt.Errorf("epub: %s: %w", name, err)
+			}
+			if d, ok := sh.take(key); ok {
+				if err := rawEntry(zw, name, d.header, d.data); err != nil {
+					return err
+				}
+				continue
+			}
 			body, err := l.render(l.m)
 			if err != nil {
 				return err
 			}
-			doc := files[name]
-			i := bytes.Index(doc, []byte(l.mark))
-			if err := addEntry(zw, name, doc[:i], zip.Deflate, b, []byte(body), doc[i+len(l.mark):]); err != nil {
+			copyTo = new(bytes.Buffer)
+			h, err := addEntry(zw, name, head, zip.Deflate, b, []byte(body), tail)
+			if err != nil {
 				return err
 			}
+			toShelve = append(toShelve, pending{key, h, copyTo})
+			copyTo = nil
 			continue
 		}
 		method := uint16(zip.Deflate)
 		if compressed(name) {
 			method = zip.Store // deflating a PNG or JPEG again gains nothing
 		}
-		if err := addEntry(zw, name, files[name], method, b); err != nil {
+		if _, err := addEntry(zw, name, files[name], method, b); err != nil {
 			return err
 		}
 	}
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("epub: finish archive: %w", err)
+	}
+	for _, p := range toShelve {
+		sh.put(p.key, *p.h, p.data.Bytes())
+	}
+	return nil
+}
+
+// rawEntry writes an entry deflated already, under h, the header a book
+// wrote it with (addEntry's, completed by zip.Writer): CreateRaw writes
+// the same local header, data descriptor and directory record as the
+// writer did.
+func rawEntry(zw *zip.Writer, name string, h zip.FileHeader, data []byte) error {
+	w, err := zw.CreateRaw(&h)
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	if err != nil {
+		return fmt.Errorf("epub: copy %s into the archive: %w", name, err)
 	}
 	return nil
 }
@@ -221,8 +266,9 @@ func compressed(name string) bool {
 	return false
 }
 
-// addEntry writes the entry name, whose content is data and then more.
-func addEntry(zw *zip.Writer, name string, data []byte, method uint16, b *book, more ...[]byte) error {
+// addEntry writes the entry name, whose content is data and then more, and
+// returns its header, which zip.Writer completes when the entry ends.
+func addEntry(zw *zip.Writer, name string, data []byte, method uint16, b *book, more ...[]byte) (*zip.FileHeader, error) {
 	h := &zip.FileHeader{Name: name, Method: method}
 	// MS-DOS fields only: setting Modified would add an extra field, which
 	// the mimetype entry must not have (EPUBCheck PKG-005).
@@ -230,14 +276,14 @@ func addEntry(zw *zip.Writer, name string, data []byte, method uint16, b *book, 
 	h.ModifiedDate, h.ModifiedTime = msDosTime(zipTime(b))
 	w, err := zw.CreateHeader(h)
 	if err != nil {
-		return fmt.Errorf("epub: add %s to archive: %w", name, err)
+		return nil, fmt.Errorf("epub: add %s to archive: %w", name, err)
 	}
 	for _, d := range append([][]byte{data}, more...) {
 		if _, err := w.Write(d); err != nil {
-			return fmt.Errorf("epub: write %s to archive: %w", name, err)
+			return nil, fmt.Errorf("epub: write %s to archive: %w", name, err)
 		}
 	}
-	return nil
+	return h, nil
 }
 
 // msDosTime encodes t in the zip format's MS-DOS date and time (two-second

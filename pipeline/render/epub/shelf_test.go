@@ -1,0 +1,89 @@
+package epub
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"bulletin/pipeline/news"
+)
+
+// A month document one book wrote is taken from the shelf by the other
+// book that has it, whichever comes first, and every book is the same
+// bytes as the book rendered alone; a document made from other inputs
+// (a label, an item's text) is not taken.
+func TestShelvedDocumentsAsRendered(t *testing.T) {
+	ed := richEdition()
+	monthOf := func(e news.Edition, i int) news.Edition {
+		m := e
+		m.Months = e.Months[i : i+1]
+		return m
+	}
+	book := func(r *Renderer, e news.Edition) []byte {
+		t.Helper()
+		var buf bytes.Buffer
+		if _, err := r.Render(context.Background(), &buf, e); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	alone := func(e news.Edition) []byte { return book(newRenderer(t), e) }
+	shelved := func(r *Renderer) int {
+		r.shelf.mu.Lock()
+		defer r.shelf.mu.Unlock()
+		return len(r.shelf.docs)
+	}
+
+	t.Run("collection after the months", func(t *testing.T) {
+		r := newRenderer(t)
+		for i := range ed.Months {
+			if !bytes.Equal(book(r, monthOf(ed, i)), alone(monthOf(ed, i))) {
+				t.Errorf("month %d: not the book rendered alone", i)
+			}
+		}
+		if n := shelved(r); n != len(ed.Months) {
+			t.Fatalf("%d documents shelved by %d books of a month, want one each", n, len(ed.Months))
+		}
+		if !bytes.Equal(book(r, ed), alone(ed)) {
+			t.Error("the collection made from shelved documents is not the collection rendered alone")
+		}
+		if n := shelved(r); n != 0 {
+			t.Errorf("%d documents left on the shelf: the collection did not take them", n)
+		}
+	})
+
+	t.Run("months after the collection", func(t *testing.T) {
+		r := newRenderer(t)
+		book(r, ed)
+		for i := range ed.Months {
+			if !bytes.Equal(book(r, monthOf(ed, i)), alone(monthOf(ed, i))) {
+				t.Errorf("month %d: the book made from the collection's document is not the book rendered alone", i)
+			}
+		}
+		if n := shelved(r); n != 0 {
+			t.Errorf("%d documents left on the shelf: the months' books did not take them", n)
+		}
+	})
+
+	// Each change shows in June's document only, not in go-epub's frame
+	// around it: the key must see it.
+	for name, change := range map[string]func(*news.Edition){
+		"a label": func(e *news.Edition) { e.Meta.Labels.DatedByCapture = "dated by its capture, %s." },
+		"an item's text": func(e *news.Edition) {
+			e.Months[0].Types[0].Items[0].Body += "\n\nOne more paragraph."
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := newRenderer(t)
+			book(r, monthOf(ed, 0))
+			other := richEdition()
+			change(&other)
+			if bytes.Equal(alone(other), alone(ed)) {
+				t.Fatal("the change does not show in the collection")
+			}
+			if !bytes.Equal(book(r, other), alone(other)) {
+				t.Error("the collection took a document made from other inputs")
+			}
+		})
+	}
+}
