@@ -33,6 +33,12 @@ func keyOf(data []byte) fontKey {
 	return k
 }
 
+// docBuffers are the buffers of documents written out (Output), for the
+// next document to build its file in: a document's buffer is a megabyte
+// or more (each UTF-8 font's CIDToGIDMap is 128 KB), and a new one for
+// every document was allocated and cleared again.
+var docBuffers sync.Pool
+
 // maxParsedUTF8Fonts bounds the fonts kept; more are parsed each time.
 const maxParsedUTF8Fonts = 32
 

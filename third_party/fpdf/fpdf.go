@@ -3899,9 +3899,15 @@ func (f *Fpdf) Output(w io.Writer) error {
 	if f.state < 3 {
 		f.Close()
 	}
+	doc := f.buffer.Bytes()
 	_, err := f.buffer.WriteTo(w)
 	if err != nil {
 		f.err = err
+	} else {
+		// bulletin patch: the buffer serves the next document.
+		doc = doc[:0]
+		f.buffer = fmtBuffer{}
+		docBuffers.Put(&doc)
 	}
 	return f.err
 }
@@ -5340,6 +5346,14 @@ func (f *Fpdf) putOutputIntentStreams() {
 func (f *Fpdf) enddoc() {
 	if f.err != nil {
 		return
+	}
+	// bulletin patch: the file is built in the buffer of a document
+	// written out before (docBuffers); taken only now, as a document may
+	// be laid out and never written.
+	if f.buffer.Cap() == 0 {
+		if b, ok := docBuffers.Get().(*[]byte); ok {
+			f.buffer.Buffer = *bytes.NewBuffer((*b)[:0])
+		}
 	}
 	f.layerEndDoc()
 	f.putheader()
