@@ -3,8 +3,9 @@
 // when all of them were written, so a failed or interrupted run never leaves
 // a half-written file under a final name.
 //
-// The renames themselves are journalled: Commit first writes (and syncs) the
-// list of renames and removals it is about to do, then does them, then
+// The renames themselves are journalled: Commit first makes the staged
+// files durable, then writes (and syncs) the list of renames and removals
+// it is about to do, then does them, then
 // deletes the list. A run killed part-way leaves the list, and the next
 // Stage on the folder (or Recover) finishes it; so after any crash the
 // folder holds the whole old set or, once recovered, the whole new set, and
@@ -308,7 +309,7 @@ func (s *Stage) Put(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	t, err := writeTemp(s.dir, name, data)
+	t, err := writeTemp(s.dir, name, data, false) // synced all at once by Commit
 	if err != nil {
 		return err
 	}
@@ -351,7 +352,15 @@ func (s *Stage) Commit() error {
 		fmt.Fprintf(&j, "rename %s %s\n", filepath.ToSlash(rel), name)
 	}
 	j.WriteString("end\n")
-	tmp, err := writeTemp(s.dir, journalName, j.Bytes())
+	temps := make([]string, 0, len(s.names))
+	for _, name := range s.names {
+		temps = append(temps, s.temps[name])
+	}
+	if err := syncStaged(s.dir, temps); err != nil {
+		s.abort()
+		return fmt.Errorf("outdir: make the new files durable: %w", err)
+	}
+	tmp, err := writeTemp(s.dir, journalName, j.Bytes(), true)
 	if err == nil {
 		err = os.Rename(tmp, filepath.Join(s.dir, journalName))
 	}
@@ -387,7 +396,9 @@ func (s *Stage) abort() {
 	s.names, s.temps, s.kept = nil, map[string]string{}, map[string]bool{}
 }
 
-func writeTemp(dir, name string, data []byte) (string, error) {
+// writeTemp writes data to a new temporary file beside name's place,
+// synced to the disk when sync says so.
+func writeTemp(dir, name string, data []byte, sync bool) (string, error) {
 	final := filepath.Join(dir, filepath.FromSlash(name))
 	if sub := filepath.Dir(final); sub != filepath.Clean(dir) {
 		if err := os.MkdirAll(sub, 0o755); err != nil {
@@ -399,7 +410,10 @@ func writeTemp(dir, name string, data []byte) (string, error) {
 		return "", fmt.Errorf("outdir: create temporary file for %s: %w", name, err)
 	}
 	_, werr := tmp.Write(data)
-	serr := tmp.Sync()
+	var serr error
+	if sync {
+		serr = tmp.Sync()
+	}
 	cerr := tmp.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
 		os.Remove(tmp.Name())
