@@ -6,12 +6,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// syncOneByOne is the most staged files synced one by one: a rebuild
-// after an edit stages a few, and an fsync of each touches nothing else,
-// while syncfs also writes out whatever other programs left unwritten on
-// the file system.
-const syncOneByOne = 16
-
 // syncStaged makes the staged files durable before the journal names
 // them. Many are made durable by one syncfs(2) of the folder's file
 // system rather than an fsync of each: a full build of many months stages

@@ -37,6 +37,16 @@ func noTemps(t *testing.T, dir string) {
 	}
 }
 
+// manyFiles are n files, more than are synced one by one.
+func manyFiles(n int) []File {
+	var fs []File
+	for i := range n {
+		name := fmt.Sprintf("bulletin-%03d.pdf", i)
+		fs = append(fs, File{name, []byte(name)})
+	}
+	return fs
+}
+
 func TestWrite(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -50,6 +60,7 @@ func TestWrite(t *testing.T) {
 			{"manifest.json", []byte("{}\n")},
 		}},
 		{"empty file", []File{{"empty.txt", []byte{}}}},
+		{"many (synced at once on Linux)", manyFiles(syncOneByOne + 5)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
