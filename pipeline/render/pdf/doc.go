@@ -55,7 +55,8 @@ type builder struct {
 	lines      map[int]brokenParagraph
 	paraSeq    int // paragraphs set so far in this pass, the key of lines
 	parsed     map[string]parsedBody
-	tag        *tagger // the structure, in the second pass (tags.go)
+	id         *[16]byte // docID, once worked out (shared by both passes)
+	tag        *tagger   // the structure, in the second pass (tags.go)
 
 	// Footnotes (notes.go): the body's notes by number, those of the
 	// page being set, and pieces waiting for the next page.
@@ -89,16 +90,19 @@ type caches struct {
 	lines   map[int]brokenParagraph // by paragraph number in the document
 	parsed  map[string]parsedBody   // by body
 	images  map[string]preparedImage
+	// id is the document's ID (docID), a hash of all its text: worked
+	// out once, though the metadata, the tidier and the trailer take it.
+	id *[16]byte
 }
 
 func newCaches() caches {
 	return caches{hyphens: map[string][]int{}, lines: map[int]brokenParagraph{},
-		parsed: map[string]parsedBody{}, images: map[string]preparedImage{}}
+		parsed: map[string]parsedBody{}, images: map[string]preparedImage{}, id: new([16]byte)}
 }
 
 func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, c caches) *builder {
 	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{},
-		images: c.images, hyphens: c.hyphens, lines: c.lines, parsed: c.parsed}
+		images: c.images, hyphens: c.hyphens, lines: c.lines, parsed: c.parsed, id: c.id}
 }
 
 // build lays out the whole document.
