@@ -1035,6 +1035,13 @@ func (f *Fpdf) SetTextColor(r, g, b int) {
 }
 
 func (f *Fpdf) setTextColor(r, g, b int) {
+	// bulletin patch: the colour already set, set again (a caller may set
+	// it for every line), is kept rather than formatted again; the same
+	// state either way.
+	if c := f.color.text; c.mode == colorModeRGB && c.str != "" && c.ir == r && c.ig == g && c.ib == b {
+		f.colorFlag = f.color.fill.str != c.str
+		return
+	}
 	f.color.text = f.rgbColorValue(r, g, b, "g", "rg")
 	f.colorFlag = f.color.fill.str != f.color.text.str
 }
