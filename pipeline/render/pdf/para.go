@@ -131,6 +131,7 @@ type scratch struct {
 	rw      []float64
 	cut     cutter
 	breaker linebreak.Breaker
+	key     []byte // a word's hyphenation key (breakPoints)
 }
 
 func (b *builder) appendWords(out []word, runs []textRun) []word {
@@ -467,13 +468,23 @@ func (c *cutter) slice(w *word, from, to int) word {
 // explicit hyphen, and inside its letter stretches by the patterns of the
 // item's language (or of the language whose alphabet the stretch is in).
 func (b *builder) breakPoints(rs []rune) []int {
-	// Both passes break the same words; the patterns are the slow part.
-	key := b.lang + "\x00" + string(rs)
-	if pts, ok := b.hyphens[key]; ok {
+	// Both passes break the same words, and the months of an archive
+	// mostly the same ones; the patterns are the slow part. The key is
+	// made in a scratch buffer: looked up, it is not allocated.
+	key := append(append(b.scratch.key[:0], b.lang...), 0)
+	for _, r := range rs {
+		key = utf8.AppendRune(key, r)
+	}
+	b.scratch.key = key
+	if pts, ok := b.hyphens[string(key)]; ok {
 		return pts
 	}
-	pts := b.computeBreakPoints(rs)
-	b.hyphens[key] = pts
+	pts, ok := b.r.hyphenated.get(key)
+	if !ok {
+		pts = b.computeBreakPoints(rs)
+		b.r.hyphenated.put(string(key), pts)
+	}
+	b.hyphens[string(key)] = pts
 	return pts
 }
 

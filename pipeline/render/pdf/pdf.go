@@ -45,13 +45,14 @@ type Renderer struct {
 	metrics  map[faceStyle]*fontMetrics
 	subst    string // what a missing rune is printed as
 
-	hyph      map[string]*hyphen.Patterns // by language
-	hyphLangs []string                    // hyph's keys, sorted
-	icc       []byte                      // output intent profile, if any
-	deflate   deflaters                   // page compression (fpdf's is off)
-	bufs      sync.Pool                   // *bytes.Buffer for a document's bytes (Render)
-	mast      *imageRef                   // the layout's crest for the cover, if any
-	mastAlt   string
+	hyph       map[string]*hyphen.Patterns // by language
+	hyphLangs  []string                    // hyph's keys, sorted
+	hyphenated hyphenCache                 // words' break points, for every document
+	icc        []byte                      // output intent profile, if any
+	deflate    deflaters                   // page compression (fpdf's is off)
+	bufs       sync.Pool                   // *bytes.Buffer for a document's bytes (Render)
+	mast       *imageRef                   // the layout's crest for the cover, if any
+	mastAlt    string
 }
 
 // faceStyle names a font: a family ("text", "heading") and a style ("", "B", "I", "BI").
