@@ -77,6 +77,7 @@ func (r *Renderer) Pages(ctx context.Context, ed news.Edition, need func(news.Mo
 		parallel.For(ctx, len(months), func(i int) {
 			m := months[i]
 			p := Page{Key: m.src.Key, Title: m.title}
+			errs[i] = nil
 			if need(m.src) || ShowsImages(m.src) {
 				body, err := r.monthBody(b, m)
 				// epub:type is the book's vocabulary, no attribute of HTML;
