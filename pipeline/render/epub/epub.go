@@ -27,8 +27,8 @@ import (
 )
 
 // Renderer turns an edition into an EPUB. Its only state is what its books
-// share: the cover artwork (coverArt) and month documents (shelf); several
-// goroutines may call Render at once.
+// share: the cover artwork (coverArt), month documents (shelf) and the last
+// collection's container; several goroutines may call Render at once.
 type Renderer struct {
 	lay  *layouts.Layout
 	md   *markup.Converter
@@ -38,6 +38,8 @@ type Renderer struct {
 	shelf *shelf
 	// deflaters are the archives' deflate writers, for reuse.
 	deflaters sync.Pool
+	// container is the last collection's go-epub archive (container.go).
+	container containerMemo
 }
 
 // Options are the EPUB's configurable choices (bulletin.yaml's epub key).
@@ -110,7 +112,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if b.navKept, err = keepNavigation(b, last); err != nil {
 		return nil, err
 	}
-	raw, err := r.writeGoEpub(b, docs, css)
+	files, err := r.containerFiles(b, docs, css)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +124,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	}
 	fw := r.deflater()
 	defer r.deflaters.Put(fw)
-	if err := repack(w, raw, b, docs, last.book, zipTools{r.shelf, fw}, later); err != nil {
+	if err := repack(w, files, b, docs, last.book, zipTools{r.shelf, fw}, later); err != nil {
 		return nil, err
 	}
 	return nil, nil

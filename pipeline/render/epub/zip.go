@@ -18,8 +18,8 @@ const (
 	htmlOpenTag  = `<html xmlns="http://www.w3.org/1999/xhtml"`
 )
 
-// repack reads go-epub's archive, puts the sections' bodies in their
-// documents, replaces the package file, nav and NCX,
+// repack takes go-epub's archive, read (files, which it changes), puts the
+// sections' bodies in their documents, replaces the package file, nav and NCX,
 // declares the language of every section, and writes a new archive with
 // `mimetype` first and stored, then all other entries deflated in name order
 // with fixed times: the same edition gives the same bytes.
@@ -31,11 +31,7 @@ const (
 // entry is written: then render makes its body, which goes in the mark's
 // place on the way into the archive and is dropped after it. The archive
 // is written to w as it is made.
-func repack(w io.Writer, raw []byte, b *book, docs []section, last lastBook, z zipTools, render func(*month) (string, error)) error {
-	files, err := readZip(raw)
-	if err != nil {
-		return err
-	}
+func repack(w io.Writer, files map[string][]byte, b *book, docs []section, last lastBook, z zipTools, render func(*month) (string, error)) error {
 	reused := map[string]bool{}
 	later := map[string]laterBody{}
 	for _, d := range docs {
