@@ -60,13 +60,28 @@ type typeGroup struct {
 }
 
 func newBook(ed news.Edition) (*book, error) {
+	b, err := newMonths(ed)
+	if err != nil {
+		return nil, err
+	}
+	b.identifier = identifier(ed)
+	if tags := fewTags(ed); len(tags) > 0 {
+		b.subjects = news.Distinct(b.subjects, tags) // a tag "News" is not said twice
+	}
+	b.description = description(b)
+	return b, nil
+}
+
+// newMonths is a book of ed's months without the package's metadata
+// (identifier, description): what the web edition's pages need. The
+// identifier hashes every item's ID, date and title.
+func newMonths(ed news.Edition) (*book, error) {
 	b := &book{
 		ed:          ed,
 		title:       firstNonEmpty(ed.Meta.Title, ed.Cover.Title, "Bulletin"),
 		lang:        firstNonEmpty(ed.Meta.Lang, "en"),
 		author:      strings.TrimSpace(ed.Meta.Author),
 		contents:    firstNonEmpty(ed.Meta.Labels.Contents, "Contents"),
-		identifier:  identifier(ed),
 		assets:      newAssets(),
 		imagePrefix: "../",
 	}
@@ -93,10 +108,6 @@ func newBook(ed news.Edition) (*book, error) {
 		}
 		b.months = append(b.months, bm)
 	}
-	if tags := fewTags(ed); len(tags) > 0 {
-		b.subjects = news.Distinct(b.subjects, tags) // a tag "News" is not said twice
-	}
-	b.description = description(b)
 	return b, nil
 }
 

@@ -65,7 +65,7 @@ type Image struct {
 // is let go once put has it: a site of many years never holds all its
 // text at once.
 func (r *Renderer) Pages(ctx context.Context, ed news.Edition, need func(news.Month) bool, put func(Page) error) ([]Image, error) {
-	b, err := newBook(ed)
+	b, err := newMonths(ed)
 	if err != nil {
 		return nil, err
 	}
