@@ -2,7 +2,6 @@ package epub
 
 import (
 	"bytes"
-	"context"
 	"testing"
 
 	"bulletin/pipeline/news"
@@ -12,14 +11,7 @@ import (
 // from the kept container (seen by marking it), and is the same bytes as
 // the collection rendered alone; one whose container differs does not.
 func TestContainerKeptForTheNextCollection(t *testing.T) {
-	book := func(r *Renderer, e news.Edition) []byte {
-		t.Helper()
-		var buf bytes.Buffer
-		if _, err := r.Render(context.Background(), &buf, e); err != nil {
-			t.Fatal(err)
-		}
-		return buf.Bytes()
-	}
+	book := func(r *Renderer, e news.Edition) []byte { return bookBy(t, r, e) }
 	const doc = containerDir + xhtmlDir + coverFile
 	const mark = "<!-- from the kept container -->"
 	ed := richEdition()

@@ -8,6 +8,16 @@ import (
 	"bulletin/pipeline/news"
 )
 
+// bookBy is the book r renders of ed.
+func bookBy(t testing.TB, r *Renderer, ed news.Edition) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := r.Render(context.Background(), &buf, ed); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // A month document one book wrote is taken from the shelf by the other
 // book that has it, whichever comes first, and every book is the same
 // bytes as the book rendered alone; a document made from other inputs
@@ -19,14 +29,7 @@ func TestShelvedDocumentsAsRendered(t *testing.T) {
 		m.Months = e.Months[i : i+1]
 		return m
 	}
-	book := func(r *Renderer, e news.Edition) []byte {
-		t.Helper()
-		var buf bytes.Buffer
-		if _, err := r.Render(context.Background(), &buf, e); err != nil {
-			t.Fatal(err)
-		}
-		return buf.Bytes()
-	}
+	book := func(r *Renderer, e news.Edition) []byte { return bookBy(t, r, e) }
 	alone := func(e news.Edition) []byte { return book(newRenderer(t), e) }
 	shelved := func(r *Renderer) int {
 		r.shelf.mu.Lock()
