@@ -2,10 +2,16 @@ package epub
 
 import (
 	"archive/zip"
+	"bytes"
+	"compress/flate"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
 	"sync"
 	"time"
 )
@@ -20,18 +26,38 @@ import (
 //
 // A document is found by what its bytes are made from (docKey), so
 // whichever book comes first shelves it and the other takes it. It is
-// taken once. The shelf is only a saving: a document not on it is
-// rendered, and the shelf holds at most shelfLimit bytes.
+// taken once. The web edition's page of the month shows the same body: it
+// takes the document too, by what the body alone is made from (bodyKey),
+// and cuts the body out. The shelf is only a saving: a document not on it
+// is rendered, and the shelf holds at most shelfLimit bytes.
 type shelf struct {
-	mu    sync.Mutex
-	bytes int
-	docs  map[string]shelved
+	mu     sync.Mutex
+	bytes  int                // of docs and of bodies, each entry counted in each map
+	docs   map[string]shelved // by docKey, for the other book
+	bodies map[string]shelved // by bodyKey, for the web edition
 }
 
-// shelved is a deflated zip entry as a book wrote it.
+// shelved is a deflated zip entry as a book wrote it: a month document,
+// head, body and tail.
 type shelved struct {
-	header zip.FileHeader
-	data   []byte
+	header     zip.FileHeader
+	data       []byte
+	head, tail int // the lengths of go-epub's frame around the body
+}
+
+// body inflates the document and returns the body in it.
+func (d shelved) body() (string, error) {
+	doc, err := io.ReadAll(flate.NewReader(bytes.NewReader(d.data)))
+	if err == nil && (uint64(len(doc)) != d.header.UncompressedSize64 || crc32.ChecksumIEEE(doc) != d.header.CRC32) {
+		err = errors.New("not the document shelved")
+	}
+	if err == nil && d.head+d.tail > len(doc) {
+		err = errors.New("shorter than its frame")
+	}
+	if err != nil {
+		return "", fmt.Errorf("epub: a shelved document: %w", err)
+	}
+	return string(doc[d.head : len(doc)-d.tail]), nil
 }
 
 // shelfLimit bounds the deflated documents kept: the collection of
@@ -40,27 +66,35 @@ type shelved struct {
 // dropped when the limit is reached.
 const shelfLimit = 32 << 20
 
-func newShelf() *shelf { return &shelf{docs: map[string]shelved{}} }
+func newShelf() *shelf { return &shelf{docs: map[string]shelved{}, bodies: map[string]shelved{}} }
 
-func (s *shelf) put(key string, h zip.FileHeader, data []byte) {
+func (s *shelf) put(docKey, bodyKey string, d shelved) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, dup := s.docs[key]; dup {
+	if _, dup := s.docs[docKey]; dup {
 		return
 	}
-	if s.bytes+len(data) > shelfLimit {
-		s.docs, s.bytes = map[string]shelved{}, 0
+	if s.bytes+2*len(d.data) > shelfLimit {
+		s.docs, s.bodies, s.bytes = map[string]shelved{}, map[string]shelved{}, 0
 	}
-	s.docs[key] = shelved{header: h, data: data}
-	s.bytes += len(data)
+	s.docs[docKey] = d
+	s.bodies[bodyKey] = d
+	s.bytes += 2 * len(d.data)
 }
 
-func (s *shelf) take(key string) (shelved, bool) {
+// take is the document shelved under docKey, for the other book.
+func (s *shelf) take(docKey string) (shelved, bool) { return s.takeFrom(s.docs, docKey) }
+
+// takeBody is the document whose body is made from what bodyKey says,
+// for the web edition.
+func (s *shelf) takeBody(bodyKey string) (shelved, bool) { return s.takeFrom(s.bodies, bodyKey) }
+
+func (s *shelf) takeFrom(m map[string]shelved, key string) (shelved, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d, ok := s.docs[key]
+	d, ok := m[key]
 	if ok {
-		delete(s.docs, key)
+		delete(m, key)
 		s.bytes -= len(d.data)
 	}
 	return d, ok
@@ -68,13 +102,20 @@ func (s *shelf) take(key string) (shelved, bool) {
 
 // docKeyFormat changes whenever what a month document's bytes depend on
 // does.
-const docKeyFormat = "epub shelved month document 1"
+const docKeyFormat = "epub shelved month document 2"
 
-// docKey names the month document m of b whose frame around the body is
-// head and tail: the frame itself, what monthBody reads besides the
-// month (the book's language, image prefix, raw-HTML switch and
-// labels), the month's digest and the entry's time.
-func docKey(b *book, m *month, name string, head, tail []byte) (string, error) {
+// docKey names the month document name of b whose frame around the body
+// is head and tail and whose body's inputs are body (bodyKey): the frame,
+// the body and the entry's time.
+func docKey(b *book, name string, head, tail []byte, body string) string {
+	return hashFields([]byte(docKeyFormat), []byte(name), head, tail, []byte(body), []byte(zipTime(b).Format(time.RFC3339Nano)))
+}
+
+// bodyKey names what monthBody makes of m in b: the month (its digest
+// and title) and what monthBody reads besides it — the book's language,
+// raw-HTML switch and labels. Not the image prefix: only a month without
+// images is shelved (section.later), and its body has no image link.
+func bodyKey(b *book, m *month) (string, error) {
 	labels, err := json.Marshal(b.ed.Meta.Labels)
 	if err != nil {
 		return "", err
@@ -83,12 +124,17 @@ func docKey(b *book, m *month, name string, head, tail []byte) (string, error) {
 	if b.rawHTML {
 		raw = "1"
 	}
+	return hashFields([]byte("epub shelved month body 1"), []byte(b.lang), []byte(raw), labels,
+		[]byte(m.title), []byte(m.src.Digest())), nil
+}
+
+// hashFields is the SHA-256 of the fields, each length-prefixed.
+func hashFields(fields ...[]byte) string {
 	var buf []byte
-	for _, s := range [][]byte{[]byte(docKeyFormat), []byte(name), head, tail, []byte(b.lang), []byte(b.imagePrefix),
-		[]byte(raw), labels, []byte(m.title), []byte(m.src.Digest()), []byte(zipTime(b).Format(time.RFC3339Nano))} {
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
+	for _, f := range fields {
+		buf = binary.AppendUvarint(buf, uint64(len(f)))
+		buf = append(buf, f...)
 	}
 	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:]), nil
+	return hex.EncodeToString(sum[:])
 }

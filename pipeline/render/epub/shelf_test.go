@@ -3,6 +3,7 @@ package epub
 import (
 	"bytes"
 	"context"
+	"reflect"
 	"testing"
 
 	"bulletin/pipeline/news"
@@ -68,6 +69,35 @@ func TestShelvedDocumentsAsRendered(t *testing.T) {
 		}
 	})
 
+	pages := func(r *Renderer, e news.Edition) []Page {
+		t.Helper()
+		var ps []Page
+		all := func(news.Month) bool { return true }
+		if _, err := r.Pages(context.Background(), e, all, func(p Page) error { ps = append(ps, p); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return ps
+	}
+	bodies := func(r *Renderer) int {
+		r.shelf.mu.Lock()
+		defer r.shelf.mu.Unlock()
+		return len(r.shelf.bodies)
+	}
+
+	t.Run("web pages after the books", func(t *testing.T) {
+		r := newRenderer(t)
+		book(r, ed)
+		if n := bodies(r); n != len(ed.Months) {
+			t.Fatalf("%d bodies shelved by the collection of %d months", n, len(ed.Months))
+		}
+		if got, want := pages(r, ed), pages(newRenderer(t), ed); !reflect.DeepEqual(got, want) {
+			t.Errorf("pages cut from the shelved documents:\n%+v\nwant the pages rendered alone:\n%+v", got, want)
+		}
+		if n := bodies(r); n != 0 {
+			t.Errorf("%d bodies left on the shelf: the web edition did not take them", n)
+		}
+	})
+
 	// Each change shows in June's document only, not in go-epub's frame
 	// around it: the key must see it.
 	for name, change := range map[string]func(*news.Edition){
@@ -83,6 +113,9 @@ func TestShelvedDocumentsAsRendered(t *testing.T) {
 			change(&other)
 			if bytes.Equal(alone(other), alone(ed)) {
 				t.Fatal("the change does not show in the collection")
+			}
+			if !reflect.DeepEqual(pages(r, other), pages(newRenderer(t), other)) {
+				t.Error("the web edition took a body made from other inputs")
 			}
 			if !bytes.Equal(book(r, other), alone(other)) {
 				t.Error("the collection took a document made from other inputs")

@@ -70,6 +70,7 @@ func (r *Renderer) Pages(ctx context.Context, ed news.Edition, need func(news.Mo
 		return nil, err
 	}
 	b.imagePrefix = ""
+	b.rawHTML = r.md.AllowsHTML() // as the books have it, for bodyKey
 	batch := make([]Page, min(len(b.months), 4*runtime.GOMAXPROCS(0)))
 	errs := make([]error, len(batch))
 	for start := 0; start < len(b.months); start += len(batch) {
@@ -79,7 +80,7 @@ func (r *Renderer) Pages(ctx context.Context, ed news.Edition, need func(news.Mo
 			p := Page{Key: m.src.Key, Title: m.title}
 			errs[i] = nil
 			if need(m.src) || ShowsImages(m.src) {
-				body, err := r.monthBody(b, m)
+				body, err := r.pageBody(b, &m)
 				// epub:type is the book's vocabulary, no attribute of HTML;
 				// the notes keep their ARIA roles (doc-noteref, doc-footnote).
 				p.Body, errs[i] = stripEpubType(body), err
@@ -104,6 +105,22 @@ func (r *Renderer) Pages(ctx context.Context, ed news.Edition, need func(news.Mo
 		imgs = append(imgs, Image{Href: res.href, MediaType: res.mediaType, Data: res.data})
 	}
 	return imgs, nil
+}
+
+// pageBody is m's body as its book has it: cut out of the document a book
+// of this build shelved, when one did (a month without images), else
+// rendered.
+func (r *Renderer) pageBody(b *book, m *month) (string, error) {
+	if !ShowsImages(m.src) {
+		key, err := bodyKey(b, m)
+		if err != nil {
+			return "", err
+		}
+		if d, ok := r.shelf.takeBody(key); ok {
+			return d.body()
+		}
+	}
+	return r.monthBody(b, *m)
 }
 
 // StyleSheet is the book's style sheet without embedded fonts: the

@@ -184,9 +184,10 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 	// A later document's header is complete (CRC-32, sizes) once the next
 	// entry starts: shelved when the archive is closed.
 	type pending struct {
-		key  string
-		h    *zip.FileHeader
-		data *bytes.Buffer
+		docKey, bodyKey string
+		h               *zip.FileHeader
+		data            *bytes.Buffer
+		head, tail      int
 	}
 	var toShelve []pending
 	// The OCF container requires mimetype first and uncompressed.
@@ -204,10 +205,11 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 			doc := files[name]
 			i := bytes.Index(doc, []byte(l.mark))
 			head, tail := doc[:i], doc[i+len(l.mark):]
-			key, err := docKey(b, l.m, name, head, tail)
+			bk, err := bodyKey(b, l.m)
 			if err != nil {
 				return fmt.Errorf("epub: %s: %w", name, err)
 			}
+			key := docKey(b, name, head, tail, bk)
 			if d, ok := sh.take(key); ok {
 				if err := rawEntry(zw, name, d.header, d.data); err != nil {
 					return err
@@ -223,7 +225,7 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 			if err != nil {
 				return err
 			}
-			toShelve = append(toShelve, pending{key, h, copyTo})
+			toShelve = append(toShelve, pending{key, bk, h, copyTo, len(head), len(tail)})
 			copyTo = nil
 			continue
 		}
@@ -239,7 +241,7 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 		return fmt.Errorf("epub: finish archive: %w", err)
 	}
 	for _, p := range toShelve {
-		sh.put(p.key, *p.h, p.data.Bytes())
+		sh.put(p.docKey, p.bodyKey, shelved{header: *p.h, data: p.data.Bytes(), head: p.head, tail: p.tail})
 	}
 	return nil
 }
