@@ -68,7 +68,11 @@ const shelfLimit = 32 << 20
 
 func newShelf() *shelf { return &shelf{docs: map[string]shelved{}, bodies: map[string]shelved{}} }
 
+// put shelves d; a nil shelf keeps nothing.
 func (s *shelf) put(docKey, bodyKey string, d shelved) {
+	if s == nil {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.docs[docKey]; dup {
@@ -77,21 +81,40 @@ func (s *shelf) put(docKey, bodyKey string, d shelved) {
 	if s.bytes+2*len(d.data) > shelfLimit {
 		s.docs, s.bodies, s.bytes = map[string]shelved{}, map[string]shelved{}, 0
 	}
+	if old, dup := s.bodies[bodyKey]; dup {
+		s.bytes -= len(old.data)
+	}
 	s.docs[docKey] = d
 	s.bodies[bodyKey] = d
 	s.bytes += 2 * len(d.data)
 }
 
 // take is the document shelved under docKey, for the other book.
-func (s *shelf) take(docKey string) (shelved, bool) { return s.takeFrom(s.docs, docKey) }
+func (s *shelf) take(docKey string) (shelved, bool) {
+	if s == nil {
+		return shelved{}, false
+	}
+	return s.takeFrom(false, docKey)
+}
 
 // takeBody is the document whose body is made from what bodyKey says,
 // for the web edition.
-func (s *shelf) takeBody(bodyKey string) (shelved, bool) { return s.takeFrom(s.bodies, bodyKey) }
+func (s *shelf) takeBody(bodyKey string) (shelved, bool) {
+	if s == nil {
+		return shelved{}, false
+	}
+	return s.takeFrom(true, bodyKey)
+}
 
-func (s *shelf) takeFrom(m map[string]shelved, key string) (shelved, bool) {
+// takeFrom takes key from the bodies or the docs (put may replace the
+// maps: they are picked under the lock).
+func (s *shelf) takeFrom(bodies bool, key string) (shelved, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	m := s.docs
+	if bodies {
+		m = s.bodies
+	}
 	d, ok := m[key]
 	if ok {
 		delete(m, key)
