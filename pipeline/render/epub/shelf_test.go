@@ -32,11 +32,14 @@ func TestShelvedDocumentsAsRendered(t *testing.T) {
 	}
 	book := func(r *Renderer, e news.Edition) []byte { return bookBy(t, r, e) }
 	alone := func(e news.Edition) []byte { return book(newRenderer(t), e) }
-	shelved := func(r *Renderer) int {
+	// onShelf counts the documents filed for a book and for the web edition.
+	onShelf := func(r *Renderer) (docs, bodies int) {
 		r.shelf.mu.Lock()
 		defer r.shelf.mu.Unlock()
-		return len(r.shelf.docs)
+		return len(r.shelf.docs), len(r.shelf.bodies)
 	}
+	shelved := func(r *Renderer) int { n, _ := onShelf(r); return n }
+	bodies := func(r *Renderer) int { _, n := onShelf(r); return n }
 
 	t.Run("collection after the months", func(t *testing.T) {
 		r := newRenderer(t)
@@ -77,11 +80,6 @@ func TestShelvedDocumentsAsRendered(t *testing.T) {
 			t.Fatal(err)
 		}
 		return ps
-	}
-	bodies := func(r *Renderer) int {
-		r.shelf.mu.Lock()
-		defer r.shelf.mu.Unlock()
-		return len(r.shelf.bodies)
 	}
 
 	t.Run("web pages after the books", func(t *testing.T) {
