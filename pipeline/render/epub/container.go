@@ -1,8 +1,6 @@
 package epub
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"maps"
 	"sync"
 )
@@ -17,27 +15,24 @@ import (
 // and reading it back (a tenth of a rebuild of a ten-year archive).
 type containerMemo struct {
 	mu    sync.Mutex
-	key   [sha256.Size]byte
+	key   string
 	files map[string][]byte // never written: each book gets a copy of the map
 }
 
 // containerKey hashes what writeGoEpub gives go-epub.
-func containerKey(b *book, docs []section, css []byte) [sha256.Size]byte {
-	var buf []byte
-	put := func(s string) {
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
+func containerKey(b *book, docs []section, css []byte) string {
+	var k keyBuf
+	for _, s := range []string{"go-epub container 1", b.title, b.identifier, b.lang, b.description, b.author} {
+		k.str(s)
 	}
-	for _, s := range []string{"go-epub container 1", b.title, b.identifier, b.lang, b.description, b.author, string(css)} {
-		put(s)
-	}
-	buf = binary.AppendUvarint(buf, uint64(len(docs)))
+	k.bytes(css)
+	k.count(len(docs))
 	for _, d := range docs {
-		put(d.file)
-		put(d.title)
-		put(d.mark())
+		k.str(d.file)
+		k.str(d.title)
+		k.str(d.mark())
 	}
-	return sha256.Sum256(buf)
+	return k.sum()
 }
 
 // containerFiles is go-epub's archive of b, read: from the memo when the

@@ -3,9 +3,6 @@ package epub
 import (
 	"archive/zip"
 	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -103,29 +100,22 @@ func keepNavigation(b *book, last *previous) (bool, error) {
 // navKey hashes what navDocument and ncxDocument write (the book's words
 // and identifier, and the contents' tree) and the entries' time.
 func navKey(b *book) string {
-	// Written out, then hashed once: a hash written in ten thousand small
-	// pieces costs more than the writing.
-	var buf []byte
-	put := func(s string) {
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
-	}
+	var k keyBuf
 	for _, s := range []string{navKeyFormat, b.lang, b.contents, b.identifier, b.title, b.author, b.coverTitle,
 		b.ed.Meta.Labels.Cover, b.ed.Meta.Labels.TitlePage, zipTime(b).Format(time.RFC3339)} {
-		put(s)
+		k.str(s)
 	}
 	var walk func([]navEntry)
 	walk = func(entries []navEntry) {
-		buf = binary.AppendUvarint(buf, uint64(len(entries)))
+		k.count(len(entries))
 		for _, e := range entries {
-			put(e.label)
-			put(e.href)
+			k.str(e.label)
+			k.str(e.href)
 			walk(e.children)
 		}
 	}
 	walk(navTree(b))
-	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:])
+	return k.sum()
 }
 
 // previous is the book the last build made, opened when a part of it is

@@ -4,9 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -131,7 +128,14 @@ const docKeyFormat = "epub shelved month document 2"
 // is head and tail and whose body's inputs are body (bodyKey): the frame,
 // the body and the entry's time.
 func docKey(b *book, name string, head, tail []byte, body string) string {
-	return hashFields([]byte(docKeyFormat), []byte(name), head, tail, []byte(body), []byte(zipTime(b).Format(time.RFC3339Nano)))
+	var k keyBuf
+	k.str(docKeyFormat)
+	k.str(name)
+	k.bytes(head)
+	k.bytes(tail)
+	k.str(body)
+	k.str(zipTime(b).Format(time.RFC3339Nano))
+	return k.sum()
 }
 
 // bodyKey names what monthBody makes of m in b: the month (its digest
@@ -147,17 +151,12 @@ func bodyKey(b *book, m *month) (string, error) {
 	if b.rawHTML {
 		raw = "1"
 	}
-	return hashFields([]byte("epub shelved month body 1"), []byte(b.lang), []byte(raw), labels,
-		[]byte(m.title), []byte(m.src.Digest())), nil
-}
-
-// hashFields is the SHA-256 of the fields, each length-prefixed.
-func hashFields(fields ...[]byte) string {
-	var buf []byte
-	for _, f := range fields {
-		buf = binary.AppendUvarint(buf, uint64(len(f)))
-		buf = append(buf, f...)
+	var k keyBuf
+	for _, s := range []string{"epub shelved month body 1", b.lang, raw} {
+		k.str(s)
 	}
-	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:])
+	k.bytes(labels)
+	k.str(m.title)
+	k.str(m.src.Digest())
+	return k.sum(), nil
 }
