@@ -34,9 +34,9 @@ func keyOf(data []byte) fontKey {
 }
 
 // docBuffers are the buffers of documents written out (Output), for the
-// next document to build its file in: a document's buffer is a megabyte
-// or more (each UTF-8 font's CIDToGIDMap is 128 KB), and a new one for
-// every document was allocated and cleared again.
+// next document to build its file in: a document's buffer is hundreds of
+// kilobytes or more (each UTF-8 font's subset, the pages), and a new one
+// for every document was allocated and cleared again.
 var docBuffers sync.Pool
 
 // maxParsedUTF8Fonts bounds the fonts kept; more are parsed each time.

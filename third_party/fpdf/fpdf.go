@@ -4168,7 +4168,7 @@ func (f *Fpdf) putstream(b []byte) {
 	}
 	f.out("stream")
 	// The bytes as they are: out(string(b)) copied every stream once
-	// more (each UTF-8 font's CIDToGIDMap is 128 KB).
+	// more (a UTF-8 font's subset is tens of kilobytes).
 	dst := &f.buffer.Buffer
 	if f.state == 2 {
 		dst = f.pages[f.page]
@@ -4540,7 +4540,7 @@ func (f *Fpdf) putfonts() {
 		room := 0
 		for _, key = range keyList {
 			if f.fonts[key].Tp == "UTF8" {
-				room += 256*256*2 + 64<<10
+				room += 2*cidMapCodes(f.fonts[key].usedRunes) + 64<<10
 			}
 		}
 		f.buffer.Grow(room)
@@ -4663,8 +4663,10 @@ func (f *Fpdf) putfonts() {
 				f.out(s.String())
 				f.out("endobj")
 
-				// Embed CIDToGIDMap
-				cidToGidMap := make([]byte, 256*256*2)
+				// Embed CIDToGIDMap, as far as the highest code used: a
+				// reader takes a code past the map's end as unmapped, as it
+				// takes the zeros that filled the rest of 128 KB.
+				cidToGidMap := make([]byte, 2*cidMapCodes(CodeSignDictionary))
 
 				for cc, glyph := range CodeSignDictionary {
 					cidToGidMap[cc*2] = byte(glyph >> 8)
@@ -4710,6 +4712,16 @@ func (f *Fpdf) putfonts() {
 			}
 		}
 	}
+}
+
+// cidMapCodes is how many codes a UTF-8 font's CIDToGIDMap covers: up to
+// the highest one used, not all 65,536.
+func cidMapCodes(codes map[int]int) int {
+	n := 1
+	for c := range codes {
+		n = max(n, c+1)
+	}
+	return n
 }
 
 func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {

@@ -98,17 +98,11 @@ func (d *deflaters) rewriteTo(out *bytes.Buffer, pdf []byte, fx objectFixer) err
 	if adder != nil {
 		adder.reserve(len(objs) + 1)
 	}
-	maps := map[int]bool{} // the fonts' CIDToGIDMap streams
-	for _, o := range objs {
-		obj := pdf[o.at:o.end]
-		if isPlainStream(obj) {
-			continue
-		}
-		if n, ok := cidToGIDMapRef(obj); ok {
-			maps[n] = true
-		}
-		if fx != nil {
-			fx.scan(o.num, obj)
+	if fx != nil {
+		for _, o := range objs {
+			if obj := pdf[o.at:o.end]; !isPlainStream(obj) {
+				fx.scan(o.num, obj)
+			}
 		}
 	}
 	for _, o := range objs {
@@ -121,9 +115,6 @@ func (d *deflaters) rewriteTo(out *bytes.Buffer, pdf []byte, fx objectFixer) err
 			}
 			out.Write(obj)
 			continue
-		}
-		if maps[o.num] {
-			content = trimCIDToGIDMap(content)
 		}
 		z.Reset()
 		zw.Reset(&z)
@@ -175,36 +166,6 @@ func (d *deflaters) rewriteTo(out *bytes.Buffer, pdf []byte, fx objectFixer) err
 }
 
 var sizeRe = regexp.MustCompile(`\n/Size \d+\n`)
-
-// cidToGIDMapRef is the object number of the CIDToGIDMap stream a font
-// dictionary obj refers to.
-func cidToGIDMapRef(obj []byte) (int, bool) {
-	_, ref, ok := bytes.Cut(obj, []byte("/CIDToGIDMap "))
-	if !ok {
-		return 0, false
-	}
-	end := bytes.IndexByte(ref, ' ')
-	if end < 0 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(string(ref[:end]))
-	return n, err == nil && bytes.HasPrefix(ref[end:], []byte(" 0 R"))
-}
-
-// trimCIDToGIDMap drops the unused tail of a CIDToGIDMap. fpdf writes one
-// glyph index for each of the 65,536 CIDs, 128 KB a font, though a
-// document uses a few hundred CIDs, mostly low ones; the map's bytes beyond
-// the last used CID are zeros (glyph 0), and PDF readers take a CID past
-// the end of the map as unmapped too (ISO 32000-1, 9.7.4.2 gives the
-// entry for CID c at bytes 2c and 2c+1 and sets no length). Deflating
-// those zeros was a third of a one-page bulletin's rendering.
-func trimCIDToGIDMap(m []byte) []byte {
-	n := len(m) &^ 1
-	for n > 2 && m[n-1] == 0 && m[n-2] == 0 {
-		n -= 2
-	}
-	return m[:n]
-}
 
 // objectSpans reads the cross-reference table of a file with one table and
 // objects numbered 1…n, as fpdf writes, and returns the objects in file

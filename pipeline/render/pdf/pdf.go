@@ -247,9 +247,9 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if len(ed.Months) != 1 {
 		return nil, fmt.Errorf("pdf: render: edition has %d months, want exactly one", len(ed.Months))
 	}
-	// fpdf's file and the compressed one are each several hundred
-	// kilobytes (a CIDToGIDMap of 128 KB per font): their buffers are
-	// reused by the next document rather than allocated and cleared anew.
+	// fpdf's file and the compressed one are each hundreds of kilobytes
+	// (four font subsets): their buffers are reused by the next document
+	// rather than allocated and cleared anew.
 	rawBuf, outBuf := r.buffer(), r.buffer()
 	defer r.bufs.Put(rawBuf)
 	defer r.bufs.Put(outBuf)
