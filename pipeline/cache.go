@@ -41,7 +41,9 @@ const cacheFormat = 2
 // last build left in the same place, and keep it instead of putting it
 // again. outdir.Stage is one; a Sink that is not a Keeper gets every file.
 type Keeper interface {
-	// Existing returns the bytes the last committed build left under name.
+	// Existing returns the bytes the last committed build left under name,
+	// the caller's to keep: the build never writes them, and may keep
+	// strings that share them (the memo's items).
 	Existing(name string) ([]byte, error)
 	// Keep says this build made name again with exactly those bytes: the
 	// file stays as it is, and it is not removed as stale.

@@ -191,8 +191,11 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 // prepared item in the parts' order, and records the new parts in m.
 func prepare(ctx context.Context, n *normalise.Normaliser, parts []*source.Part, m *memo) ([]normalise.Prepared, error) {
 	var fresh []news.Item
+	total := 0
 	for _, p := range parts {
-		if !p.Known {
+		if p.Known {
+			total += len(m.recalled(p.File).Items)
+		} else {
 			fresh = append(fresh, p.Items...)
 		}
 	}
@@ -200,7 +203,7 @@ func prepare(ctx context.Context, n *normalise.Normaliser, parts []*source.Part,
 	if err != nil {
 		return nil, err
 	}
-	var all []normalise.Prepared
+	all := make([]normalise.Prepared, 0, total+len(done))
 	var newParts []*source.Part
 	var newEntries []memoEntry
 	for _, p := range parts {

@@ -18,12 +18,30 @@ func ByMonth(items []news.Item, cfg *config.Config, undatedTitle string) []news.
 	for i, t := range cfg.Types {
 		rank[t.Key] = i
 	}
-	byMonth := map[news.MonthKey][]news.Item{}
-	for _, it := range items {
-		byMonth[it.Month()] = append(byMonth[it.Month()], it)
+	// Each item is copied once, into a slice made at its group's size: an
+	// Item is large, and groups grown by appending copied an archive's
+	// items several times over.
+	type groupKey struct {
+		month news.MonthKey
+		typ   string
 	}
-	keys := make([]news.MonthKey, 0, len(byMonth))
-	for k := range byMonth {
+	sizes := map[groupKey]int{}
+	for i := range items {
+		sizes[groupKey{items[i].Month(), items[i].Type}]++
+	}
+	groups := make(map[groupKey][]news.Item, len(sizes))
+	types := map[news.MonthKey][]string{}
+	for i := range items {
+		k := groupKey{items[i].Month(), items[i].Type}
+		g, ok := groups[k]
+		if !ok {
+			g = make([]news.Item, 0, sizes[k])
+			types[k.month] = append(types[k.month], k.typ)
+		}
+		groups[k] = append(g, items[i])
+	}
+	keys := make([]news.MonthKey, 0, len(types))
+	for k := range types {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return monthLess(keys[i], keys[j]) })
@@ -34,21 +52,14 @@ func ByMonth(items []news.Item, cfg *config.Config, undatedTitle string) []news.
 		if k.Year != 0 {
 			m.Title = dates.MonthTitle(k, cfg.Language)
 		}
-		m.Types = byType(byMonth[k], cfg, rank)
+		m.Types = byType(types[k], func(t string) []news.Item { return groups[groupKey{k, t}] }, cfg, rank)
 		months = append(months, m)
 	}
 	return months
 }
 
-func byType(items []news.Item, cfg *config.Config, rank map[string]int) []news.TypeGroup {
-	groups := map[string][]news.Item{}
-	for _, it := range items {
-		groups[it.Type] = append(groups[it.Type], it)
-	}
-	keys := make([]string, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
-	}
+// byType is a month's groups, in the vocabulary's order, each sorted.
+func byType(keys []string, items func(typ string) []news.Item, cfg *config.Config, rank map[string]int) []news.TypeGroup {
 	sort.Slice(keys, func(i, j int) bool {
 		ri, iok := rank[keys[i]]
 		rj, jok := rank[keys[j]]
@@ -62,7 +73,7 @@ func byType(items []news.Item, cfg *config.Config, rank map[string]int) []news.T
 	})
 	out := make([]news.TypeGroup, 0, len(keys))
 	for _, k := range keys {
-		its := groups[k]
+		its := items(k)
 		sort.Slice(its, func(i, j int) bool { return itemLess(its[i], its[j]) })
 		name := k
 		if t, ok := cfg.Lookup(k); ok {

@@ -171,21 +171,28 @@ func undatedOr(ed news.Edition, k news.MonthKey) string {
 // the same collection keeps its identifier from build to build. The hash is
 // shaped as an RFC 9562 version 8 (custom) UUID.
 func identifier(ed news.Edition) string {
-	// The bytes fmt's "%s\x00%s\x00%s\x00" wrote for each item, gathered
-	// and hashed once: a collection names every item of the archive here,
-	// and a hash written in small pieces costs more than the writing.
-	var buf []byte
+	// The bytes fmt's "%s\x00%s\x00%s\x00" wrote for each item, hashed in
+	// chunks: a collection names every item of the archive here, a hash
+	// written in small pieces costs more than the writing, and the whole
+	// archive's names gathered at once were megabytes to allocate.
+	const chunk = 32 << 10
+	h := sha256.New()
+	buf := make([]byte, 0, chunk)
 	for _, m := range ed.Months {
 		for _, t := range m.Types {
 			for _, it := range t.Items {
 				buf = append(append(buf, it.ID...), 0)
 				buf = append(append(buf, it.Date.String()...), 0)
 				buf = append(append(buf, it.Title...), 0)
+				if len(buf) >= chunk {
+					h.Write(buf)
+					buf = buf[:0]
+				}
 			}
 		}
 	}
-	sum := sha256.Sum256(buf)
-	s := sum[:16]
+	h.Write(buf)
+	s := h.Sum(nil)[:16]
 	s[6] = s[6]&0x0f | 0x80 // version 8
 	s[8] = s[8]&0x3f | 0x80 // RFC 9562 variant
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", s[0:4], s[4:6], s[6:8], s[8:10], s[10:16])

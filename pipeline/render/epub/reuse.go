@@ -166,7 +166,8 @@ func openLastBook(data []byte) (lastBook, error) {
 // compressed, under the header addEntry would give it. The entry must be
 // the deflated document it claims to be: its name, method and time are
 // checked against this book's, and its CRC-32 and sizes travel with it.
-func copyEntry(zw *zip.Writer, last lastBook, name string, b *book) error {
+// buf is the copy's buffer (io.Copy would make one for every entry).
+func copyEntry(zw *zip.Writer, last lastBook, name string, b *book, buf []byte) error {
 	f, ok := last[name]
 	if !ok {
 		return fmt.Errorf("epub: the last build's book has no %s", name)
@@ -185,7 +186,7 @@ func copyEntry(zw *zip.Writer, last lastBook, name string, b *book) error {
 	if err != nil {
 		return fmt.Errorf("epub: reuse %s: %w", name, err)
 	}
-	if _, err := io.Copy(w, raw); err != nil {
+	if _, err := io.CopyBuffer(w, raw, buf); err != nil {
 		return fmt.Errorf("epub: reuse %s: %w", name, err)
 	}
 	return nil

@@ -194,9 +194,13 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 	if _, err := addEntry(zw, mimetypeName, mt, zip.Store, b); err != nil {
 		return err
 	}
+	var copyBuf []byte
 	for _, name := range names {
 		if reused[name] || last.holds(name, files[name]) {
-			if err := copyEntry(zw, last, name, b); err != nil {
+			if copyBuf == nil {
+				copyBuf = make([]byte, 32<<10)
+			}
+			if err := copyEntry(zw, last, name, b, copyBuf); err != nil {
 				return err
 			}
 			continue
