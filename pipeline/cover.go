@@ -23,9 +23,12 @@ func (cat *Catalogue) Cover(opts Options, months []news.Month) news.Cover {
 		Contact:   cat.Contact,
 	}
 	for _, cl := range cfg.Clocks {
-		loc, err := time.LoadLocation(cl.Zone)
-		if err != nil {
-			continue // validated when the configuration was read
+		loc := cl.Location
+		if loc == nil { // a configuration made in code, not by Parse
+			var err error
+			if loc, err = time.LoadLocation(cl.Zone); err != nil {
+				continue
+			}
 		}
 		c.Clocks = append(c.Clocks, news.Clock{Place: cl.Place, Time: opts.Published.In(loc).Format("15:04")})
 	}

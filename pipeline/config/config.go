@@ -48,6 +48,9 @@ type Config struct {
 type Clock struct {
 	Place string `yaml:"place"`
 	Zone  string `yaml:"zone"`
+	// Location is Zone loaded; set by Parse. Every cover shows the
+	// clocks, and loading a zone reads and parses its file each time.
+	Location *time.Location `yaml:"-" json:"-"`
 }
 
 // Counter is a configured day counter.
@@ -246,16 +249,18 @@ func (c *Config) applyDefaults() error {
 		return fmt.Errorf("timezone %q: %w; use an IANA name such as Europe/London", c.TimeZone, err)
 	}
 	c.Location = loc
-	for _, cl := range c.Clocks {
+	for i, cl := range c.Clocks {
 		if cl.Place == "" {
 			return errors.New("clocks: every clock needs a place")
 		}
 		if cl.Zone == "" {
 			return fmt.Errorf("clocks: %s: give its zone, an IANA time zone such as Europe/Moscow", cl.Place)
 		}
-		if _, err := time.LoadLocation(cl.Zone); err != nil {
+		loc, err := time.LoadLocation(cl.Zone)
+		if err != nil {
 			return fmt.Errorf("clocks: %s: zone %q is not an IANA time zone such as Europe/Moscow: %w", cl.Place, cl.Zone, err)
 		}
+		c.Clocks[i].Location = loc
 	}
 	switch strings.ToUpper(c.PageSize) {
 	case "":

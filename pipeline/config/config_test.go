@@ -81,6 +81,12 @@ func TestParseValues(t *testing.T) {
 				t.Errorf("Location = %v, want Europe/London", c.Location)
 			}
 		}},
+		{"clocks' zones loaded", "clocks:\n  - place: Moscow\n    zone: Europe/Moscow\n  - place: London\n    zone: Europe/London\n", func(t *testing.T, c *Config) {
+			if len(c.Clocks) != 2 || c.Clocks[0].Location == nil || c.Clocks[0].Location.String() != "Europe/Moscow" ||
+				c.Clocks[1].Location == nil || c.Clocks[1].Location.String() != "Europe/London" {
+				t.Errorf("Clocks = %+v, want Europe/Moscow and Europe/London loaded", c.Clocks)
+			}
+		}},
 		{"publisher and language", "publisher: Embassy\nlanguage: ru\n", func(t *testing.T, c *Config) {
 			if c.Publisher != "Embassy" || c.Language != "ru" || c.Title != "Monthly Bulletin" {
 				t.Errorf("got %q/%q/%q", c.Publisher, c.Language, c.Title)
