@@ -301,19 +301,22 @@ func (c *canvas) text(s *styledFace, line string, dot fixed.Point26_6, col color
 	// line has a handful of them and thousands of pixels. 0 is unknown,
 	// else the entry plus one.
 	var memo [256 * 16]uint16
+	w := r.Dx()
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			level := (uint32(mask.Pix[mask.PixOffset(x, y-dy)])*15 + 127) / 255 // 0..15
+		// A row of the mask and of the cover, indexed alike.
+		cov := mask.Pix[mask.PixOffset(r.Min.X, y-dy):][:w]
+		row := c.img.Pix[c.img.PixOffset(r.Min.X, y):][:w]
+		for x, a := range cov {
+			level := coverageLevel[a]
 			if level == 0 {
 				continue
 			}
-			i := c.img.PixOffset(x, y)
-			m := &memo[uint32(c.img.Pix[i])*16+level]
+			m := &memo[uint32(row[x])*16+level]
 			if *m == 0 {
-				bg := c.img.Palette[c.img.Pix[i]].(color.RGBA)
+				bg := c.img.Palette[row[x]].(color.RGBA)
 				*m = uint16(c.colour(color.RGBA{blend(bg.R, col.R, level), blend(bg.G, col.G, level), blend(bg.B, col.B, level), 0xff})) + 1
 			}
-			c.img.Pix[i] = uint8(*m - 1)
+			row[x] = uint8(*m - 1)
 		}
 	}
 }
@@ -335,6 +338,15 @@ func (c *canvas) clone(pix []byte) *canvas {
 	}
 	return cl
 }
+
+// coverageLevel is a mask's coverage (0..255) rounded to the 16 levels
+// text is blended at.
+var coverageLevel = func() (t [256]uint32) {
+	for a := range t {
+		t[a] = (uint32(a)*15 + 127) / 255
+	}
+	return t
+}()
 
 func blend(bg, fg uint8, level uint32) uint8 {
 	return uint8((uint32(bg)*(15-level) + uint32(fg)*level + 7) / 15)
