@@ -182,14 +182,7 @@ func copyEntry(zw *zip.Writer, last lastBook, name string, b *book, buf []byte) 
 	if err != nil {
 		return fmt.Errorf("epub: reuse %s: %w", name, err)
 	}
-	w, err := zw.CreateRaw(&h)
-	if err != nil {
-		return fmt.Errorf("epub: reuse %s: %w", name, err)
-	}
-	if _, err := io.CopyBuffer(w, raw, buf); err != nil {
-		return fmt.Errorf("epub: reuse %s: %w", name, err)
-	}
-	return nil
+	return rawEntry(zw, name, h, raw, buf)
 }
 
 // copyMin is the size from which a document the last book holds with the

@@ -215,7 +215,7 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 			}
 			key := docKey(b, name, head, tail, bk)
 			if d, ok := sh.take(key); ok {
-				if err := rawEntry(zw, name, d.header, d.data); err != nil {
+				if err := rawEntry(zw, name, d.header, bytes.NewReader(d.data), nil); err != nil {
 					return err
 				}
 				continue
@@ -250,14 +250,14 @@ func writeZip(w io.Writer, files map[string][]byte, b *book, reused map[string]b
 	return nil
 }
 
-// rawEntry writes an entry deflated already, under h, the header a book
-// wrote it with (addEntry's, completed by zip.Writer): CreateRaw writes
-// the same local header, data descriptor and directory record as the
-// writer did.
-func rawEntry(zw *zip.Writer, name string, h zip.FileHeader, data []byte) error {
+// rawEntry writes an entry deflated already, read from src, under h, the
+// header a book wrote it with (addEntry's, completed by zip.Writer):
+// CreateRaw writes the same local header, data descriptor and directory
+// record as the writer did. buf is the copy's buffer, or nil.
+func rawEntry(zw *zip.Writer, name string, h zip.FileHeader, src io.Reader, buf []byte) error {
 	w, err := zw.CreateRaw(&h)
 	if err == nil {
-		_, err = w.Write(data)
+		_, err = io.CopyBuffer(w, src, buf)
 	}
 	if err != nil {
 		return fmt.Errorf("epub: copy %s into the archive: %w", name, err)

@@ -25,7 +25,7 @@ const producer = "bulletin (fpdf)"
 // docID is a hash of what the bulletin says: the same edition always gets
 // the same ID, another edition another.
 func (b *builder) docID() [16]byte {
-	if b.id != nil && *b.id != [16]byte{} {
+	if *b.id != [16]byte{} {
 		return *b.id // never zero once made: its version bits are set
 	}
 	h := sha256.New()
@@ -41,9 +41,7 @@ func (b *builder) docID() [16]byte {
 	copy(id[:], h.Sum(nil))
 	id[6] = id[6]&0x0f | 0x50 // shaped as a name-based UUID
 	id[8] = id[8]&0x3f | 0x80
-	if b.id != nil {
-		*b.id = id
-	}
+	*b.id = id
 	return id
 }
 
