@@ -215,22 +215,62 @@ func (s *styledFace) width(line string) fixed.Int26_6 {
 	return w
 }
 
-// draw draws line with d from d.Dot, adding the tracking between letters.
-func (s *styledFace) draw(d *font.Drawer, line string) {
-	if s.track == 0 {
-		d.DrawString(line)
-		return
-	}
+// draw draws line into dst from dot, adding the tracking between letters:
+// font.Drawer's DrawString, glyph by glyph, with the glyphs composited by
+// overOpaque (draw.DrawMask has no fast path for an alpha image and took
+// most of a cover's text).
+func (s *styledFace) draw(dst *image.Alpha, dot fixed.Point26_6, line string) {
 	prev := rune(-1)
 	for _, r := range line {
-		if _, ok := s.face.GlyphAdvance(r); !ok {
-			continue
+		if s.track != 0 {
+			// Tracked letters skip what the font lacks, so the tracking
+			// falls between drawn glyphs only (glyphs, width).
+			if _, ok := s.face.GlyphAdvance(r); !ok {
+				continue
+			}
 		}
 		if prev >= 0 {
-			d.Dot.X += s.face.Kern(prev, r) + s.track
+			dot.X += s.face.Kern(prev, r) + s.track
 		}
-		d.DrawString(string(r))
+		dr, mask, mp, advance, _ := s.face.Glyph(dot, r)
+		if !dr.Empty() {
+			overOpaque(dst, dr, mask, mp)
+		}
+		dot.X += advance
 		prev = r
+	}
+}
+
+// overOpaque is draw.DrawMask(dst, r, image.Opaque, image.Point{}, mask,
+// mp, draw.Over), pixel for pixel, without the per-pixel interface calls
+// of draw's general path.
+func overOpaque(dst *image.Alpha, r image.Rectangle, mask image.Image, mp image.Point) {
+	m, ok := mask.(*image.Alpha)
+	if !ok {
+		draw.DrawMask(dst, r, image.Opaque, image.Point{}, mask, mp, draw.Over)
+		return
+	}
+	// draw.DrawMask's clipping, the source being unbounded.
+	orig := r.Min
+	r = r.Intersect(dst.Rect).Intersect(m.Rect.Add(orig.Sub(mp)))
+	if r.Empty() {
+		return
+	}
+	mp = mp.Add(r.Min.Sub(orig))
+	const full = 0xffff
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		d := dst.Pix[dst.PixOffset(r.Min.X, y):][:r.Dx()]
+		ms := m.Pix[m.PixOffset(mp.X, mp.Y+y-r.Min.Y):][:len(d)]
+		for i, mv := range ms {
+			if mv == 0 {
+				continue
+			}
+			// draw's Over in 16 bits with an opaque source: a mask of ma
+			// keeps full-ma of the destination and adds ma.
+			ma := uint32(mv) * 0x101
+			da := uint32(d[i]) * 0x101
+			d[i] = uint8((da*(full-ma) + full*ma) / full >> 8)
+		}
 	}
 }
 

@@ -93,6 +93,6 @@ func drawLine(s *styledFace, line string, x fixed.Int26_6) *image.Alpha {
 		return nil
 	}
 	a := image.NewAlpha(r)
-	s.draw(&font.Drawer{Dst: a, Src: image.Opaque, Face: s.face, Dot: dot}, line)
+	s.draw(a, dot, line)
 	return a
 }

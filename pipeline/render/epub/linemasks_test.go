@@ -2,6 +2,7 @@ package epub
 
 import (
 	"image"
+	"image/draw"
 	"testing"
 
 	"golang.org/x/image/font"
@@ -46,7 +47,7 @@ func TestLineMasks(t *testing.T) {
 			}
 			dot := fixed.Point26_6{X: tc.x, Y: fixed.I(tc.y)}
 			want := image.NewAlpha(cover)
-			s.draw(&font.Drawer{Dst: want, Src: image.Opaque, Face: s.face, Dot: dot}, tc.line)
+			drawWithDrawer(s, &font.Drawer{Dst: want, Src: image.Opaque, Face: s.face, Dot: dot}, tc.line)
 			for round := range 3 { // noted, then kept, then from the kept
 				got := m.mask(s, tc.line, tc.x)
 				if got == nil {
@@ -68,6 +69,68 @@ func TestLineMasks(t *testing.T) {
 	}
 	if len(m.kept) != 5 {
 		t.Errorf("%d masks kept, want the 5 lines drawn more than once", len(m.kept))
+	}
+}
+
+// drawWithDrawer is styledFace.draw as x/image's font.Drawer and
+// draw.DrawMask do it: the reference its pixels must equal.
+func drawWithDrawer(s *styledFace, d *font.Drawer, line string) {
+	if s.track == 0 {
+		d.DrawString(line)
+		return
+	}
+	prev := rune(-1)
+	for _, r := range line {
+		if _, ok := s.face.GlyphAdvance(r); !ok {
+			continue
+		}
+		if prev >= 0 {
+			d.Dot.X += s.face.Kern(prev, r) + s.track
+		}
+		d.DrawString(string(r))
+		prev = r
+	}
+}
+
+// TestOverOpaque checks overOpaque against draw.DrawMask, pixel for pixel:
+// every pair of destination and mask values, and rectangles reaching past
+// the destination and the mask on each side.
+func TestOverOpaque(t *testing.T) {
+	mask := image.NewAlpha(image.Rect(-3, 5, 253, 261))
+	for i := range mask.Pix {
+		mask.Pix[i] = uint8(i % 256)
+	}
+	base := image.NewAlpha(image.Rect(10, 0, 266, 256))
+	for y := 0; y < 256; y++ {
+		for x := 0; x < 256; x++ {
+			base.Pix[base.PixOffset(10+x, y)] = uint8(y)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		r    image.Rectangle
+		mp   image.Point
+	}{
+		{"every pair", image.Rect(10, 0, 266, 256), image.Pt(-3, 5)},
+		{"past the destination", image.Rect(-20, -7, 300, 270), image.Pt(-30, -2)},
+		{"past the mask", image.Rect(40, 30, 200, 250), image.Pt(100, 150)},
+		{"mask offset", image.Rect(12, 3, 60, 40), image.Pt(7, 9)},
+		{"outside", image.Rect(400, 400, 410, 410), image.Pt(0, 0)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := image.NewAlpha(base.Rect)
+			copy(want.Pix, base.Pix)
+			draw.DrawMask(want, tc.r, image.Opaque, image.Point{}, mask, tc.mp, draw.Over)
+			got := image.NewAlpha(base.Rect)
+			copy(got.Pix, base.Pix)
+			overOpaque(got, tc.r, mask, tc.mp)
+			for i := range want.Pix {
+				if got.Pix[i] != want.Pix[i] {
+					x, y := i%want.Stride, i/want.Stride
+					t.Fatalf("pixel (%d, %d) is %d, want %d", x+want.Rect.Min.X, y, got.Pix[i], want.Pix[i])
+				}
+			}
+		})
 	}
 }
 
