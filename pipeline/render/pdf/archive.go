@@ -159,21 +159,21 @@ var trailerInfo = regexp.MustCompile(`\n/Info \d+ 0 R\n`)
 
 // withTrailerID adds /ID to the trailer of a finished file and points
 // /Info at the Info dictionary. The trailer comes after the
-// cross-reference table, so no offset moves.
-func withTrailerID(pdf []byte, id [16]byte) []byte {
+// cross-reference table, so no offset moves. The file is head then tail:
+// head is pdf's own start, so a file of megabytes is not copied to change
+// its last lines.
+func withTrailerID(pdf []byte, id [16]byte) (head, tail []byte) {
 	i := bytes.LastIndex(pdf, []byte("\ntrailer\n<<\n"))
 	if i < 0 || bytes.Contains(pdf[i:], []byte("/ID ")) {
-		return pdf
+		return pdf, nil
 	}
 	at := i + len("\ntrailer\n<<\n")
 	h := strings.ToUpper(hex.EncodeToString(id[:]))
-	tail := append([]byte("/ID [<"+h+"> <"+h+">]\n"), pdf[at:]...)
+	tail = append([]byte("/ID [<"+h+"> <"+h+">]\n"), pdf[at:]...)
 	if n := infoObject(pdf[:i]); n != "" {
 		tail = trailerInfo.ReplaceAll(tail, []byte("\n/Info "+n+" 0 R\n"))
 	}
-	out := make([]byte, 0, len(pdf)+len(tail))
-	out = append(out, pdf[:at]...)
-	return append(out, tail...)
+	return pdf[:at], tail
 }
 
 // pdfuaExtension declares the pdfuaid schema: PDF/A knows only the XMP

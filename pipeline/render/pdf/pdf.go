@@ -260,7 +260,11 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err := r.deflate.rewriteTo(outBuf, rawBuf.Bytes(), second.tidier()); err != nil {
 		return nil, err
 	}
-	if _, err := w.Write(withTrailerID(outBuf.Bytes(), second.docID())); err != nil {
+	head, tail := withTrailerID(outBuf.Bytes(), second.docID())
+	if _, err := w.Write(head); err != nil {
+		return nil, fmt.Errorf("pdf: write: %w", err)
+	}
+	if _, err := w.Write(tail); err != nil {
 		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
 	return second.warnings, nil
@@ -278,27 +282,40 @@ func (r *Renderer) buffer() *bytes.Buffer {
 // layout sets the document twice, writes fpdf's file (uncompressed) to
 // buf and returns the builder of the second pass.
 func (r *Renderer) layout(ctx context.Context, ed news.Edition, buf *bytes.Buffer) (*builder, error) {
-	// First pass: learn the page count and where each item starts.
+	// First pass: learn the page count and where each item starts. Only
+	// those are kept: the first document is let go before the second.
 	shared := newCaches()
-	first := newBuilder(r, ed, nil, shared)
-	if err := first.build(ctx); err != nil {
+	known, err := r.firstPass(ctx, ed, shared)
+	if err != nil {
 		return nil, err
 	}
 	// Second pass: same layout, now printing the real numbers.
-	second := newBuilder(r, ed, &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages}, shared)
+	second := newBuilder(r, ed, known, shared)
 	if err := second.build(ctx); err != nil {
 		return nil, err
 	}
-	if second.f.PageNo() != first.f.PageNo() || !slices.Equal(second.itemPages, first.itemPages) {
+	if second.f.PageNo() != known.total || !slices.Equal(second.itemPages, known.itemPages) {
 		// The contents and footers print the first pass's numbers: they
 		// must be the second pass's too.
 		return nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages, items on %v and %v)",
-			first.f.PageNo(), second.f.PageNo(), first.itemPages, second.itemPages)
+			known.total, second.f.PageNo(), known.itemPages, second.itemPages)
 	}
 	if err := second.f.Output(buf); err != nil {
 		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
+	// The pages are in buf now: the document is not held through the
+	// rewrite (megabytes a month at 280 items).
+	second.f = nil
 	return second, nil
+}
+
+// firstPass lays the document out without drawing its lines.
+func (r *Renderer) firstPass(ctx context.Context, ed news.Edition, shared caches) (*pageInfo, error) {
+	first := newBuilder(r, ed, nil, shared)
+	if err := first.build(ctx); err != nil {
+		return nil, err
+	}
+	return &pageInfo{total: first.f.PageNo(), itemPages: first.itemPages}, nil
 }
 
 // tidier is the post-processing of this document (tidy.go).
