@@ -262,7 +262,13 @@ func overOpaque(dst *image.Alpha, r image.Rectangle, mask image.Image, mp image.
 		d := dst.Pix[dst.PixOffset(r.Min.X, y):][:r.Dx()]
 		ms := m.Pix[m.PixOffset(mp.X, mp.Y+y-r.Min.Y):][:len(d)]
 		for i, mv := range ms {
-			if mv == 0 {
+			switch {
+			case mv == 0:
+				continue
+			case d[i] == 0:
+				// Over nothing (glyphs seldom overlap): the formula
+				// below gives the mask itself.
+				d[i] = mv
 				continue
 			}
 			// draw's Over in 16 bits with an opaque source: a mask of ma

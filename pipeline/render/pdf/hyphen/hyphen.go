@@ -9,13 +9,13 @@
 package hyphen
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -31,13 +31,12 @@ type Patterns struct {
 
 // Parse reads a pattern file.
 func Parse(data []byte) (*Patterns, error) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	if !sc.Scan() {
+	if len(data) == 0 {
 		return nil, errors.New("hyphen: empty pattern file")
 	}
+	first, rest, _ := bytes.Cut(data, []byte("\n"))
 	var dec *encoding.Decoder
-	switch enc := strings.ToUpper(strings.TrimSpace(sc.Text())); enc {
+	switch enc := strings.ToUpper(strings.TrimSpace(string(first))); enc {
 	case "UTF-8", "UTF8":
 	case "KOI8-R":
 		dec = charmap.KOI8R.NewDecoder()
@@ -48,41 +47,41 @@ func Parse(data []byte) (*Patterns, error) {
 	default:
 		return nil, fmt.Errorf("hyphen: unsupported encoding %q on the first line", enc)
 	}
-	p := &Patterns{values: map[string][]byte{}, left: 2, right: 2, alphabetSeen: map[rune]bool{}}
-	line := 1
-	for sc.Scan() {
-		line++
-		raw := sc.Bytes()
-		if dec != nil {
-			b, err := dec.Bytes(raw)
-			if err != nil {
-				return nil, fmt.Errorf("hyphen: line %d: %w", line, err)
-			}
-			raw = b
+	if dec != nil {
+		// Single-byte encodings: decoded at once, line ends and all.
+		var err error
+		if rest, err = dec.Bytes(rest); err != nil {
+			return nil, fmt.Errorf("hyphen: %w", err)
 		}
-		s := strings.TrimSpace(string(raw))
-		if s == "" || strings.HasPrefix(s, "%") || strings.HasPrefix(s, "#") {
+	}
+	n := bytes.Count(rest, []byte("\n")) + 1
+	p := &Patterns{values: make(map[string][]byte, n), left: 2, right: 2, alphabetSeen: map[rune]bool{}}
+	// The patterns' values share one array, and their letters one buffer
+	// (the map's key is the one copy): two allocations a pattern fewer.
+	b := builder{vals: make([]byte, 0, len(rest)), p: p}
+	for len(rest) > 0 {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		s := bytes.TrimSpace(line)
+		if len(s) == 0 || s[0] == '%' || s[0] == '#' {
 			continue
 		}
-		if k, v, ok := strings.Cut(s, " "); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
+		if k, v, ok := bytes.Cut(s, []byte(" ")); ok {
+			n, err := strconv.Atoi(string(bytes.TrimSpace(v)))
 			switch {
-			case k == "LEFTHYPHENMIN" && err == nil:
+			case string(k) == "LEFTHYPHENMIN" && err == nil:
 				p.left = max(1, n)
-			case k == "RIGHTHYPHENMIN" && err == nil:
+			case string(k) == "RIGHTHYPHENMIN" && err == nil:
 				p.right = max(1, n)
 			}
 			continue // other keywords (COMPOUND…, NOHYPHEN) are not used
 		}
-		if strings.ContainsAny(s, "/=") || s == "NEXTLEVEL" {
+		if bytes.ContainsAny(s, "/=") || string(s) == "NEXTLEVEL" {
 			// Non-standard patterns (hyphen's "c1k/k=k") and compound
 			// levels are not supported; the shipped files have none.
 			continue
 		}
-		p.add(s)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("hyphen: %w", err)
+		b.add(s)
 	}
 	if len(p.values) == 0 {
 		return nil, errors.New("hyphen: no patterns")
@@ -90,27 +89,48 @@ func Parse(data []byte) (*Patterns, error) {
 	return p, nil
 }
 
+// builder adds patterns to p.
+type builder struct {
+	p      *Patterns
+	key    []byte      // the pattern's letters, in UTF-8
+	vals   []byte      // every pattern's values, one after another
+	common [0x500]bool // letters below U+0500 (Latin, Cyrillic) seen already
+}
+
 // add stores one pattern such as ".ach4" or "hy3ph".
-func (p *Patterns) add(pat string) {
-	var letters []rune
-	vals := []byte{0}
-	for _, r := range pat {
+func (b *builder) add(pat []byte) {
+	b.key = b.key[:0]
+	start := len(b.vals)
+	b.vals = append(b.vals, 0)
+	letters := 0
+	for len(pat) > 0 {
+		r, size := utf8.DecodeRune(pat)
+		pat = pat[size:]
 		if r >= '0' && r <= '9' {
-			vals[len(vals)-1] = byte(r - '0')
+			b.vals[len(b.vals)-1] = byte(r - '0')
 			continue
 		}
 		r = unicode.ToLower(r)
-		letters = append(letters, r)
-		vals = append(vals, 0)
-		if r != '.' {
-			p.alphabetSeen[r] = true
+		b.key = utf8.AppendRune(b.key, r)
+		b.vals = append(b.vals, 0)
+		letters++
+		if r == '.' {
+			continue
 		}
+		if r < rune(len(b.common)) {
+			if b.common[r] {
+				continue
+			}
+			b.common[r] = true
+		}
+		b.p.alphabetSeen[r] = true
 	}
-	if len(letters) == 0 {
+	if letters == 0 {
+		b.vals = b.vals[:start]
 		return
 	}
-	p.values[string(letters)] = vals
-	p.maxLen = max(p.maxLen, len(letters))
+	b.p.values[string(b.key)] = b.vals[start:len(b.vals):len(b.vals)]
+	b.p.maxLen = max(b.p.maxLen, letters)
 }
 
 // Knows reports whether every letter of word is in the patterns' alphabet
