@@ -853,6 +853,9 @@ type fontDefType struct {
 	i            string        // 1-based position in font list, set by font loader, not this program
 	utf8File     *utf8FontFile // UTF-8 font
 	usedRunes    map[int]int   // Array of used runes
+	// bulletin patch: a bit for each rune of the Basic Multilingual Plane
+	// that usedRunes maps to itself already (useRunes).
+	usedBits *[1 << 10]uint64
 }
 
 // generateFontID generates a font Id from the font definition

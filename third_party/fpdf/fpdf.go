@@ -2070,6 +2070,7 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 			Ut:        round(utf8File.UnderlineThickness),
 			Cw:        utf8File.CharWidths,
 			usedRunes: sbarr,
+			usedBits:  new([1 << 10]uint64),
 			File:      fileStr,
 			utf8File:  utf8File,
 		}
@@ -2103,6 +2104,23 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 		defer file.Close()
 
 		f.AddFontFromReader(familyStr, styleStr, file)
+	}
+}
+
+// useRunes records the runes of s as used by the current font (bulletin
+// patch: each document's every character passed through the map; a rune
+// of the Basic Multilingual Plane recorded already now skips it).
+func (f *Fpdf) useRunes(s string) {
+	font := &f.currentFont
+	for _, r := range s {
+		if bits := font.usedBits; bits != nil && r < 1<<16 {
+			w, b := r>>6, uint64(1)<<(r&63)
+			if bits[w]&b != 0 {
+				continue
+			}
+			bits[w] |= b
+		}
+		font.usedRunes[int(r)] = int(r)
 	}
 }
 
@@ -2216,6 +2234,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 			Cw:        parsed.cw,
 			utf8File:  utf8File,
 			usedRunes: sbarr,
+			usedBits:  new([1 << 10]uint64),
 		}
 		def.i = parsed.fontID(def)
 		f.fonts[fontkey] = def
@@ -2574,9 +2593,7 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 		// bulletin patch: the same bytes as below, written without fmt
 		// and without the intermediate strings (a document's every word
 		// may pass here).
-		for _, uni := range txtStr {
-			f.currentFont.usedRunes[int(uni)] = int(uni)
-		}
+		f.useRunes(txtStr)
 		b := f.fmt.text[:0]
 		if f.colorFlag {
 			b = append(b, "q "...)
@@ -2604,9 +2621,7 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 			x -= f.GetStringWidth(txtStr)
 		}
 		txt2 = f.escape(utf8toutf16(txtStr, false))
-		for _, uni := range txtStr {
-			f.currentFont.usedRunes[int(uni)] = int(uni)
-		}
+		f.useRunes(txtStr)
 	} else {
 		txt2 = f.escape(txtStr)
 	}
@@ -2827,9 +2842,7 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 				txtStr = reverseText(txtStr)
 			}
 			wmax := int(math.Ceil((w - 2*f.cMargin) * 1000 / f.fontSize))
-			for _, uni := range txtStr {
-				f.currentFont.usedRunes[int(uni)] = int(uni)
-			}
+			f.useRunes(txtStr)
 			strSize := f.GetStringSymbolWidth(txtStr)
 			// bulletin patch: the same bytes as fmt's "BT 0 Tw %.2f %.2f Td [",
 			// and the words escaped straight into the buffer.
@@ -2864,9 +2877,7 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 					txtStr = reverseText(txtStr)
 				}
 				txt2 = f.escape(utf8toutf16(txtStr, false))
-				for _, uni := range txtStr {
-					f.currentFont.usedRunes[int(uni)] = int(uni)
-				}
+				f.useRunes(txtStr)
 			} else {
 
 				txt2 = strings.Replace(txtStr, "\\", "\\\\", -1)
