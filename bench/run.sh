@@ -13,7 +13,7 @@
 #   N=1000 RUNS=3 SPAN=6 SCALE="1000 5000 20000" bench/run.sh
 #
 # BEFORE=path/to/an/older/bulletin adds its rows beside ours (the same
-# corpus, measured right after ours), for before-and-after tables.
+# corpus, the two binaries run in turn), for before-and-after tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
@@ -27,25 +27,57 @@ trap 'rm -rf "$work"' EXIT
 
 go build -o "$work/bulletin" ./cmd/bulletin
 
-# measure NAME OUTDIR CMD...: runs CMD RUNS times (OUTDIR emptied before each
-# run) and sets secs (median), mem (peak RSS, MB), bytes, pages.
+# runonce NAME OUTDIR CMD...: runs CMD once into an emptied OUTDIR and sets
+# t (seconds) and m (peak RSS, KB).
+runonce() {
+  local name=$1 out=$2; shift 2
+  rm -rf "$out"; mkdir -p "$out"
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { echo "$name failed:"; tail -5 "$work/err"; return 1; }
+  read -r t m <"$work/time"
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# outstats OUTDIR: sets bytes and pages of what OUTDIR holds.
+outstats() {
+  bytes=$(du -cb "$1" | tail -1 | cut -f1)
+  pages=0
+  for f in "$1"/*.pdf; do
+    [ -e "$f" ] || continue
+    pages=$((pages + $(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}')))
+  done
+}
+
+# measure NAME OUTDIR CMD...: runs CMD RUNS times and sets secs (median),
+# mem (peak RSS, MB), bytes, pages.
 measure() {
   local name=$1 out=$2; shift 2
   local times=() peak=0
   for _ in $(seq "$RUNS"); do
-    rm -rf "$out"; mkdir -p "$out"
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { echo "$name failed:"; tail -5 "$work/err"; return 1; }
-    read -r t m <"$work/time"
+    runonce "$name" "$out" "$@" || return 1
     times+=("$t"); (( m > peak )) && peak=$m
   done
-  secs=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  mem=$((peak / 1024))
-  bytes=$(du -cb "$out" | tail -1 | cut -f1)
-  pages=0
-  for f in "$out"/*.pdf; do
-    [ -e "$f" ] || continue
-    pages=$((pages + $(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}')))
+  secs=$(median "${times[@]}"); mem=$((peak / 1024))
+  outstats "$out"
+}
+
+# measurepair OUTDIR BEFORE_OUTDIR ARGS...: bulletin ARGS --out OUTDIR and
+# $BEFORE ARGS --out BEFORE_OUTDIR in turn, RUNS times each, so that a
+# shared machine whose speed drifts (it does, by half within an hour)
+# slows both alike. Sets secs, mem, bytes, pages for ours and bsecs, bmem
+# for the binary before.
+measurepair() {
+  local out=$1 bout=$2; shift 2
+  local times=() btimes=() peak=0 bpeak=0
+  for _ in $(seq "$RUNS"); do
+    runonce bulletin "$out" "$work/bulletin" "$@" --out "$out" || return 1
+    times+=("$t"); (( m > peak )) && peak=$m
+    runonce before "$bout" "$BEFORE" "$@" --out "$bout" || return 1
+    btimes+=("$t"); (( m > bpeak )) && bpeak=$m
   done
+  secs=$(median "${times[@]}"); mem=$((peak / 1024))
+  bsecs=$(median "${btimes[@]}"); bmem=$((bpeak / 1024))
+  outstats "$out"
 }
 
 # table YEARS: the side-by-side table for N items over YEARS years.
@@ -56,11 +88,16 @@ table() {
   row() { printf '%-34s %6s %6s %9s %8s %11s %9s\n' "$1" "$N" "$pages" "$secs" "$mem" "$bytes" "$2"; }
 
   go run ./cmd/corpus -n "$N" -years "$1" -seed 1 -out "$work/corpus" >/dev/null
-  measure bulletin "$work/out-bulletin" "$work/bulletin" build --sources "$work/corpus/md" --out "$work/out-bulletin" --date 2025-01-01
+  if [ -n "$BEFORE" ]; then
+    measurepair "$work/out-bulletin" "$work/out-before" build --sources "$work/corpus/md" --date 2025-01-01
+  else
+    measure bulletin "$work/out-bulletin" "$work/bulletin" build --sources "$work/corpus/md" --out "$work/out-bulletin" --date 2025-01-01
+  fi
   ours=$secs; row "bulletin md → PDFs + EPUB" "1.0"
   if [ -n "$BEFORE" ]; then
-    measure before "$work/out-before" "$BEFORE" build --sources "$work/corpus/md" --out "$work/out-before" --date 2025-01-01
-    row "  the same, before ($(basename "$BEFORE"))" "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f", a/b}')"
+    secs=$bsecs mem=$bmem
+    outstats "$work/out-before"
+    row "  the same, before ($(basename "$BEFORE"))" "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.2f", a/b}')"
   fi
   measure bulletin-txt "$work/out-bulletin-txt" "$work/bulletin" build --sources "$work/corpus/txt" --out "$work/out-bulletin-txt" --date 2025-01-01
   row "bulletin captures → PDFs + EPUB" "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.1f", a/b}')"
@@ -107,11 +144,16 @@ printf '%-10s %-8s %-7s %9s %8s %8s\n' items years binary "median s" "peak MB" "
 for n in $SCALE; do
   for years in $((n / 2000 > 1 ? n / 2000 : 1)) "$SPAN"; do
     go run ./cmd/corpus -n "$n" -years "$years" -seed 1 -out "$work/scale-$n" >/dev/null
-    for bin in "$work/bulletin" ${BEFORE:+"$BEFORE"}; do
-      label=ours; [ "$bin" = "$work/bulletin" ] || label=before
-      N=$n measure "scale-$n" "$work/out-scale" "$bin" build --sources "$work/scale-$n/md" --out "$work/out-scale" --date 2025-01-01
-      printf '%-10s %-8s %-7s %9s %8s %8s\n' "$n" "$years" "$label" "$secs" "$mem" "$(awk -v s="$secs" -v n="$n" 'BEGIN {printf "%.2f", s*1000/n}')"
-    done
+    scalerow() { printf '%-10s %-8s %-7s %9s %8s %8s\n' "$n" "$years" "$1" "$2" "$3" "$(awk -v s="$2" -v n="$n" 'BEGIN {printf "%.2f", s*1000/n}')"; }
+    if [ -n "$BEFORE" ]; then
+      measurepair "$work/out-scale" "$work/out-scale-before" build --sources "$work/scale-$n/md" --date 2025-01-01
+      scalerow ours "$secs" "$mem"
+      scalerow before "$bsecs" "$bmem"
+    else
+      measure "scale-$n" "$work/out-scale" "$work/bulletin" build --sources "$work/scale-$n/md" --out "$work/out-scale" --date 2025-01-01
+      scalerow ours "$secs" "$mem"
+    fi
+    rm -rf "$work/out-scale" "$work/out-scale-before"
     rm -rf "$work/scale-$n"
   done
 done
