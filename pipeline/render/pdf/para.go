@@ -201,6 +201,7 @@ func (b *builder) measureWord(w *word) {
 type itemRef struct {
 	w, from, to int
 	hyphen      bool
+	end         bool // a box that ends its word (to is the word's length)
 }
 
 // breakLines breaks words into lines of at most width by total fit (see
@@ -247,9 +248,9 @@ func (b *builder) breakLines(ws []word, width float64, hyph, justify bool) []lin
 						add(linebreak.Item{Kind: linebreak.Penalty}, itemRef{w: wi, from: from + c})
 						at = from + c
 					}
-					add(linebreak.Item{Kind: linebreak.Box, Width: sumWidths(rw[at:to])}, itemRef{w: wi, from: at, to: to})
+					add(linebreak.Item{Kind: linebreak.Box, Width: sumWidths(rw[at:to])}, itemRef{w: wi, from: at, to: to, end: to == len(rs)})
 				} else {
-					add(linebreak.Item{Kind: linebreak.Box, Width: seg}, itemRef{w: wi, from: from, to: to})
+					add(linebreak.Item{Kind: linebreak.Box, Width: seg}, itemRef{w: wi, from: from, to: to, end: to == len(rs)})
 				}
 				if k < len(pts) {
 					hw, explicit := 0.0, rs[to-1] == '-' || rs[to-1] == '‐'
@@ -299,7 +300,7 @@ func (b *builder) linesOf(ws []word, items []linebreak.Item, refs []itemRef, brk
 		start := len(buf)
 		// Consecutive boxes of one word (between them only the penalties
 		// not chosen) make one piece.
-		pw, from, to := -1, 0, 0
+		pw, from, to, end := -1, 0, 0, false
 		lastW := -1
 		flush := func() {
 			if pw < 0 {
@@ -307,8 +308,10 @@ func (b *builder) linesOf(ws []word, items []linebreak.Item, refs []itemRef, brk
 			}
 			lastW = pw
 			w := &ws[pw]
-			if to < 0 {
-				buf = append(buf, *w) // the whole word, uncut
+			if to < 0 || from == 0 && end {
+				// The whole word, uncut: also a word that could break but
+				// did not (most of them), not sliced and measured again.
+				buf = append(buf, *w)
 			} else {
 				pc := cw.slice(w, from, to)
 				if to < cw.runes(w) {
@@ -324,11 +327,11 @@ func (b *builder) linesOf(ws []word, items []linebreak.Item, refs []itemRef, brk
 			case linebreak.Box:
 				r := refs[i]
 				if r.w == pw {
-					to = r.to
+					to, end = r.to, r.end
 					continue
 				}
 				flush()
-				pw, from, to = r.w, r.from, r.to
+				pw, from, to, end = r.w, r.from, r.to, r.end
 			case linebreak.Glue:
 				flush()
 			}
