@@ -139,12 +139,21 @@ func (b *builder) noteLines(n *footnote) []line {
 	return n.lines
 }
 
+// noteOf is the footnote f refers to, or nil; nearly every frag refers to
+// none, and is answered without a map look-up.
+func (b *builder) noteOf(f frag) *footnote {
+	if f.st.note <= 0 {
+		return nil
+	}
+	return b.footnotes[f.st.note]
+}
+
 // notesOf are the notes first referred to in l that have no page yet.
 func (b *builder) notesOf(l line, out []*footnote) []*footnote {
 	out = out[:0]
 	for _, w := range l.words {
 		for _, f := range w.frags {
-			if n := b.footnotes[f.st.note]; f.st.note > 0 && n != nil && !n.placed {
+			if n := b.noteOf(f); n != nil && !n.placed {
 				seen := false
 				for _, o := range out {
 					seen = seen || o == n

@@ -609,7 +609,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 			// Text at the baseline CellFormat would use (cell margins are
 			// 0): the same output at a fraction of the cost per word.
 			_, size := b.f.GetFontSize()
-			if n := b.footnotes[f.st.note]; f.st.note > 0 && n != nil {
+			if n := b.noteOf(f); n != nil {
 				b.endLink()
 				b.noteRef(n, f, x, y, lh)
 				x += f.w
