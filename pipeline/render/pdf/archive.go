@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
-	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -29,12 +29,25 @@ func (b *builder) docID() [16]byte {
 		return *b.id // never zero once made: its version bits are set
 	}
 	h := sha256.New()
+	// Each field and a NUL after it: what fmt's "%s\x00…" wrote, without
+	// fmt copying every item's text on the way.
+	field := func(s string) {
+		io.WriteString(h, s)
+		h.Write([]byte{0})
+	}
 	m := b.ed.Meta
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", m.Title, m.Lang, m.Published.UTC().Format(time.RFC3339), b.month.Key)
+	for _, s := range []string{m.Title, m.Lang, m.Published.UTC().Format(time.RFC3339), b.month.Key.String()} {
+		field(s)
+	}
 	for _, g := range b.month.Types {
-		fmt.Fprintf(h, "type\x00%s\x00", g.Name)
+		field("type")
+		field(g.Name)
 		for _, it := range g.Items {
-			fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", it.ID, it.Title, it.Date, it.Summary, it.Body)
+			field(it.ID)
+			field(it.Title)
+			field(it.Date.String())
+			field(it.Summary)
+			field(it.Body)
 		}
 	}
 	var id [16]byte
