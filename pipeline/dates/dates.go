@@ -183,10 +183,12 @@ func Format(d news.Date, lang string) string {
 	if d.IsZero() {
 		return ""
 	}
+	// Without fmt: every item's date line is formatted, in each output.
+	month := d.Month.String()
 	if IsRussian(lang) {
-		return fmt.Sprintf("%d %s %d", d.Day, ruGenitive[d.Month-1], d.Year)
+		month = ruGenitive[d.Month-1]
 	}
-	return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
+	return strconv.Itoa(d.Day) + " " + month + " " + strconv.Itoa(d.Year)
 }
 
 // MonthTitle writes a month for headings: "June 2020" or "Июнь 2020".
