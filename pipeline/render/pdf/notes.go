@@ -151,6 +151,9 @@ func (b *builder) noteOf(f frag) *footnote {
 // notesOf are the notes first referred to in l that have no page yet.
 func (b *builder) notesOf(l line, out []*footnote) []*footnote {
 	out = out[:0]
+	if len(b.footnotes) == 0 {
+		return out // an item without notes (nearly all): no frag to look at
+	}
 	for _, w := range l.words {
 		for _, f := range w.frags {
 			if n := b.noteOf(f); n != nil && !n.placed {

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"bulletin/pipeline/render/pdf/hyphen"
 
@@ -41,8 +42,10 @@ type Renderer struct {
 	pageSize string // fpdf size name: "A4" or "Letter"
 	fonts    []fontFile
 	cover    *coverage // runes every registered font can draw
-	metrics  map[faceStyle]*fontMetrics
-	subst    string // what a missing rune is printed as
+	// cleanASCII says which ASCII bytes clean keeps as they are.
+	cleanASCII [utf8.RuneSelf]bool
+	metrics    map[faceStyle]*fontMetrics
+	subst      string // what a missing rune is printed as
 
 	hyph       map[string]*hyphen.Patterns // by language
 	hyphLangs  []string                    // hyph's keys, sorted
@@ -133,6 +136,9 @@ func New(lay *layouts.Layout, md *markup.Converter, pageSize string) (*Renderer,
 		byFile[name] = metrics[i]
 	}
 	r.cover = cov
+	for c := range r.cleanASCII {
+		r.cleanASCII[c] = c >= 0x20 && c != 0x7f && cov.has(rune(c))
+	}
 	r.metrics = map[faceStyle]*fontMetrics{}
 	for i := range r.fonts {
 		r.metrics[faceStyle{r.fonts[i].family, r.fonts[i].style}] = byFile[r.fonts[i].name]

@@ -28,11 +28,14 @@ func invisible(c rune) bool {
 // become spaces, other controls are dropped, and runes the fonts cannot draw
 // become r.subst with a warning against the current item.
 func (b *builder) clean(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\ufffd")
-	}
 	if b.isClean(s) {
 		return s // the usual case: nothing to copy
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\ufffd")
+		if b.isClean(s) {
+			return s
+		}
 	}
 	var sb strings.Builder
 	sb.Grow(len(s))
@@ -52,12 +55,26 @@ func (b *builder) clean(s string) string {
 	return sb.String()
 }
 
-// isClean says whether clean would return s as it is.
+// isClean says whether clean would return s as it is: valid UTF-8 with
+// nothing to drop or replace. Most text is ASCII, looked up in a table.
 func (b *builder) isClean(s string) bool {
-	for _, c := range s {
-		if c < 0x20 || (c >= 0x7f && c < 0xa0) || invisible(c) || !b.r.cover.has(c) {
+	ascii := &b.r.cleanASCII
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !ascii[c] {
+				return false
+			}
+			i++
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			return false // not UTF-8: clean repairs it first
+		}
+		if c < 0xa0 || invisible(c) || !b.r.cover.has(c) {
 			return false
 		}
+		i += size
 	}
 	return true
 }
