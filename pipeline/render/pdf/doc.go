@@ -3,6 +3,7 @@ package pdf
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,8 +56,9 @@ type builder struct {
 	lines      map[int]brokenParagraph
 	paraSeq    int // paragraphs set so far in this pass, the key of lines
 	parsed     map[string]parsedBody
-	id         *[16]byte // docID, once worked out (shared by both passes)
-	tag        *tagger   // the structure, in the second pass (tags.go)
+	entries    map[entryKey][]string // contents entries' lines (shared by both passes)
+	id         *[16]byte             // docID, once worked out (shared by both passes)
+	tag        *tagger               // the structure, in the second pass (tags.go)
 
 	// Footnotes (notes.go): the body's notes by number, those of the
 	// page being set, and pieces waiting for the next page.
@@ -89,6 +91,7 @@ type caches struct {
 	hyphens map[string][]int
 	lines   map[int]brokenParagraph // by paragraph number in the document
 	parsed  map[string]parsedBody   // by body
+	entries map[entryKey][]string   // a contents entry's lines
 	images  map[string]preparedImage
 	// id is the document's ID (docID), a hash of all its text: worked
 	// out once, though the metadata, the tidier and the trailer take it.
@@ -97,12 +100,12 @@ type caches struct {
 
 func newCaches() caches {
 	return caches{hyphens: map[string][]int{}, lines: map[int]brokenParagraph{},
-		parsed: map[string]parsedBody{}, images: map[string]preparedImage{}, id: new([16]byte)}
+		parsed: map[string]parsedBody{}, entries: map[entryKey][]string{}, images: map[string]preparedImage{}, id: new([16]byte)}
 }
 
 func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, c caches) *builder {
 	return &builder{r: r, lay: r.lay, ed: ed, month: ed.Months[0], known: known, seen: map[string]bool{},
-		images: c.images, hyphens: c.hyphens, lines: c.lines, parsed: c.parsed, id: c.id}
+		images: c.images, hyphens: c.hyphens, lines: c.lines, parsed: c.parsed, entries: c.entries, id: c.id}
 }
 
 // build lays out the whole document.
@@ -365,10 +368,30 @@ func (b *builder) contentsHeight() float64 {
 		for _, it := range g.Items {
 			// Cleaning warns against the item, as the entry itself does.
 			b.where, b.at = "item "+strconv.Quote(it.Title), it.Origin()
-			h += float64(len(b.wrap(b.clean(it.Title), room)))*lh + 1.5
+			h += float64(len(b.entryLines(b.clean(it.Title), room)))*lh + 1.5
 		}
 	}
 	return h
+}
+
+// entryLines are a contents entry's title wrapped to width in the body
+// font: the same in contentsHeight and contentsEntry, in both passes, so
+// wrapped once a document. The title is cleaned by the caller, which
+// warns for each pass.
+func (b *builder) entryLines(title string, width float64) []string {
+	k := entryKey{title, width}
+	if lines, ok := b.entries[k]; ok {
+		return lines
+	}
+	lines := slices.Clone(b.wrap(title, width))
+	b.entries[k] = lines
+	return lines
+}
+
+// entryKey is a contents entry's cleaned title and the width it is set in.
+type entryKey struct {
+	title string
+	width float64
 }
 
 // contentsEntry prints one wrapped title, leaders and the page number.
@@ -379,7 +402,7 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	numW := b.width("0000")
 	gap := 3.0
 	indent := 4.0
-	lines := b.wrapSpaced(b.clean(it.Title), b.textW()-indent-numW-gap)
+	lines := spaced(b.entryLines(b.clean(it.Title), b.textW()-indent-numW-gap))
 	h := float64(len(lines)) * lh
 	b.needSpace(h + 1.5)
 	y0 := b.f.GetY()

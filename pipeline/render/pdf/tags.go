@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -401,6 +402,15 @@ func (b *builder) wrapSpaced(s string, width float64) []string {
 		lines[i] += " "
 	}
 	return lines
+}
+
+// spaced is lines as wrapSpaced gives them, in a new slice.
+func spaced(lines []string) []string {
+	out := slices.Clone(lines)
+	for i := 0; i+1 < len(out); i++ {
+		out[i] += " "
+	}
+	return out
 }
 
 // lineEnd is the space drawn (invisibly) at the end of a line that is not
