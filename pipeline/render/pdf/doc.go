@@ -402,7 +402,7 @@ func (b *builder) contentsEntry(n int, it news.Item) {
 	numW := b.width("0000")
 	gap := 3.0
 	indent := 4.0
-	lines := spaced(b.entryLines(b.clean(it.Title), b.textW()-indent-numW-gap))
+	lines := spaced(slices.Clone(b.entryLines(b.clean(it.Title), b.textW()-indent-numW-gap)))
 	h := float64(len(lines)) * lh
 	b.needSpace(h + 1.5)
 	y0 := b.f.GetY()

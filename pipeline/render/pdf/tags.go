@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -397,20 +396,16 @@ func plainText(n ast.Node, src []byte) string {
 // last word of a line runs into the first of the next. The space is
 // invisible at the end of a left-aligned line.
 func (b *builder) wrapSpaced(s string, width float64) []string {
-	lines := b.wrap(s, width)
+	return spaced(b.wrap(s, width))
+}
+
+// spaced adds the space wrapSpaced keeps to every line but the last, in
+// place, and returns lines.
+func spaced(lines []string) []string {
 	for i := 0; i+1 < len(lines); i++ {
 		lines[i] += " "
 	}
 	return lines
-}
-
-// spaced is lines as wrapSpaced gives them, in a new slice.
-func spaced(lines []string) []string {
-	out := slices.Clone(lines)
-	for i := 0; i+1 < len(out); i++ {
-		out[i] += " "
-	}
-	return out
 }
 
 // lineEnd is the space drawn (invisibly) at the end of a line that is not
