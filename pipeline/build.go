@@ -37,6 +37,7 @@ type Result struct {
 
 // Sink receives each rendered file as soon as it is done, so a build holds
 // one month's PDF at a time rather than the archive. outdir.Stage is one.
+// Put is called from several goroutines at once.
 type Sink interface {
 	Put(name string, data []byte) error
 }
@@ -95,7 +96,7 @@ func build(ctx context.Context, opts Options, lay *layouts.Layout, newOutputs fu
 	// The sources memo is complete once the sources are read: put now,
 	// its encoded entries (50 MB at 20,000 items) are not held through
 	// the rendering.
-	if err := m.save(sink); err != nil {
+	if err := m.save(ctx, sink); err != nil {
 		return nil, err
 	}
 	ch, err := newCache(opts, lay, sink, st)

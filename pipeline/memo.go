@@ -80,9 +80,10 @@ type memo struct {
 	// oldShard[i] is the number of entries the last build's memo file i
 	// held, -1 when it was missing or damaged.
 	oldShard [memoShards]int
-	mu       sync.Mutex            // guards what follows
-	now      map[[32]byte][]byte   // this build's entries
-	got      map[string]*memoEntry // the entries recalled, by file as shown
+	mu       sync.Mutex              // guards what follows
+	now      map[[32]byte][]byte     // this build's entries recalled, encoded
+	fresh    map[[32]byte]*memoEntry // this build's new entries, encoded when saved
+	got      map[string]*memoEntry   // the entries recalled, by file as shown
 }
 
 // newMemo reads the last build's memo from sink when it is a Keeper and
@@ -102,6 +103,7 @@ func newMemo(ctx context.Context, opts Options, sink Sink, st *stats) (*memo, er
 		salt:  fmt.Appendf(nil, "bulletin %s %s\x00config %s\x00", program(), memoMagic, conf),
 		old:   map[[32]byte][]byte{},
 		now:   map[[32]byte][]byte{},
+		fresh: map[[32]byte]*memoEntry{},
 		got:   map[string]*memoEntry{},
 	}
 	if h, ok := sha256.New().(hash.Cloner); ok {
@@ -236,25 +238,21 @@ func (m *memo) recalled(file string) *memoEntry {
 	return m.got[file]
 }
 
-// remember records what the files of parts read to, on every core.
-func (m *memo) remember(ctx context.Context, parts []*source.Part, entries []memoEntry) error {
-	blobs := make([][]byte, len(parts))
-	parallel.For(ctx, len(parts), func(i int) { blobs[i] = encodeMemoEntry(&entries[i]) })
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pipeline: memo: %w", err)
-	}
+// remember records what the files of parts read to. The entries are
+// encoded when saved, a memo file at a time: their items are held for the
+// build anyway, and the encoded whole (50 MB at 20,000 items) never is.
+func (m *memo) remember(parts []*source.Part, entries []memoEntry) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i, p := range parts {
-		m.now[m.key(p.File, p.Sum)] = blobs[i]
+		m.fresh[m.key(p.File, p.Sum)] = &entries[i]
 	}
-	return nil
 }
 
 // save puts this build's memo into sink, each file's entries in key order
 // so the same sources make the same files. A file whose entries are those
 // the last build's held is kept as it is.
-func (m *memo) save(sink Sink) error {
+func (m *memo) save(ctx context.Context, sink Sink) error {
 	if m == nil {
 		return nil
 	}
@@ -262,10 +260,14 @@ func (m *memo) save(sink Sink) error {
 	for k := range m.now {
 		shards[shardOf(k)] = append(shards[shardOf(k)], k)
 	}
-	for i, keys := range shards {
-		if err := m.saveShard(sink, i, keys); err != nil {
-			return fmt.Errorf("pipeline: memo: %w", err)
-		}
+	for k := range m.fresh {
+		shards[shardOf(k)] = append(shards[shardOf(k)], k)
+	}
+	// Each file is encoded and put on its own, on every core.
+	errs := make([]error, memoShards)
+	parallel.For(ctx, memoShards, func(i int) { errs[i] = m.saveShard(sink, i, shards[i]) })
+	if err := errors.Join(append(errs, ctx.Err())...); err != nil {
+		return fmt.Errorf("pipeline: memo: %w", err)
 	}
 	// The memo of an earlier version, one file: no longer read.
 	if sk, ok := sink.(statKeeper); ok {
@@ -278,7 +280,7 @@ func (m *memo) save(sink Sink) error {
 		}
 	}
 	// Saved once per build: the entries are not needed again.
-	m.now, m.old = nil, nil
+	m.now, m.fresh, m.old = nil, nil, nil
 	return nil
 }
 
@@ -293,16 +295,33 @@ func (m *memo) saveShard(sink Sink, i int, keys [][32]byte) error {
 		}
 	}
 	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	// The new entries are encoded first, end to end, so that the file is
+	// allocated at its size.
+	var enc memoEnc
+	spans := make([][2]int, len(keys))
+	for j, k := range keys {
+		if e, ok := m.fresh[k]; ok {
+			spans[j][0] = len(enc.b)
+			enc.entry(e)
+			spans[j][1] = len(enc.b)
+		}
+	}
+	blobs := make([][]byte, len(keys))
 	size := len(memoMagic) + crc32.Size
-	for _, k := range keys {
-		size += len(k) + binary.MaxVarintLen64 + len(m.now[k])
+	for j, k := range keys {
+		b, ok := m.now[k]
+		if !ok {
+			b = enc.b[spans[j][0]:spans[j][1]]
+		}
+		blobs[j] = b
+		size += len(k) + binary.MaxVarintLen64 + len(b)
 	}
 	data := make([]byte, len(memoMagic)+crc32.Size, size)
 	copy(data, memoMagic)
-	for _, k := range keys {
+	for j, k := range keys {
 		data = append(data, k[:]...)
-		data = binary.AppendUvarint(data, uint64(len(m.now[k])))
-		data = append(data, m.now[k]...)
+		data = binary.AppendUvarint(data, uint64(len(blobs[j])))
+		data = append(data, blobs[j]...)
 	}
 	binary.BigEndian.PutUint32(data[len(memoMagic):], crc32.Checksum(data[len(memoMagic)+crc32.Size:], castagnoli))
 	return sink.Put(shardName(i), data)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -106,8 +107,8 @@ func checkMemoRecalls(t *testing.T, opts Options, files int) *Catalogue {
 		if err != nil {
 			t.Fatal(err)
 		}
-		saved = len(m.now) // save lets go of its entries
-		if err := m.save(stage); err != nil {
+		saved = len(m.now) + len(m.fresh) // save lets go of its entries
+		if err := m.save(ctx, stage); err != nil {
 			t.Fatal(err)
 		}
 		if err := st.save(stage, false, nil); err != nil {
@@ -215,13 +216,13 @@ func TestMemoDamaged(t *testing.T) {
 	m := &memo{now: map[[32]byte][]byte{{1}: encodeMemoEntry(&memoEntry{Files: []string{"sources/a.md"}}), {2}: {}}}
 	want := maps.Clone(m.now) // save lets go of its entries
 	var sink memorySink
-	if err := m.save(&sink); err != nil {
+	if err := m.save(context.Background(), &sink); err != nil {
 		t.Fatal(err)
 	}
-	if len(sink) != memoShards {
-		t.Fatalf("%d memo files, want %d", len(sink), memoShards)
+	if len(sink.files) != memoShards {
+		t.Fatalf("%d memo files, want %d", len(sink.files), memoShards)
 	}
-	good := sink[shardName(1)]
+	good := sink.files[shardName(1)]
 	if got, ok := parseMemo(good); !ok || !reflect.DeepEqual(got, map[[32]byte][]byte{{1}: want[[32]byte{1}]}) {
 		t.Fatalf("the memo as saved reads as %v, %v", got, ok)
 	}
@@ -239,12 +240,19 @@ func TestMemoDamaged(t *testing.T) {
 	}
 }
 
-type memorySink map[string][]byte
+// memorySink keeps what is put, by name; Put may be called from several
+// goroutines at once, as a Sink's may.
+type memorySink struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
 
 func (s *memorySink) Put(name string, data []byte) error {
-	if *s == nil {
-		*s = memorySink{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.files == nil {
+		s.files = map[string][]byte{}
 	}
-	(*s)[name] = data
+	s.files[name] = data
 	return nil
 }

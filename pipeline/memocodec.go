@@ -105,6 +105,12 @@ func (e *memoEnc) item(it news.Item) {
 // encodeMemoEntry is the entry's bytes in the memo.
 func encodeMemoEntry(m *memoEntry) []byte {
 	var e memoEnc
+	e.entry(m)
+	return e.b
+}
+
+// entry appends m's encoding.
+func (e *memoEnc) entry(m *memoEntry) {
 	e.count(len(m.Items), m.Items == nil)
 	for _, p := range m.Items {
 		e.item(p.Item)
@@ -127,7 +133,6 @@ func encodeMemoEntry(m *memoEntry) []byte {
 	e.strs(m.Contact)
 	e.strs(m.Files)
 	e.problems(m.Problems)
-	return e.b
 }
 
 // memoDec reads what memoEnc wrote; the first fault sticks, and every

@@ -186,17 +186,22 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 }
 
 // prepare runs the per-item normalising steps on the items of the parts m
-// did not know, and puts back what the known ones read to from m (their
+// did not know (taking them: those parts' Items are nil after), and puts back what the known ones read to from m (their
 // part's counters, contact, files and problems too); it returns every
 // prepared item in the parts' order, and records the new parts in m.
 func prepare(ctx context.Context, n *normalise.Normaliser, parts []*source.Part, m *memo) ([]normalise.Prepared, error) {
+	// The parts' items are moved into fresh, which Prepare clears as it
+	// goes: the raw texts are not held once prepared.
 	var fresh []news.Item
 	total := 0
-	for _, p := range parts {
+	counts := make([]int, len(parts))
+	for i, p := range parts {
 		if p.Known {
 			total += len(m.recalled(p.File).Items)
 		} else {
 			fresh = append(fresh, p.Items...)
+			counts[i] = len(p.Items)
+			p.Items = nil
 		}
 	}
 	done, err := n.Prepare(ctx, fresh)
@@ -206,15 +211,15 @@ func prepare(ctx context.Context, n *normalise.Normaliser, parts []*source.Part,
 	all := make([]normalise.Prepared, 0, total+len(done))
 	var newParts []*source.Part
 	var newEntries []memoEntry
-	for _, p := range parts {
+	for i, p := range parts {
 		if p.Known {
 			e := m.recalled(p.File)
 			p.Counters, p.Contact, p.Files, p.Problems = e.Counters, e.Contact, e.Files, e.Problems
 			all = append(all, e.Items...)
 			continue
 		}
-		mine := done[:len(p.Items):len(p.Items)]
-		done = done[len(p.Items):]
+		mine := done[:counts[i]:counts[i]]
+		done = done[counts[i]:]
 		all = append(all, mine...)
 		if m != nil && p.Sum != [32]byte{} {
 			newParts = append(newParts, p)
@@ -223,9 +228,7 @@ func prepare(ctx context.Context, n *normalise.Normaliser, parts []*source.Part,
 	}
 	if m != nil {
 		m.stats.noteSources(parts)
-		if err := m.remember(ctx, newParts, newEntries); err != nil {
-			return nil, err
-		}
+		m.remember(newParts, newEntries)
 	}
 	return all, nil
 }

