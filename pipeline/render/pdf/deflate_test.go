@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"compress/zlib"
 	"io"
 	"regexp"
@@ -170,5 +171,61 @@ func TestCIDToGIDMapsTrimmed(t *testing.T) {
 		if !mapped[r] {
 			t.Errorf("no font maps %q (U+%04X) to a glyph", r, r)
 		}
+	}
+}
+
+// TestWholeWriter: fpdf's file is rewritten once, from the one Write that
+// hands it over whole or at close from the pieces it came in; nothing may
+// follow a whole file.
+func TestWholeWriter(t *testing.T) {
+	file := []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+	for _, tt := range []struct {
+		name   string
+		pieces [][]byte
+	}{
+		{"whole", [][]byte{file}},
+		{"in two", [][]byte{file[:10], file[10:]}},
+		{"header apart", [][]byte{file[:5], file[5:]}},
+		{"end apart", [][]byte{file[:len(file)-6], file[len(file)-6:]}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got [][]byte
+			w := &wholeWriter{rewrite: func(pdf []byte) error { got = append(got, bytes.Clone(pdf)); return nil }}
+			for _, p := range tt.pieces {
+				if n, err := w.Write(p); n != len(p) || err != nil {
+					t.Fatalf("Write: %d, %v", n, err)
+				}
+			}
+			if err := w.close(); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || !bytes.Equal(got[0], file) {
+				t.Fatalf("rewritten %d times, %q; want once, the whole file", len(got), got)
+			}
+		})
+	}
+	w := &wholeWriter{rewrite: func([]byte) error { return nil }}
+	w.Write(file)
+	if _, err := w.Write([]byte("more")); err == nil {
+		t.Error("a Write after the whole file was taken")
+	}
+}
+
+// TestOutputInOneWrite: fpdf's Output hands its file over in one Write,
+// which wholeWriter rewrites in place (else the file is copied first:
+// still right, but the saving is gone).
+func TestOutputInOneWrite(t *testing.T) {
+	r := newRenderer(t)
+	bld, err := r.layout(context.Background(), testEdition())
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes := 0
+	w := &wholeWriter{rewrite: func([]byte) error { writes++; return nil }}
+	if err := bld.f.Output(w); err != nil {
+		t.Fatal(err)
+	}
+	if !w.done || writes != 1 {
+		t.Errorf("fpdf's file came in pieces (%d bytes gathered): wholeWriter copies it", w.pieces.Len())
 	}
 }

@@ -272,17 +272,25 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if len(ed.Months) != 1 {
 		return nil, fmt.Errorf("pdf: render: edition has %d months, want exactly one", len(ed.Months))
 	}
-	// fpdf's file and the compressed one are each hundreds of kilobytes
-	// (four font subsets): their buffers are reused by the next document
-	// rather than allocated and cleared anew.
-	rawBuf, outBuf := r.buffer(), r.buffer()
-	defer r.bufs.Put(rawBuf)
+	// The compressed file is hundreds of kilobytes (four font subsets) to
+	// megabytes: its buffer is reused by the next document rather than
+	// allocated and cleared anew.
+	outBuf := r.buffer()
 	defer r.bufs.Put(outBuf)
-	second, err := r.layout(ctx, ed, rawBuf)
+	second, err := r.layout(ctx, ed)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.deflate.rewriteTo(outBuf, rawBuf.Bytes(), second.tidier()); err != nil {
+	raw := &wholeWriter{rewrite: func(pdf []byte) error {
+		return r.deflate.rewriteTo(outBuf, pdf, second.tidier())
+	}}
+	if err := second.f.Output(raw); err != nil {
+		return nil, fmt.Errorf("pdf: write: %w", err)
+	}
+	// The document is not held past its file's rewrite (megabytes a month
+	// at 280 items).
+	second.f = nil
+	if err := raw.close(); err != nil {
 		return nil, err
 	}
 	head, tail := withTrailerID(outBuf.Bytes(), second.docID())
@@ -304,9 +312,9 @@ func (r *Renderer) buffer() *bytes.Buffer {
 	return new(bytes.Buffer)
 }
 
-// layout sets the document twice, writes fpdf's file (uncompressed) to
-// buf and returns the builder of the second pass.
-func (r *Renderer) layout(ctx context.Context, ed news.Edition, buf *bytes.Buffer) (*builder, error) {
+// layout sets the document twice and returns the builder of the second
+// pass, its document ready for Output.
+func (r *Renderer) layout(ctx context.Context, ed news.Edition) (*builder, error) {
 	// First pass: learn the page count and where each item starts. Only
 	// those are kept: the first document is let go before the second.
 	shared := newCaches()
@@ -325,13 +333,37 @@ func (r *Renderer) layout(ctx context.Context, ed news.Edition, buf *bytes.Buffe
 		return nil, fmt.Errorf("pdf: render: layout passes disagree (%d and %d pages, items on %v and %v)",
 			known.total, second.f.PageNo(), known.itemPages, second.itemPages)
 	}
-	if err := second.f.Output(buf); err != nil {
-		return nil, fmt.Errorf("pdf: write: %w", err)
-	}
-	// The pages are in buf now: the document is not held through the
-	// rewrite (megabytes a month at 280 items).
-	second.f = nil
 	return second, nil
+}
+
+// wholeWriter takes fpdf's uncompressed file and rewrites it (compressed,
+// tidied). fpdf's Output hands its buffer over in one Write: the file is
+// rewritten from there, during that Write, rather than copied first (4 MB
+// a month at 280 items, two months at once). Should the file come in
+// pieces, they are gathered and rewritten by close.
+type wholeWriter struct {
+	rewrite func(pdf []byte) error
+	done    bool         // rewritten from a single Write
+	pieces  bytes.Buffer // the file so far, when it came in pieces
+}
+
+func (w *wholeWriter) Write(p []byte) (int, error) {
+	if w.done {
+		return 0, errors.New("pdf: write: more after the end of the file")
+	}
+	if w.pieces.Len() == 0 && bytes.HasPrefix(p, []byte("%PDF-")) && bytes.HasSuffix(bytes.TrimRight(p, "\r\n"), []byte("%%EOF")) {
+		w.done = true
+		return len(p), w.rewrite(p)
+	}
+	return w.pieces.Write(p)
+}
+
+// close rewrites the file when it came in pieces.
+func (w *wholeWriter) close() error {
+	if w.done {
+		return nil
+	}
+	return w.rewrite(w.pieces.Bytes())
 }
 
 // firstPass lays the document out without drawing its lines.
