@@ -298,6 +298,13 @@ func (m *memo) saveShard(sink Sink, i int, keys [][32]byte) error {
 	// The new entries are encoded first, end to end, so that the file is
 	// allocated at its size.
 	var enc memoEnc
+	hint := 0
+	for _, k := range keys {
+		if e, ok := m.fresh[k]; ok {
+			hint += e.sizeHint()
+		}
+	}
+	enc.b = make([]byte, 0, hint)
 	spans := make([][2]int, len(keys))
 	for j, k := range keys {
 		if e, ok := m.fresh[k]; ok {

@@ -102,6 +102,20 @@ func (e *memoEnc) item(it news.Item) {
 	}
 }
 
+// sizeHint is about the size of m's encoding, never much less: its items'
+// long texts and some room for the rest, so that a memo file's entries
+// are encoded into a buffer allocated once.
+func (m *memoEntry) sizeHint() int {
+	n := 64
+	for _, p := range m.Items {
+		n += 256 + len(p.Item.Title) + len(p.Item.Summary) + len(p.Item.Body) + len(p.TitleKey) + len(p.BaseID)
+		for _, im := range p.Item.Images {
+			n += len(im.Data)
+		}
+	}
+	return n
+}
+
 // encodeMemoEntry is the entry's bytes in the memo.
 func encodeMemoEntry(m *memoEntry) []byte {
 	var e memoEnc

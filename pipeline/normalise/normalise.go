@@ -31,12 +31,13 @@ type Normaliser struct {
 	keepHTML bool
 	san      *sanitiser
 	mdHTML   *markup.Converter // renders raw HTML, as the EPUB does with allow_html
+	texts    *blocks           // where the prepared items' texts are kept
 }
 
 // New returns a Normaliser for cfg's type vocabulary. The last type without
 // keywords (by default "news") is the fallback; failing that, the last type.
 func New(cfg *config.Config) *Normaliser {
-	n := &Normaliser{types: cfg.Types, md: markup.New(false), lang: cfg.Language, keepHTML: cfg.AllowHTML}
+	n := &Normaliser{types: cfg.Types, md: markup.New(false), lang: cfg.Language, keepHTML: cfg.AllowHTML, texts: &blocks{}}
 	if n.keepHTML {
 		n.san, n.mdHTML = newSanitiser(), markup.New(true)
 	}
@@ -160,6 +161,7 @@ func (n *Normaliser) prepare(it news.Item) Prepared {
 	if !it.TypeExplicit {
 		it.Type = n.Classify(it.Title)
 	}
+	it.Body, it.Summary = n.texts.keep(it.Body), n.texts.keep(it.Summary)
 	p.Item = it
 	p.TitleKey, p.BaseID, p.Facts = TitleKey(it.Title), baseID(it), factsOf(it)
 	return p
