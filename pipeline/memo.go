@@ -295,40 +295,30 @@ func (m *memo) saveShard(sink Sink, i int, keys [][32]byte) error {
 		}
 	}
 	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
-	// The new entries are encoded first, end to end, so that the file is
-	// allocated at its size.
-	var enc memoEnc
-	hint := 0
-	for _, k := range keys {
-		if e, ok := m.fresh[k]; ok {
-			hint += e.sizeHint()
-		}
-	}
-	enc.b = make([]byte, 0, hint)
-	spans := make([][2]int, len(keys))
-	for j, k := range keys {
-		if e, ok := m.fresh[k]; ok {
-			spans[j][0] = len(enc.b)
-			enc.entry(e)
-			spans[j][1] = len(enc.b)
-		}
-	}
-	blobs := make([][]byte, len(keys))
+	// The file is allocated once, at about its size (a new entry's size
+	// is its sizeHint); each new entry is encoded into enc, reused.
 	size := len(memoMagic) + crc32.Size
-	for j, k := range keys {
-		b, ok := m.now[k]
-		if !ok {
-			b = enc.b[spans[j][0]:spans[j][1]]
+	for _, k := range keys {
+		size += len(k) + binary.MaxVarintLen64
+		if b, ok := m.now[k]; ok {
+			size += len(b)
+		} else {
+			size += m.fresh[k].sizeHint()
 		}
-		blobs[j] = b
-		size += len(k) + binary.MaxVarintLen64 + len(b)
 	}
 	data := make([]byte, len(memoMagic)+crc32.Size, size)
 	copy(data, memoMagic)
-	for j, k := range keys {
+	var enc memoEnc
+	for _, k := range keys {
+		b, ok := m.now[k]
+		if !ok {
+			enc.b = enc.b[:0]
+			enc.entry(m.fresh[k])
+			b = enc.b
+		}
 		data = append(data, k[:]...)
-		data = binary.AppendUvarint(data, uint64(len(blobs[j])))
-		data = append(data, blobs[j]...)
+		data = binary.AppendUvarint(data, uint64(len(b)))
+		data = append(data, b...)
 	}
 	binary.BigEndian.PutUint32(data[len(memoMagic):], crc32.Checksum(data[len(memoMagic)+crc32.Size:], castagnoli))
 	return sink.Put(shardName(i), data)

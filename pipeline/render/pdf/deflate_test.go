@@ -2,8 +2,8 @@ package pdf
 
 import (
 	"bytes"
-	"context"
 	"compress/zlib"
+	"context"
 	"io"
 	"regexp"
 	"strconv"
