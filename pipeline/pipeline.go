@@ -186,9 +186,10 @@ func collect(ctx context.Context, opts Options, m *memo) (*Catalogue, error) {
 }
 
 // prepare runs the per-item normalising steps on the items of the parts m
-// did not know (taking them: those parts' Items are nil after), and puts back what the known ones read to from m (their
-// part's counters, contact, files and problems too); it returns every
-// prepared item in the parts' order, and records the new parts in m.
+// did not know (it takes them: those parts' Items are nil after), and
+// puts back what the known ones read to from m (their part's counters,
+// contact, files and problems too); it returns every prepared item in the
+// parts' order, and records the new parts in m.
 func prepare(ctx context.Context, n *normalise.Normaliser, parts []*source.Part, m *memo) ([]normalise.Prepared, error) {
 	// The parts' items are moved into fresh, which Prepare clears as it
 	// goes: the raw texts are not held once prepared.

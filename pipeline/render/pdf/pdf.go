@@ -287,8 +287,8 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, ed news.Edition) ([]
 	if err := second.f.Output(raw); err != nil {
 		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
-	// The document is not held past its file's rewrite (megabytes a month
-	// at 280 items).
+	// The document (megabytes a month at 280 items) is let go before a
+	// file that came in pieces is rewritten.
 	second.f = nil
 	if err := raw.close(); err != nil {
 		return nil, err
