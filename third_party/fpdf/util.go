@@ -117,8 +117,27 @@ func utf8toutf16(s string, withBOM ...bool) string {
 
 // appendFixed appends v as fmt's %.<prec>f writes it (bulletin patch):
 // fmt formats with strconv's 'f' format, and for every value (-0, the
-// halves, ±Inf, NaN) the two give the same bytes.
+// halves, ±Inf, NaN) the two give the same bytes. Two decimals of a value
+// below a million (every coordinate) are worked out in integers when the
+// rounding is not in doubt: v*100 is then within 1.2e-8 of its exact
+// value, so a fraction further than 1e-6 from one half rounds as the
+// exact value does; nearer, and for anything else, strconv decides.
 func appendFixed(b []byte, v float64, prec int) []byte {
+	if prec == 2 && v > -1e6 && v < 1e6 {
+		s := math.Abs(v) * 100
+		n := math.Floor(s)
+		if f := s - n; f < 0.5-1e-6 || f > 0.5+1e-6 {
+			if f > 0.5 {
+				n++
+			}
+			c := int64(n)
+			if math.Signbit(v) {
+				b = append(b, '-')
+			}
+			b = strconv.AppendInt(b, c/100, 10)
+			return append(b, '.', byte('0'+c/10%10), byte('0'+c%10))
+		}
+	}
 	return strconv.AppendFloat(b, v, 'f', prec, 64)
 }
 
