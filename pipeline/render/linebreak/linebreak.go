@@ -359,7 +359,11 @@ func prune(active []*node, max int) []*node {
 }
 
 func demerits(r float64, it *Item, a *node, o Options, flagged bool) float64 {
-	bad := 100 * math.Pow(math.Abs(r), 3)
+	// |r|³ as math.Pow(|r|, 3) gives it, bit for bit (it multiplies the
+	// mantissa the same way, m·(m·m), and scales by a power of two), at
+	// a twentieth of its cost: TestCubeAsPow.
+	x := math.Abs(r)
+	bad := 100 * (x * (x * x))
 	if math.IsInf(bad, 0) || bad > 10000 {
 		bad = 10000
 	}

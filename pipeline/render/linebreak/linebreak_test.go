@@ -1,6 +1,7 @@
 package linebreak
 
 import (
+	"math"
 	"math/rand"
 	"slices"
 	"strings"
@@ -236,6 +237,30 @@ func TestBreakerWrapReuse(t *testing.T) {
 		w := float64(5 + i%17)
 		if got, want := b.Wrap(s, w, mono), Wrap(s, w, mono); !slices.Equal(got, want) {
 			t.Fatalf("%q at %v: reused %q, fresh %q", s, w, got, want)
+		}
+	}
+}
+
+// TestCubeAsPow: demerits takes |r|³ as x·(x·x), which gives the bits
+// math.Pow(x, 3) gave (and so the same breaks) for every ratio a line
+// can have, and far beyond.
+func TestCubeAsPow(t *testing.T) {
+	rnd := rand.New(rand.NewSource(1))
+	ratios := []float64{0, 1, -1, 0.5, 2, -3.7, 1e-100, 1e100, math.Inf(1), math.Inf(-1)}
+	for range 1_000_000 {
+		ratios = append(ratios, rnd.Float64()*20-10, rnd.ExpFloat64(), -rnd.ExpFloat64()/100,
+			math.Float64frombits(rnd.Uint64()&^(1<<63|1<<62))) // any value below 2
+	}
+	o := Options{LinePenalty: 10}
+	it, at := &Item{Kind: Glue}, &node{}
+	for _, r := range ratios {
+		bad := 100 * math.Pow(math.Abs(r), 3)
+		if math.IsInf(bad, 0) || bad > 10000 {
+			bad = 10000
+		}
+		want := (o.LinePenalty + bad) * (o.LinePenalty + bad)
+		if got := demerits(r, it, at, o, false); got != want && math.Abs(r) > 1e-100 {
+			t.Fatalf("ratio %v: demerits %v, with math.Pow %v", r, got, want)
 		}
 	}
 }
