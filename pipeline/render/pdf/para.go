@@ -132,6 +132,7 @@ type scratch struct {
 	cut     cutter
 	breaker linebreak.Breaker
 	key     []byte // a word's hyphenation key (breakPoints)
+	rs      []rune // the current word's runes (breakLines)
 }
 
 func (b *builder) appendWords(out []word, runs []textRun) []word {
@@ -220,7 +221,8 @@ func (b *builder) breakLines(ws []word, width float64, hyph, justify bool) []lin
 		var pts []int
 		var rs []rune
 		if hyph || w.w > width {
-			rs = wordRunes(w)
+			rs = wordRunes(w, b.scratch.rs[:0])
+			b.scratch.rs = rs
 		}
 		// No word of any language is longer than this: a longer token (a
 		// link, a hash) is only cut where it must be, and the patterns'
@@ -371,13 +373,8 @@ func actualWord(w *word) string {
 	return sb.String()
 }
 
-// wordRunes is a word's text as runes.
-func wordRunes(w *word) []rune {
-	n := 0
-	for _, f := range w.frags {
-		n += len(f.text)
-	}
-	rs := make([]rune, 0, n)
+// wordRunes appends a word's text as runes to rs.
+func wordRunes(w *word, rs []rune) []rune {
 	for _, f := range w.frags {
 		for _, r := range f.text {
 			rs = append(rs, r)
