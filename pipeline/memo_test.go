@@ -256,3 +256,10 @@ func (s *memorySink) Put(name string, data []byte) error {
 	s.files[name] = data
 	return nil
 }
+
+// encodeMemoEntry is the entry's bytes in the memo, as saveShard writes them.
+func encodeMemoEntry(m *memoEntry) []byte {
+	var e memoEnc
+	e.entry(m)
+	return e.b
+}

@@ -116,13 +116,6 @@ func (m *memoEntry) sizeHint() int {
 	return n
 }
 
-// encodeMemoEntry is the entry's bytes in the memo.
-func encodeMemoEntry(m *memoEntry) []byte {
-	var e memoEnc
-	e.entry(m)
-	return e.b
-}
-
 // entry appends m's encoding.
 func (e *memoEnc) entry(m *memoEntry) {
 	e.count(len(m.Items), m.Items == nil)
@@ -288,7 +281,7 @@ func (d *memoDec) item() news.Item {
 	return it
 }
 
-// decodeMemoEntry reads an entry encodeMemoEntry wrote.
+// decodeMemoEntry reads an entry memoEnc.entry wrote.
 func decodeMemoEntry(b []byte) (*memoEntry, error) {
 	d := &memoDec{b: b}
 	var m memoEntry
