@@ -589,12 +589,30 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		// the line's foot meets the margin within rounding.
 		b.f.SetXY(x, y)
 		b.f.SetAutoPageBreak(false, 0)
-		b.f.CellFormat(width, lh, text, "", 0, "J", false, 0, "")
+		end, w := lineEnd(l), width
+		if sp := l.words[len(l.words)-1].space; end != "" && sp > 0 {
+			// The line's end space goes in the same operator, moved as
+			// the others are.
+			text, w = text+end, w+sp+extra
+		}
+		b.f.CellFormat(w, lh, text, "", 0, "J", false, 0, "")
 		b.f.SetAutoPageBreak(true, b.breakMargin())
-		b.spaceAt(l, x+width, y+0.5*lh)
+		if w == width {
+			b.spaceAt(l, x+width, y+0.5*lh)
+		}
 		return
 	}
-	for i, wd := range l.words {
+	ended := false // the line's end space is drawn
+	for i := 0; i < len(l.words); i++ {
+		if j := b.plainRun(l, i); j-i > 1 {
+			// Words in one style between the pieces that must be drawn
+			// alone (a hyphenated word's Span, a link, another style):
+			// one text operator for them, as for a plain line.
+			x, ended = b.drawRun(l, i, j, x, y, lh, extra)
+			i = j - 1
+			continue
+		}
+		wd := l.words[i]
 		hyphenated := l.whole != "" && i == len(l.words)-1
 		if hyphenated {
 			b.endLink()
@@ -647,7 +665,82 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		x += wd.space + extra
 	}
 	b.flushLink()
-	b.spaceAt(l, x, y+0.5*lh)
+	if !ended {
+		b.spaceAt(l, x, y+0.5*lh)
+	}
+}
+
+// plainRun is the end (exclusive) of the run of words from i that can be
+// drawn by one text operator: one fragment each, in the style of the
+// first, without a link or a note, spaced by a space, and neither the
+// hyphenated word at the line's end nor the end of one hyphenated on the
+// line before (each has its own Span).
+func (b *builder) plainRun(l line, i int) int {
+	if i == 0 && b.tag.inSpan() {
+		return i
+	}
+	st := l.words[i].frags[0].st
+	if st.link != "" {
+		return i
+	}
+	last := len(l.words)
+	if l.whole != "" {
+		last--
+	}
+	j := i
+	for j < last {
+		wd := l.words[j]
+		if len(wd.frags) != 1 || *wd.frags[0].st != *st || b.noteOf(wd.frags[0]) != nil {
+			break
+		}
+		j++
+		if wd.space <= 0 {
+			break
+		}
+	}
+	return j
+}
+
+// drawRun draws words [i, j) of l from x, each space widened by extra, as
+// the per-word drawing would place them, and returns where the next word
+// starts and whether the line's end space was drawn with them.
+func (b *builder) drawRun(l line, i, j int, x, y, lh, extra float64) (float64, bool) {
+	st := *l.words[i].frags[0].st
+	b.endLink()
+	b.setStyle(st)
+	b.colour(st.colour)
+	b.tag.mark()
+	var sb strings.Builder
+	start, width, gaps := x, 0.0, 0
+	for k := i; k < j; k++ {
+		wd := l.words[k]
+		sb.WriteString(wd.frags[0].text)
+		width += wd.frags[0].w
+		if end := wordEnd(l, k, 0); end != "" {
+			sb.WriteString(end)
+			width += wd.space + extra
+			gaps++
+		}
+		x += wd.frags[0].w + wd.space + extra
+	}
+	ended := false
+	if end := lineEnd(l); j == len(l.words) && end != "" && l.words[j-1].space > 0 {
+		sb.WriteString(end)
+		width += l.words[j-1].space + extra
+		gaps++
+		ended = true
+	}
+	if extra == 0 || gaps == 0 {
+		_, size := b.f.GetFontSize()
+		b.f.Text(start, y+0.5*lh+0.3*size, sb.String())
+		return x, ended
+	}
+	// fpdf justifies by moving each space (see the plain line above).
+	b.f.SetXY(start, y)
+	b.f.SetAutoPageBreak(false, 0)
+	b.f.CellFormat(width, lh, sb.String(), "", 0, "J", false, 0, "")
+	b.f.SetAutoPageBreak(true, b.breakMargin())
+	return x, ended
 }
 
 // softHyphen draws the hyphen added at a line end as U+00AD, the soft
