@@ -572,7 +572,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		// Negative when the breaker shrank the line's spaces.
 		extra = (width - lineWidth(l)) / float64(len(l.words)-1)
 	}
-	if text, st, ok := plainLine(l); ok && l.whole == "" && !b.tag.inSpan() {
+	if text, st, ok := plainLine(l); ok && l.whole == "" && !b.tag.inSpan() && !b.r.wordByWord {
 		// Most lines are in one style: one text operator for the line
 		// rather than one per word (files a fifth smaller, drawing faster).
 		b.endLink()
@@ -589,26 +589,20 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		// the line's foot meets the margin within rounding.
 		b.f.SetXY(x, y)
 		b.f.SetAutoPageBreak(false, 0)
-		end, w := lineEnd(l), width
-		if sp := l.words[len(l.words)-1].space; end != "" && sp > 0 {
-			// The line's end space goes in the same operator, moved as
-			// the others are.
-			text, w = text+end, w+sp+extra
-		}
-		b.f.CellFormat(w, lh, text, "", 0, "J", false, 0, "")
+		b.f.CellFormat(width, lh, text, "", 0, "J", false, 0, "")
 		b.f.SetAutoPageBreak(true, b.breakMargin())
-		if w == width {
-			b.spaceAt(l, x+width, y+0.5*lh)
-		}
+		b.spaceAt(l, x+width, y+0.5*lh)
 		return
 	}
 	ended := false // the line's end space is drawn
+	end := x       // where the last word drawn ends
 	for i := 0; i < len(l.words); i++ {
 		if j := b.plainRun(l, i); j-i > 1 {
 			// Words in one style between the pieces that must be drawn
 			// alone (a hyphenated word's Span, a link, another style):
 			// one text operator for them, as for a plain line.
 			x, ended = b.drawRun(l, i, j, x, y, lh, extra)
+			end = x - l.words[j-1].space - extra
 			i = j - 1
 			continue
 		}
@@ -662,11 +656,14 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 			// The rest of a word hyphenated on the line before ends here.
 			b.tag.endSpan()
 		}
+		end = x
 		x += wd.space + extra
 	}
 	b.flushLink()
 	if !ended {
-		b.spaceAt(l, x, y+0.5*lh)
+		// At the end of the last word, not a justified space after it:
+		// that could be off the page on a loose line.
+		b.spaceAt(l, end, y+0.5*lh)
 	}
 }
 
@@ -676,36 +673,44 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 // hyphenated word at the line's end nor the end of one hyphenated on the
 // line before (each has its own Span).
 func (b *builder) plainRun(l line, i int) int {
-	if i == 0 && b.tag.inSpan() {
+	if (i == 0 && b.tag.inSpan()) || b.r.wordByWord {
 		return i
 	}
-	st := l.words[i].frags[0].st
-	if st.link != "" {
+	f := l.words[i].frags[0]
+	if f.st.link != "" {
 		return i
 	}
 	last := len(l.words)
 	if l.whole != "" {
 		last--
 	}
+	sp := spaceOf(f)
 	j := i
 	for j < last {
 		wd := l.words[j]
-		if len(wd.frags) != 1 || *wd.frags[0].st != *st || b.noteOf(wd.frags[0]) != nil {
+		if len(wd.frags) != 1 || *wd.frags[0].st != *f.st || b.noteOf(wd.frags[0]) != nil {
 			break
 		}
 		j++
-		if wd.space <= 0 {
+		if wd.space != sp {
+			// A space in another style ("**a** **b**"), or none: the
+			// words after it are not where the run's spaces put them.
 			break
 		}
 	}
 	return j
 }
 
+// spaceOf is the width of a space in f's style: what fpdf moves a space
+// by before justifying it.
+func spaceOf(f frag) float64 { return f.m.width(" ", f.st.size) }
+
 // drawRun draws words [i, j) of l from x, each space widened by extra, as
 // the per-word drawing would place them, and returns where the next word
 // starts and whether the line's end space was drawn with them.
 func (b *builder) drawRun(l line, i, j int, x, y, lh, extra float64) (float64, bool) {
 	st := *l.words[i].frags[0].st
+	sp := spaceOf(l.words[i].frags[0])
 	b.endLink()
 	b.setStyle(st)
 	b.colour(st.colour)
@@ -717,20 +722,23 @@ func (b *builder) drawRun(l line, i, j int, x, y, lh, extra float64) (float64, b
 		sb.WriteString(wd.frags[0].text)
 		width += wd.frags[0].w
 		if end := wordEnd(l, k, 0); end != "" {
+			// The space glyph drawn is the run's, whatever the style of
+			// the space: the next word is placed on its own if they differ.
 			sb.WriteString(end)
-			width += wd.space + extra
+			width += sp + extra
 			gaps++
 		}
 		x += wd.frags[0].w + wd.space + extra
 	}
-	ended := false
-	if end := lineEnd(l); j == len(l.words) && end != "" && l.words[j-1].space > 0 {
-		sb.WriteString(end)
-		width += l.words[j-1].space + extra
-		gaps++
-		ended = true
-	}
 	if extra == 0 || gaps == 0 {
+		// Unjustified, the line's end space can go with the run, where
+		// word-by-word drawing would put it. (Justified, fpdf would move
+		// it by the extra: off the page on a line of few words.)
+		ended := false
+		if end := lineEnd(l); j == len(l.words) && end != "" && l.words[j-1].space > 0 {
+			sb.WriteString(end)
+			ended = true
+		}
 		_, size := b.f.GetFontSize()
 		b.f.Text(start, y+0.5*lh+0.3*size, sb.String())
 		return x, ended
@@ -740,7 +748,7 @@ func (b *builder) drawRun(l line, i, j int, x, y, lh, extra float64) (float64, b
 	b.f.SetAutoPageBreak(false, 0)
 	b.f.CellFormat(width, lh, sb.String(), "", 0, "J", false, 0, "")
 	b.f.SetAutoPageBreak(true, b.breakMargin())
-	return x, ended
+	return x, false
 }
 
 // softHyphen draws the hyphen added at a line end as U+00AD, the soft
@@ -832,8 +840,7 @@ func (b *builder) noteRef(n *footnote, f frag, x, y, lh float64) {
 }
 
 // plainLine is the text of a line whose words are all in one style, without
-// a link, with its words joined by single spaces (spaces are measured as
-// one space of that style).
+// a link, with its words joined by single spaces of that style.
 func plainLine(l line) (string, style, bool) {
 	if len(l.words) == 0 || len(l.words[0].frags) == 0 {
 		return "", style{}, false
@@ -842,10 +849,15 @@ func plainLine(l line) (string, style, bool) {
 	if st.link != "" {
 		return "", style{}, false
 	}
+	sp := spaceOf(l.words[0].frags[0])
 	var sb strings.Builder
 	for i, wd := range l.words {
 		if i > 0 {
 			sb.WriteByte(' ')
+		}
+		if i < len(l.words)-1 && wd.space != sp {
+			// fpdf's spaces are all one width: drawn in runs instead.
+			return "", style{}, false
 		}
 		for _, f := range wd.frags {
 			if *f.st != st {

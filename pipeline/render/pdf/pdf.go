@@ -55,6 +55,10 @@ type Renderer struct {
 	bufs       sync.Pool                   // *bytes.Buffer for a document's bytes (Render)
 	mast       *imageRef                   // the layout's crest for the cover, if any
 	mastAlt    string
+	// wordByWord draws every word with a text operator of its own, as
+	// lines were drawn before runs of words shared one: tests compare
+	// the two.
+	wordByWord bool
 }
 
 // faceStyle names a font: a family ("text", "heading") and a style ("", "B", "I", "BI").
