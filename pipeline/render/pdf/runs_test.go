@@ -24,7 +24,8 @@ func TestRunsPlaceWordsAsWordByWord(t *testing.T) {
 	// and the words either side of the line end read as one (from a real
 	// post, realdata/markdown).
 	loose := "See **also** [this]({{ “/2024/10/08/18f-year-of-launches/#::text=%F0%9F%9A%80%20IRS%20Direct%20File%20Pilot%20launch%20with%20the%20Internal%20Revenue%20Service” | url }}), to more."
-	items[0].Body = long + "\n\n" + loose + "\n\n" + items[0].Body
+	// The same line in one style is drawn whole (fpdf's TJ).
+	items[0].Body = long + "\n\n" + loose + "\n\n" + strings.Replace(loose, "**also**", "too", 1) + "\n\n" + items[0].Body
 	items[1].Body = longRU + "\n\n" + items[1].Body
 
 	runs, words := newRenderer(t), newRenderer(t)
@@ -67,7 +68,7 @@ func TestRunsPlaceWordsAsWordByWord(t *testing.T) {
 		if x != y {
 			t.Errorf("%s reads the runs differently from the words", cmd[0])
 		}
-		if cmd[0] == "pdfinfo" && !strings.Contains(collapse(y), "See also [this]({{ “/2024/") {
+		if cmd[0] == "pdfinfo" && (!strings.Contains(collapse(y), "See also [this]({{ “/2024/") || !strings.Contains(collapse(y), "See too [this]({{ “/2024/")) {
 			t.Errorf("%s does not read the loose line's end space:\n%s", cmd[0], y)
 		}
 	}
