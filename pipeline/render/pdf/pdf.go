@@ -55,9 +55,8 @@ type Renderer struct {
 	bufs       sync.Pool                   // *bytes.Buffer for a document's bytes (Render)
 	mast       *imageRef                   // the layout's crest for the cover, if any
 	mastAlt    string
-	// wordByWord draws every word with a text operator of its own, as
-	// lines were drawn before runs of words shared one: tests compare
-	// the two.
+	// wordByWord draws every word with a text operator of its own (no
+	// whole lines, no runs): tests compare the two drawings.
 	wordByWord bool
 }
 
