@@ -29,21 +29,32 @@ const ptPerMM = 72.0 / 25.4
 func (m *fontMetrics) symbols(s string) int {
 	w := 0
 	for _, r := range s {
-		if r >= 0 && r < 0x10000 && m.widths[r] > 0 {
-			if m.widths[r] != zeroWidth {
-				w += int(m.widths[r])
-			}
-		} else {
-			w += m.missing
-		}
+		w += m.symbol(r)
 	}
 	return w
+}
+
+// symbol is the width of r in thousandths of an em, as symbols counts it.
+func (m *fontMetrics) symbol(r rune) int {
+	if r >= 0 && r < 0x10000 && m.widths[r] > 0 {
+		if m.widths[r] != zeroWidth {
+			return int(m.widths[r])
+		}
+		return 0
+	}
+	return m.missing
 }
 
 // width is the width of s at sizePt points, in millimetres, computed as
 // fpdf's GetStringWidth computes it.
 func (m *fontMetrics) width(s string, sizePt float64) float64 {
-	return float64(m.symbols(s)) * (sizePt / ptPerMM) / 1000
+	return m.fromSymbols(m.symbols(s), sizePt)
+}
+
+// fromSymbols is a width of sym thousandths of an em at sizePt points, in
+// millimetres.
+func (m *fontMetrics) fromSymbols(sym int, sizePt float64) float64 {
+	return float64(sym) * (sizePt / ptPerMM) / 1000
 }
 
 // fontFacts reads what the renderer needs of a font file: its widths, and

@@ -157,29 +157,47 @@ func (b *builder) appendWords(out []word, runs []textRun) []word {
 			}
 			continue
 		}
-		// One look-up of the run's font, not one a word.
+		// One look-up of the run's font, not one a word; each rune is
+		// decoded once, to find the spaces and to measure the words.
 		m := b.metricsOf(r.st)
 		st := &style{}
 		*st = r.st
-		space := m.width(" ", r.st.size)
+		size := r.st.size
+		space := m.width(" ", size)
 		s := r.text
-		for s != "" {
-			i := strings.IndexFunc(s, breakableSpace)
-			if i < 0 {
-				frags = append(frags, frag{text: s, st: st, m: m})
-				break
+		from, sym := 0, 0 // the word being read: its start, its width in symbols
+		for i := 0; i < len(s); {
+			c, n := rune(s[i]), 1
+			var brk bool
+			if c < utf8.RuneSelf {
+				brk = c == ' ' || (c >= '\t' && c <= '\r') // unicode.IsSpace in ASCII
+			} else {
+				c, n = utf8.DecodeRuneInString(s[i:])
+				brk = breakableSpace(c)
 			}
-			if i > 0 {
-				frags = append(frags, frag{text: s[:i], st: st, m: m})
+			if brk {
+				if i > from {
+					frags = append(frags, frag{text: s[from:i], st: st, m: m, w: m.fromSymbols(sym, size)})
+				}
+				flush(space)
+				from, sym = i+n, 0
+			} else {
+				sym += m.symbol(c)
 			}
-			_, size := utf8.DecodeRuneInString(s[i:])
-			flush(space)
-			s = s[i+size:]
+			i += n
+		}
+		if from < len(s) {
+			frags = append(frags, frag{text: s[from:], st: st, m: m, w: m.fromSymbols(sym, size)})
 		}
 	}
 	flush(0)
 	for i := range out {
-		b.measureWord(&out[i])
+		// The frags are measured: their sum, as measureWord makes it.
+		w := &out[i]
+		w.w = 0
+		for _, f := range w.frags {
+			w.w += f.w
+		}
 	}
 	return out
 }
