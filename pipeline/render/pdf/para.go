@@ -170,7 +170,7 @@ func (b *builder) appendWords(out []word, runs []textRun) []word {
 			c, n := rune(s[i]), 1
 			var brk bool
 			if c < utf8.RuneSelf {
-				brk = c == ' ' || (c >= '\t' && c <= '\r') // unicode.IsSpace in ASCII
+				brk = c == ' ' || (c >= '\t' && c <= '\r') // breakableSpace, for ASCII
 			} else {
 				c, n = utf8.DecodeRuneInString(s[i:])
 				brk = breakableSpace(c)
