@@ -734,6 +734,11 @@ func (b *builder) drawRun(l line, i, j int, x, y, lh, extra float64) (float64, b
 	b.colour(st.colour)
 	b.tag.mark()
 	var sb strings.Builder
+	n := 1 // the line's end space, perhaps
+	for k := i; k < j; k++ {
+		n += len(l.words[k].frags[0].text) + len(wordEnd(l, k, 0))
+	}
+	sb.Grow(n)
 	start, width, gaps := x, 0.0, 0
 	for k := i; k < j; k++ {
 		wd := l.words[k]
@@ -868,11 +873,8 @@ func plainLine(l line) (string, style, bool) {
 		return "", style{}, false
 	}
 	sp := spaceOf(l.words[0].frags[0])
-	var sb strings.Builder
+	n := len(l.words) - 1 // the spaces
 	for i, wd := range l.words {
-		if i > 0 {
-			sb.WriteByte(' ')
-		}
 		if i < len(l.words)-1 && wd.space != sp {
 			// fpdf's spaces are all one width: drawn in runs instead.
 			return "", style{}, false
@@ -881,6 +883,18 @@ func plainLine(l line) (string, style, bool) {
 			if *f.st != st {
 				return "", style{}, false
 			}
+			n += len(f.text)
+		}
+	}
+	// The text, in one allocation of its size (growing it was 1% of a
+	// large build).
+	var sb strings.Builder
+	sb.Grow(n)
+	for i, wd := range l.words {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		for _, f := range wd.frags {
 			sb.WriteString(f.text)
 		}
 	}
