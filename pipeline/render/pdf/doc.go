@@ -17,6 +17,22 @@ import (
 
 const ptToMM = 25.4 / 72
 
+// place names what is being set, for a warning: "cover", "contents",
+// `type "Statements"`, `item "Title"`. It is made into words only when a
+// warning is given (quoting every title twice a pass was 0.5% of a
+// large build).
+type place struct {
+	kind, name string
+	named      bool // the name follows the kind, quoted
+}
+
+func (p place) String() string {
+	if !p.named {
+		return p.kind
+	}
+	return p.kind + " " + strconv.Quote(p.name)
+}
+
 // pageInfo is what the first layout pass learnt.
 type pageInfo struct {
 	total     int
@@ -39,7 +55,7 @@ type builder struct {
 	links     []int // internal link per item
 
 	// where/at name the text being cleaned, for warnings.
-	where    string
+	where    place
 	at       news.Origin
 	seen     map[string]bool
 	warnings []news.Problem
@@ -111,12 +127,12 @@ func newBuilder(r *Renderer, ed news.Edition, known *pageInfo, c caches) *builde
 // build lays out the whole document.
 func (b *builder) build(ctx context.Context) error {
 	b.setup()
-	b.where = "cover"
+	b.where = place{kind: "cover"}
 	b.cover()
 	b.contents()
 	n := 0
 	for gi, g := range b.month.Types {
-		b.where, b.at = "type "+strconv.Quote(g.Name), news.Origin{}
+		b.where, b.at = place{kind: "type", name: g.Name, named: true}, news.Origin{}
 		b.tag.begin("Sect")
 		b.typeHeading(g, gi == 0)
 		for i, it := range g.Items {
@@ -306,12 +322,12 @@ func (b *builder) period() string {
 // Entries never depend on the numbers' values (their column has a fixed
 // width), so the contents fill the same pages in both passes.
 func (b *builder) contents() {
-	b.where, b.at = "contents", news.Origin{}
+	b.where, b.at = place{kind: "contents"}, news.Origin{}
 	s := b.lay.Sizes
 	// A short bulletin's contents go on the cover, below the tally, when
 	// they fit there whole: a page for one entry is waste.
 	h := b.contentsHeight()
-	b.where, b.at = "contents", news.Origin{}
+	b.where, b.at = place{kind: "contents"}, news.Origin{}
 	if b.f.GetY()+10+h <= b.bottom() {
 		b.f.Ln(10)
 	} else {
@@ -345,7 +361,7 @@ func (b *builder) contents() {
 		b.f.Ln(1)
 		b.tag.begin("TOC")
 		for _, it := range g.Items {
-			b.where, b.at = "item "+strconv.Quote(it.Title), it.Origin()
+			b.where, b.at = place{kind: "item", name: it.Title, named: true}, it.Origin()
 			b.contentsEntry(n, it)
 			n++
 		}
@@ -367,7 +383,7 @@ func (b *builder) contentsHeight() float64 {
 		h += b.lineH(s.H3) + 1 + 4
 		for _, it := range g.Items {
 			// Cleaning warns against the item, as the entry itself does.
-			b.where, b.at = "item "+strconv.Quote(it.Title), it.Origin()
+			b.where, b.at = place{kind: "item", name: it.Title, named: true}, it.Origin()
 			h += float64(len(b.entryLines(b.clean(it.Title), room)))*lh + 1.5
 		}
 	}
@@ -475,7 +491,7 @@ func (b *builder) typeHeading(g news.TypeGroup, first bool) {
 // item prints one news item: title, meta line, summary and body; first
 // is true for the first item under its type heading.
 func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
-	b.where, b.at = "item "+strconv.Quote(it.Title), it.Origin()
+	b.where, b.at = place{kind: "item", name: it.Title, named: true}, it.Origin()
 	b.lang, b.itemImages = it.Lang, it.Images
 	if b.lang == "" {
 		b.lang = b.ed.Meta.Lang

@@ -41,12 +41,13 @@ func (b *builder) imageSize(ref *imageRef, width float64) (float64, float64) {
 
 // warn records a warning about the current item once.
 func (b *builder) warn(msg string) {
-	key := b.where + "\x00" + msg
+	where := b.where.String()
+	key := where + "\x00" + msg
 	if b.seen[key] {
 		return
 	}
 	b.seen[key] = true
-	b.warnings = append(b.warnings, news.Problem{Severity: news.Warning, At: b.at, Msg: b.where + ": " + msg})
+	b.warnings = append(b.warnings, news.Problem{Severity: news.Warning, At: b.at, Msg: where + ": " + msg})
 }
 
 // resolveImage is the image n names, from the current item's images that
