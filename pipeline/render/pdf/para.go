@@ -192,24 +192,26 @@ func (b *builder) appendWords(out []word, runs []textRun) []word {
 	}
 	flush(0)
 	for i := range out {
-		// The frags are measured: their sum, as measureWord makes it.
-		w := &out[i]
-		w.w = 0
-		for _, f := range w.frags {
-			w.w += f.w
-		}
+		out[i].sumFrags() // the frags are measured
 	}
 	return out
 }
 
 func (b *builder) measureWord(w *word) {
-	w.w = 0
 	for i := range w.frags {
 		f := &w.frags[i]
 		if f.m == nil {
 			f.m = b.metricsOf(*f.st)
 		}
 		f.w = f.m.width(f.text, f.st.size)
+	}
+	w.sumFrags()
+}
+
+// sumFrags sets the word's width to its fragments' widths added in order.
+func (w *word) sumFrags() {
+	w.w = 0
+	for _, f := range w.frags {
 		w.w += f.w
 	}
 }
@@ -602,13 +604,7 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 			b.f.Text(x, y+0.5*lh+0.3*size, text+lineEnd(l))
 			return
 		}
-		// fpdf justifies a UTF-8 line by moving each space (TJ): the same
-		// positions as below. It must not break the page on its own when
-		// the line's foot meets the margin within rounding.
-		b.f.SetXY(x, y)
-		b.f.SetAutoPageBreak(false, 0)
-		b.f.CellFormat(width, lh, text, "", 0, "J", false, 0, "")
-		b.f.SetAutoPageBreak(true, b.breakMargin())
+		b.justified(x, y, width, lh, text)
 		b.spaceAt(l, x+width, y+0.5*lh)
 		return
 	}
@@ -766,12 +762,19 @@ func (b *builder) drawRun(l line, i, j int, x, y, lh, extra float64) (float64, b
 		b.f.Text(start, y+0.5*lh+0.3*size, sb.String())
 		return x, ended
 	}
-	// fpdf justifies by moving each space (see the plain line above).
-	b.f.SetXY(start, y)
-	b.f.SetAutoPageBreak(false, 0)
-	b.f.CellFormat(width, lh, sb.String(), "", 0, "J", false, 0, "")
-	b.f.SetAutoPageBreak(true, b.breakMargin())
+	b.justified(start, y, width, lh, sb.String())
 	return x, false
+}
+
+// justified draws text from x on the line with its top at y, its spaces
+// widened to fill width: fpdf justifies a UTF-8 line by moving each space
+// (TJ), to the positions word-by-word drawing gives. It must not break the
+// page on its own when the line's foot meets the margin within rounding.
+func (b *builder) justified(x, y, width, lh float64, text string) {
+	b.f.SetXY(x, y)
+	b.f.SetAutoPageBreak(false, 0)
+	b.f.CellFormat(width, lh, text, "", 0, "J", false, 0, "")
+	b.f.SetAutoPageBreak(true, b.breakMargin())
 }
 
 // softHyphen draws the hyphen added at a line end as U+00AD, the soft
