@@ -26,6 +26,9 @@ type place struct {
 	named      bool // the name follows the kind, quoted
 }
 
+// itemPlace is where an item's text is set: `item "Title"`.
+func itemPlace(title string) place { return place{kind: "item", name: title, named: true} }
+
 func (p place) String() string {
 	if !p.named {
 		return p.kind
@@ -361,7 +364,7 @@ func (b *builder) contents() {
 		b.f.Ln(1)
 		b.tag.begin("TOC")
 		for _, it := range g.Items {
-			b.where, b.at = place{kind: "item", name: it.Title, named: true}, it.Origin()
+			b.where, b.at = itemPlace(it.Title), it.Origin()
 			b.contentsEntry(n, it)
 			n++
 		}
@@ -383,7 +386,7 @@ func (b *builder) contentsHeight() float64 {
 		h += b.lineH(s.H3) + 1 + 4
 		for _, it := range g.Items {
 			// Cleaning warns against the item, as the entry itself does.
-			b.where, b.at = place{kind: "item", name: it.Title, named: true}, it.Origin()
+			b.where, b.at = itemPlace(it.Title), it.Origin()
 			h += float64(len(b.entryLines(b.clean(it.Title), room)))*lh + 1.5
 		}
 	}
@@ -491,7 +494,7 @@ func (b *builder) typeHeading(g news.TypeGroup, first bool) {
 // item prints one news item: title, meta line, summary and body; first
 // is true for the first item under its type heading.
 func (b *builder) item(n int, it news.Item, g news.TypeGroup, first bool) {
-	b.where, b.at = place{kind: "item", name: it.Title, named: true}, it.Origin()
+	b.where, b.at = itemPlace(it.Title), it.Origin()
 	b.lang, b.itemImages = it.Lang, it.Images
 	if b.lang == "" {
 		b.lang = b.ed.Meta.Lang

@@ -595,13 +595,9 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 	if text, st, ok := plainLine(l); ok && l.whole == "" && !b.tag.inSpan() && !b.r.wordByWord {
 		// Most lines are in one style: one text operator for the line
 		// rather than one per word (files a fifth smaller, drawing faster).
-		b.endLink()
-		b.setStyle(st)
-		b.colour(st.colour)
-		b.tag.mark()
+		b.startPlain(st)
 		if extra == 0 {
-			_, size := b.f.GetFontSize()
-			b.f.Text(x, y+0.5*lh+0.3*size, text+lineEnd(l))
+			b.textAt(x, y, lh, text+lineEnd(l))
 			return
 		}
 		b.justified(x, y, width, lh, text)
@@ -629,9 +625,6 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 		for k, f := range wd.frags {
 			b.setStyle(*f.st)
 			b.colour(f.st.colour)
-			// Text at the baseline CellFormat would use (cell margins are
-			// 0): the same output at a fraction of the cost per word.
-			_, size := b.f.GetFontSize()
 			if n := b.noteOf(f); n != nil {
 				b.endLink()
 				b.noteRef(n, f, x, y, lh)
@@ -657,12 +650,12 @@ func (b *builder) drawLine(l line, x, y, width, lh float64, justify bool) {
 			if i == 0 && !hyphenated && b.tag.inSpan() && k == len(wd.frags)-1 && text != f.text {
 				// The space after the word is outside the Span that
 				// stands for the word.
-				b.f.Text(x, y+0.5*lh+0.3*size, f.text)
+				b.textAt(x, y, lh, f.text)
 				b.tag.endSpan()
 				b.tag.mark()
-				b.f.Text(x+f.w, y+0.5*lh+0.3*size, " ")
+				b.textAt(x+f.w, y, lh, " ")
 			} else {
-				b.f.Text(x, y+0.5*lh+0.3*size, text)
+				b.textAt(x, y, lh, text)
 			}
 			x += f.w
 		}
@@ -725,10 +718,7 @@ func spaceOf(f frag) float64 { return f.m.width(" ", f.st.size) }
 func (b *builder) drawRun(l line, i, j int, x, y, lh, extra float64) (float64, bool) {
 	st := *l.words[i].frags[0].st
 	sp := spaceOf(l.words[i].frags[0])
-	b.endLink()
-	b.setStyle(st)
-	b.colour(st.colour)
-	b.tag.mark()
+	b.startPlain(st)
 	var sb strings.Builder
 	n := 1 // the line's end space, perhaps
 	for k := i; k < j; k++ {
@@ -758,12 +748,28 @@ func (b *builder) drawRun(l line, i, j int, x, y, lh, extra float64) (float64, b
 			sb.WriteString(end)
 			ended = true
 		}
-		_, size := b.f.GetFontSize()
-		b.f.Text(start, y+0.5*lh+0.3*size, sb.String())
+		b.textAt(start, y, lh, sb.String())
 		return x, ended
 	}
 	b.justified(start, y, width, lh, sb.String())
 	return x, false
+}
+
+// startPlain sets st for words drawn by one text operator, a line's or a
+// run's, ending any link before them.
+func (b *builder) startPlain(st style) {
+	b.endLink()
+	b.setStyle(st)
+	b.colour(st.colour)
+	b.tag.mark()
+}
+
+// textAt draws s from x on the line with its top at y, at the baseline
+// CellFormat would use (cell margins are 0): the same output at a
+// fraction of the cost.
+func (b *builder) textAt(x, y, lh float64, s string) {
+	_, size := b.f.GetFontSize()
+	b.f.Text(x, y+0.5*lh+0.3*size, s)
 }
 
 // justified draws text from x on the line with its top at y, its spaces
